@@ -1,0 +1,4 @@
+import { createHandler } from '../src/lambda';
+
+/** EventBridge -> GuardDuty finding -> quarantine plan -> executed, logged and notified. */
+export const handler = createHandler('guardduty');

@@ -1,0 +1,350 @@
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  type CreateSecurityGroupCommandInput,
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  type CreateSnapshotsCommandInput,
+  CreateTagsCommand,
+  type CreateTagsCommandInput,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  type EC2Client,
+  type Instance,
+  type IpPermission,
+  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { type GroupRole, QUARANTINE_TAGS } from '../playbooks/guardduty';
+import { hasCode } from './errors';
+import { type ActionResult, defineAction, type ExecutionContext } from './types';
+
+/** The instance as DescribeInstances shows it now; the output of the `inspect` step. */
+export interface LiveInstance {
+  instanceId: string;
+  state: string;
+  tags: Record<string, string>;
+  interfaces: { id: string; vpcId: string; groups: { id: string; name: string }[] }[];
+  volumes: string[];
+}
+
+const INSPECT_STEP = 'inspect';
+const WARDEN_GROUP_NAME = /^warden-(untrack|quarantine)-vpc-/;
+const ALL_TRAFFIC: IpPermission = {
+  IpProtocol: '-1',
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+  Ipv6Ranges: [{ CidrIpv6: '::/0' }],
+};
+
+function liveInstance(context: ExecutionContext): LiveInstance {
+  const instance = context.output<LiveInstance>(INSPECT_STEP);
+  if (!instance) throw new Error('the inspect step has not run: plans must inspect the instance first');
+  return instance;
+}
+
+function toLiveInstance(instance: Instance): LiveInstance {
+  return {
+    instanceId: instance.InstanceId ?? '',
+    state: instance.State?.Name ?? 'unknown',
+    tags: Object.fromEntries((instance.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+    interfaces: (instance.NetworkInterfaces ?? []).map((eni) => ({
+      id: eni.NetworkInterfaceId ?? '',
+      vpcId: eni.VpcId ?? '',
+      groups: (eni.Groups ?? []).map((group) => ({ id: group.GroupId ?? '', name: group.GroupName ?? '' })),
+    })),
+    volumes: (instance.BlockDeviceMappings ?? []).flatMap((mapping) => (mapping.Ebs?.VolumeId ? [mapping.Ebs.VolumeId] : [])),
+  };
+}
+
+/**
+ * Re-reads the instance before anything changes it. Guards: it still exists, it has not gained the
+ * exclusion tag since the finding, and it has no interface the plan does not cover.
+ */
+export const describeInstance = defineAction<{ InstanceIds: string[] }>({
+  service: 'ec2',
+  operation: 'DescribeInstances',
+  readOnly: true,
+  permissions: () => ['ec2:DescribeInstances'],
+  async run(input, context) {
+    const response = await context.clients.ec2.send(new DescribeInstancesCommand(input));
+    const found = response.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
+    if (!found) throw Object.assign(new Error(`instance ${input.InstanceIds[0]} does not exist`), { name: 'InvalidInstanceID.NotFound' });
+    const instance = toLiveInstance(found);
+    if (instance.state === 'terminated')
+      throw Object.assign(new Error(`instance ${instance.instanceId} is terminated`), { name: 'InstanceTerminated' });
+    if (context.excludeTag in instance.tags)
+      return { status: 'skipped', detail: `instance now carries the exclusion tag ${context.excludeTag}: not touched` };
+    const planned = new Set(context.plan.steps.filter((s) => s.action === 'swapInterfaceGroups').map((s) => s.input.NetworkInterfaceId));
+    const uncovered = instance.interfaces.filter((eni) => !planned.has(eni.id)).map((eni) => eni.id);
+    if (uncovered.length > 0)
+      throw Object.assign(new Error(`instance has interfaces the finding does not list (${uncovered.join(', ')}); nothing was changed`), {
+        name: 'InterfacesChanged',
+      });
+    return {
+      status: 'done',
+      detail: `${instance.state}, ${instance.interfaces.length} interface(s), ${instance.volumes.length} volume(s)`,
+      output: { ...instance },
+    };
+  },
+});
+
+async function findGroup(ec2: EC2Client, name: string, vpcId: string): Promise<SecurityGroup | undefined> {
+  const response = await ec2.send(
+    new DescribeSecurityGroupsCommand({
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'group-name', Values: [name] },
+      ],
+    }),
+  );
+  return response.SecurityGroups?.[0];
+}
+
+/** Finds the VPC's group by name or creates it once; a concurrent creation is treated as found. */
+async function findOrCreateGroup(ec2: EC2Client, input: CreateSecurityGroupCommandInput) {
+  const name = input.GroupName ?? '';
+  const vpcId = input.VpcId ?? '';
+  const existing = await findGroup(ec2, name, vpcId);
+  if (existing) return { group: existing, created: false };
+  try {
+    const created = await ec2.send(new CreateSecurityGroupCommand(input));
+    // A new group starts with the default allow-all egress rule and no ingress rule.
+    const group: SecurityGroup = {
+      GroupId: created.GroupId,
+      GroupName: name,
+      VpcId: vpcId,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    };
+    return { group, created: true };
+  } catch (error) {
+    if (!hasCode(error, 'InvalidGroup.Duplicate')) throw error;
+    const raced = await findGroup(ec2, name, vpcId);
+    if (!raced) throw error;
+    return { group: raced, created: false };
+  }
+}
+
+const hasRules = (permissions?: IpPermission[]) => (permissions ?? []).length > 0;
+const allowsAll = (permissions?: IpPermission[]) =>
+  (permissions ?? []).some(
+    (p) => p.IpProtocol === '-1' && p.IpRanges?.some((r) => r.CidrIp === '0.0.0.0/0') && p.Ipv6Ranges?.some((r) => r.CidrIpv6 === '::/0'),
+  );
+
+const groupPermissions = {
+  untrack: [
+    'ec2:DescribeSecurityGroups',
+    'ec2:CreateSecurityGroup',
+    'ec2:CreateTags',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupEgress',
+  ],
+  quarantine: [
+    'ec2:DescribeSecurityGroups',
+    'ec2:CreateSecurityGroup',
+    'ec2:CreateTags',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupEgress',
+  ],
+} satisfies Record<GroupRole, string[]>;
+
+/** Allow-all in and out (IPv4 and IPv6): AWS tracks no connection through such rules. */
+export const ensureUntrackGroup = defineAction<CreateSecurityGroupCommandInput>({
+  service: 'ec2',
+  operation: 'CreateSecurityGroup',
+  permissions: () => groupPermissions.untrack,
+  async run(input, context): Promise<ActionResult> {
+    const ec2 = context.clients.ec2;
+    const { group, created } = await findOrCreateGroup(ec2, input);
+    const GroupId = group.GroupId;
+    const changes: string[] = [];
+    if (!allowsAll(group.IpPermissions)) {
+      await ignoring(
+        'InvalidPermission.Duplicate',
+        ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [ALL_TRAFFIC] })),
+      );
+      changes.push('allowed all inbound');
+    }
+    if (!allowsAll(group.IpPermissionsEgress)) {
+      await ignoring(
+        'InvalidPermission.Duplicate',
+        ec2.send(
+          new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }),
+        ),
+      );
+      changes.push('allowed all outbound');
+    }
+    return groupResult(GroupId, created, changes);
+  },
+});
+
+/** No rules at all. Rules someone added to the group since are removed. */
+export const ensureQuarantineGroup = defineAction<CreateSecurityGroupCommandInput>({
+  service: 'ec2',
+  operation: 'CreateSecurityGroup',
+  permissions: () => groupPermissions.quarantine,
+  async run(input, context): Promise<ActionResult> {
+    const ec2 = context.clients.ec2;
+    const { group, created } = await findOrCreateGroup(ec2, input);
+    const GroupId = group.GroupId;
+    const changes: string[] = [];
+    if (hasRules(group.IpPermissions)) {
+      await ignoring(
+        'InvalidPermission.NotFound',
+        ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: group.IpPermissions })),
+      );
+      changes.push('removed inbound rules');
+    }
+    if (hasRules(group.IpPermissionsEgress)) {
+      await ignoring(
+        'InvalidPermission.NotFound',
+        ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: group.IpPermissionsEgress })),
+      );
+      changes.push('removed outbound rules');
+    }
+    return groupResult(GroupId, created, changes);
+  },
+});
+
+function groupResult(GroupId: string | undefined, created: boolean, changes: string[]): ActionResult {
+  const what = created ? `created ${GroupId}` : `found ${GroupId}`;
+  const status = created || changes.length > 0 ? 'done' : 'already-done';
+  return { status, detail: [what, ...changes].join(', '), output: { GroupId } };
+}
+
+async function ignoring<T>(code: string, call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (hasCode(error, code)) return undefined;
+    throw error;
+  }
+}
+
+const isWardenGroup = (group: { name: string }) => WARDEN_GROUP_NAME.test(group.name);
+
+/**
+ * Records each interface's current groups as instance tags before any swap. An existing record is
+ * never overwritten: after a quarantine it holds the only copy of the original groups.
+ */
+export const recordOriginalGroups = defineAction<CreateTagsCommandInput>({
+  service: 'ec2',
+  operation: 'CreateTags',
+  permissions: () => ['ec2:CreateTags'],
+  async run(input, context) {
+    const instance = liveInstance(context);
+    const tags = [];
+    const notes = [];
+    for (const eni of instance.interfaces) {
+      const key = `${QUARANTINE_TAGS.originalGroupsPrefix}${eni.id}`;
+      if (key in instance.tags) continue;
+      if (eni.groups.some(isWardenGroup)) {
+        notes.push(`${eni.id} is already on a Warden group and has no record of its original groups`);
+        continue;
+      }
+      tags.push({ Key: key, Value: eni.groups.map((group) => group.id).join(' ') });
+    }
+    if (tags.length === 0) return { status: 'already-done', detail: ['original groups already recorded', ...notes].join('; ') };
+    await context.clients.ec2.send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));
+    return {
+      status: 'done',
+      detail: [
+        `recorded ${tags.map((t) => `${t.Key.slice(QUARANTINE_TAGS.originalGroupsPrefix.length)}=[${t.Value}]`).join(', ')}`,
+        ...notes,
+      ].join('; '),
+    };
+  },
+});
+
+/** Replaces an interface's groups. Never moves a quarantined interface back to the allow-all group. */
+export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
+  service: 'ec2',
+  operation: 'ModifyNetworkInterfaceAttribute',
+  permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
+  async run(input, context) {
+    const current = liveInstance(context).interfaces.find((eni) => eni.id === input.NetworkInterfaceId)?.groups ?? [];
+    const currentIds = current.map((group) => group.id).sort();
+    if (currentIds.join(' ') === [...input.Groups].sort().join(' '))
+      return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already on ${input.Groups.join(', ')}` };
+    if (current.length > 0 && current.every((group) => group.name.startsWith('warden-quarantine-')))
+      return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already quarantined (${currentIds.join(', ')})` };
+    await context.clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+    return { status: 'done', detail: `${input.NetworkInterfaceId}: [${currentIds.join(' ')}] -> [${input.Groups.join(' ')}]` };
+  },
+});
+
+/** Marks the instance quarantined. The first finding that quarantined it stays on record. */
+export const tagQuarantinedInstance = defineAction<CreateTagsCommandInput>({
+  service: 'ec2',
+  operation: 'CreateTags',
+  permissions: () => ['ec2:CreateTags'],
+  async run(input, context) {
+    const tags = liveInstance(context).tags;
+    if (tags[QUARANTINE_TAGS.state] === 'quarantined')
+      return {
+        status: 'already-done',
+        detail: `quarantined since ${tags[QUARANTINE_TAGS.quarantinedAt]} for finding ${tags[QUARANTINE_TAGS.findingId]}`,
+      };
+    await context.clients.ec2.send(new CreateTagsCommand(input));
+    return { status: 'done', detail: `tagged ${input.Resources?.join(', ')} as quarantined` };
+  },
+});
+
+export const enableTerminationProtection = defineAction<{ InstanceId: string; DisableApiTermination: { Value: boolean } }>({
+  service: 'ec2',
+  operation: 'ModifyInstanceAttribute',
+  permissions: () => ['ec2:DescribeInstanceAttribute', 'ec2:ModifyInstanceAttribute'],
+  async run(input, context) {
+    const ec2 = context.clients.ec2;
+    const current = await ec2.send(
+      new DescribeInstanceAttributeCommand({ InstanceId: input.InstanceId, Attribute: 'disableApiTermination' }),
+    );
+    if (current.DisableApiTermination?.Value === true) return { status: 'already-done', detail: 'termination protection was already on' };
+    await ec2.send(new ModifyInstanceAttributeCommand(input));
+    return { status: 'done', detail: 'termination protection on' };
+  },
+});
+
+/**
+ * Snapshots every attached EBS volume once. Volumes that already have a Warden snapshot of this
+ * instance are skipped, so a repeat delivery or a second finding never snapshots twice.
+ */
+export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput>({
+  service: 'ec2',
+  operation: 'CreateSnapshots',
+  permissions: () => ['ec2:DescribeSnapshots', 'ec2:CreateSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags'],
+  async run(input, context) {
+    const ec2 = context.clients.ec2;
+    const instance = liveInstance(context);
+    if (instance.volumes.length === 0) return { status: 'already-done', detail: 'the instance has no EBS volume' };
+    const existing = await ec2.send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [{ Name: `tag:${QUARANTINE_TAGS.instanceId}`, Values: [instance.instanceId] }],
+      }),
+    );
+    const covered = new Set((existing.Snapshots ?? []).map((snapshot) => snapshot.VolumeId));
+    const missing = instance.volumes.filter((volume) => !covered.has(volume));
+    if (missing.length === 0) return { status: 'already-done', detail: `${covered.size} volume(s) already snapshotted` };
+    if (missing.length === instance.volumes.length) {
+      const created = await ec2.send(new CreateSnapshotsCommand(input));
+      const ids = (created.Snapshots ?? []).map((snapshot) => snapshot.SnapshotId);
+      return { status: 'done', detail: `snapshots ${ids.join(', ')}`, output: { SnapshotIds: ids } };
+    }
+    const ids = await Promise.all(
+      missing.map(async (VolumeId) => {
+        const { SnapshotId } = await ec2.send(
+          new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications }),
+        );
+        return SnapshotId;
+      }),
+    );
+    return { status: 'done', detail: `snapshots ${ids.join(', ')} of the volumes not yet snapshotted`, output: { SnapshotIds: ids } };
+  },
+});

@@ -1,0 +1,141 @@
+import type { AwsClients } from '../aws';
+import { PlanValidationError } from '../errors';
+import { MISSING, type Outcome, type Plan, type Step } from '../plan';
+import { classifyError } from './errors';
+import { actionFor } from './registry';
+import type { ExecutionContext } from './types';
+
+export interface ExecutorOptions {
+  clients: AwsClients;
+  excludeTag: string;
+  accountAlias?: string;
+  now?: () => Date;
+}
+
+const REFERENCE = /\$\{([^}]+)\}/g;
+const MISSING_SETTING = new RegExp(`${MISSING} ([A-Z_]+)>`);
+const succeeded = (outcome: Outcome) => outcome.status === 'done' || outcome.status === 'already-done';
+
+/** Step ids a step waits for: its `after` list and every `${step.Field}` its input refers to. */
+export function dependenciesOf(step: Step): string[] {
+  const referenced = [...JSON.stringify(step.input).matchAll(REFERENCE)].flatMap(([, reference = '']) =>
+    reference.includes('.') ? [reference.slice(0, reference.lastIndexOf('.'))] : [],
+  );
+  return [...new Set([...step.after, ...referenced])];
+}
+
+/** Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles). */
+export function validatePlan(plan: Plan): void {
+  const seen = new Set<string>();
+  for (const step of plan.steps) {
+    const action = actionFor(step.action);
+    if (action.service !== step.service || action.operation !== step.operation)
+      throw new PlanValidationError(
+        `step ${step.id}: action ${step.action} calls ${action.service}:${action.operation}, not ${step.service}:${step.operation}`,
+        step.id,
+      );
+    for (const dependency of dependenciesOf(step))
+      if (!seen.has(dependency))
+        throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
+    if (seen.has(step.id)) throw new PlanValidationError(`duplicate step id ${step.id}`, step.id);
+    seen.add(step.id);
+  }
+}
+
+/**
+ * Runs a plan's steps, each as soon as the steps it depends on have succeeded, so independent
+ * calls go out in parallel and the critical path is as short as the dependencies allow. A step
+ * whose dependency failed or was skipped is skipped; one failure never stops unrelated steps.
+ * `always` steps (notifications) run last and see every other outcome. Returns outcomes in plan order.
+ */
+export async function executePlan(plan: Plan, options: ExecutorOptions): Promise<Outcome[]> {
+  validatePlan(plan);
+  const now = options.now ?? (() => new Date());
+  const outputs = new Map<string, Record<string, unknown>>();
+  const settled = new Map<string, Outcome>();
+  const started = new Map<string, Promise<Outcome>>();
+  const byId = new Map(plan.steps.map((step) => [step.id, step]));
+  const context: ExecutionContext = {
+    clients: options.clients,
+    plan,
+    excludeTag: options.excludeTag,
+    accountAlias: options.accountAlias,
+    output: <T>(id: string) => outputs.get(id) as T | undefined,
+    outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),
+    isReadOnly: (id: string) => Boolean(actionFor(byId.get(id)?.action ?? '').readOnly),
+    now,
+  };
+
+  const run = async (step: Step): Promise<Outcome> => {
+    const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
+    const blocker = waits.find((outcome) => !succeeded(outcome));
+    const outcome = blocker
+      ? outcomeOf(
+          step,
+          { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
+          0,
+        )
+      : await invoke(step, context, outputs);
+    settled.set(step.id, outcome);
+    return outcome;
+  };
+  const start = (step: Step): Promise<Outcome> => {
+    let promise = started.get(step.id);
+    if (!promise) {
+      promise = run(step);
+      started.set(step.id, promise);
+    }
+    return promise;
+  };
+
+  await Promise.all(plan.steps.filter((step) => !step.always).map(start));
+  for (const step of plan.steps.filter((s) => s.always)) await start(step);
+  return plan.steps.map((step) => settled.get(step.id) as Outcome);
+}
+
+async function invoke(step: Step, context: ExecutionContext, outputs: Map<string, Record<string, unknown>>): Promise<Outcome> {
+  const began = performance.now();
+  const elapsed = () => Math.round(performance.now() - began);
+  const missing = JSON.stringify(step.input).match(MISSING_SETTING)?.[1];
+  if (missing) {
+    const error = { code: 'MissingSetting', message: `${missing} is not set`, retryable: false };
+    return { ...outcomeOf(step, { status: 'failed', detail: error.message }, 0), error };
+  }
+  try {
+    const input = resolveReferences(step.input, outputs, context.now()) as never;
+    const result = await actionFor(step.action).run(input, context);
+    if (result.output) outputs.set(step.id, result.output);
+    return outcomeOf(step, result, elapsed());
+  } catch (thrown) {
+    const error = classifyError(thrown);
+    return { ...outcomeOf(step, { status: 'failed', detail: `${error.code}: ${error.message}` }, elapsed()), error };
+  }
+}
+
+function outcomeOf(step: Step, result: Pick<Outcome, 'status' | 'detail' | 'output'>, durationMs: number): Outcome {
+  return {
+    stepId: step.id,
+    service: step.service,
+    operation: step.operation,
+    status: result.status,
+    detail: result.detail,
+    ...(result.output ? { output: result.output } : {}),
+    durationMs,
+  };
+}
+
+/** `${step.Field}` -> that step's output field; `${now}` -> the current time, ISO 8601. */
+export function resolveReferences(value: unknown, outputs: Map<string, Record<string, unknown>>, now: Date): unknown {
+  if (typeof value === 'string')
+    return value.replace(REFERENCE, (_, reference: string) => {
+      if (reference === 'now') return now.toISOString();
+      const dot = reference.lastIndexOf('.');
+      const resolved = outputs.get(reference.slice(0, dot))?.[reference.slice(dot + 1)];
+      if (typeof resolved !== 'string') throw new Error(`unresolved reference \${${reference}}`);
+      return resolved;
+    });
+  if (Array.isArray(value)) return value.map((item) => resolveReferences(item, outputs, now));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, outputs, now)]));
+  return value;
+}

@@ -1,0 +1,33 @@
+import { detachFromAutoScalingGroup } from './autoscaling';
+import {
+  describeInstance,
+  enableTerminationProtection,
+  ensureQuarantineGroup,
+  ensureUntrackGroup,
+  recordOriginalGroups,
+  snapshotVolumes,
+  swapInterfaceGroups,
+  tagQuarantinedInstance,
+} from './ec2';
+import { publishNotification } from './sns';
+import type { Action } from './types';
+
+/** Every action a plan step may name, keyed by the step's `action`. */
+export const ACTIONS: Record<string, Action<never>> = {
+  describeInstance,
+  ensureUntrackGroup,
+  ensureQuarantineGroup,
+  recordOriginalGroups,
+  swapInterfaceGroups,
+  tagQuarantinedInstance,
+  enableTerminationProtection,
+  snapshotVolumes,
+  detachFromAutoScalingGroup,
+  publishNotification,
+};
+
+export function actionFor(type: string): Action<never> {
+  const action = ACTIONS[type];
+  if (!action) throw new Error(`unknown action "${type}"; known actions: ${Object.keys(ACTIONS).join(', ')}`);
+  return action;
+}

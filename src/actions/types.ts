@@ -1,0 +1,40 @@
+import type { AwsClients } from '../aws';
+import type { Outcome, Plan, Service, StepStatus } from '../plan';
+
+/** What an action reports when it did not throw. A thrown error becomes a `failed` outcome. */
+export interface ActionResult {
+  status: Exclude<StepStatus, 'failed'>;
+  detail: string;
+  output?: Record<string, unknown>;
+}
+
+export interface ExecutionContext {
+  clients: AwsClients;
+  plan: Plan;
+  excludeTag: string;
+  accountAlias?: string;
+  topicArn?: string;
+  /** The output of a step that has already succeeded. */
+  output<T = Record<string, unknown>>(stepId: string): T | undefined;
+  /** Outcomes of the steps settled so far (for notifications). */
+  outcomes(): Outcome[];
+  /** Whether a step only reads (its outcome says nothing about what changed). */
+  isReadOnly(stepId: string): boolean;
+  now(): Date;
+}
+
+/**
+ * One kind of step. Each action is idempotent: it checks the state it is about to change and
+ * reports `already-done` instead of changing it twice. It declares the IAM actions it needs, next
+ * to the code that needs them; tests derive the deployed policies from these.
+ */
+export interface Action<Input = Record<string, unknown>> {
+  service: Service;
+  operation: string;
+  /** Reads only: excluded from "did anything change" decisions. */
+  readOnly?: boolean;
+  permissions: (input: Input) => string[];
+  run(input: Input, context: ExecutionContext): Promise<ActionResult>;
+}
+
+export const defineAction = <Input>(action: Action<Input>): Action<Input> => action;

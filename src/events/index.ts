@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { Trigger } from '../plan';
+import { matchingTriggers } from '../routing';
+import { describeIssue } from './envelope';
+import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
+
+export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
+export { guardDutyEvent } from './guardduty';
+
+/** The schema each trigger's events must fit once its route has matched. */
+export const EVENT_SCHEMAS = {
+  guardduty: guardDutyEvent,
+} satisfies Partial<Record<Trigger, z.ZodType>>;
+
+export type ParsedEvent = { trigger: 'guardduty'; event: GuardDutyEvent };
+
+export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
+
+/**
+ * Unknown JSON -> a typed event of one trigger, or an error that says what is wrong and where.
+ * The trigger is chosen by the same EventBridge patterns that are deployed (src/routing).
+ */
+export function parseEvent(raw: unknown): ParseResult {
+  const triggers = matchingTriggers(raw);
+  const [trigger] = triggers;
+  if (!trigger) return { ok: false, trigger: null, error: describeUnrouted(raw) };
+  if (triggers.length > 1) return { ok: false, trigger, error: `event matches several routes: ${triggers.join(', ')}` };
+  const schema = EVENT_SCHEMAS[trigger as keyof typeof EVENT_SCHEMAS];
+  if (!schema) return { ok: false, trigger, error: `no playbook handles ${trigger} events yet` };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, trigger, error: describeIssue(parsed.error) };
+  return { ok: true, trigger, event: parsed.data } as ParseResult;
+}
+
+function describeUnrouted(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not an EventBridge event (expected a JSON object)';
+  const { source, 'detail-type': detailType } = raw as Record<string, unknown>;
+  if (typeof source !== 'string' || typeof detailType !== 'string')
+    return 'not an EventBridge event: "source" and "detail-type" must be strings';
+  return `no Warden route matches source "${source}" with detail-type "${detailType}"`;
+}

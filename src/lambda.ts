@@ -1,0 +1,66 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { createClients } from './aws';
+import { RetryableExecutionError } from './errors';
+import type { Trigger } from './plan';
+import { type Response, respond } from './respond';
+import { loadSettings } from './settings';
+
+/** The audit record logged once per event; its shape is documented in the README and kept stable. */
+export function auditRecord(event: { id?: unknown }, response: Response, dryRun: boolean) {
+  return {
+    eventId: typeof event.id === 'string' ? event.id : undefined,
+    trigger: response.trigger,
+    subject: response.plan?.eventId,
+    resource: response.plan?.resource,
+    decision: response.decision,
+    reason: response.reason,
+    dryRun,
+    steps: (response.outcomes ?? []).map(({ stepId, operation, status, detail, durationMs, error }) => ({
+      stepId,
+      operation,
+      status,
+      detail,
+      durationMs,
+      ...(error ? { error: error.code, retryable: error.retryable } : {}),
+    })),
+  };
+}
+
+/**
+ * Builds a trigger's Lambda handler: settings and clients once per cold start; per event, respond,
+ * one audit log line and metrics. An invalid event is logged and counted, never retried; a
+ * retryable AWS failure throws so that Lambda retries the event (every step is idempotent).
+ */
+export function createHandler(trigger: Trigger) {
+  const settings = loadSettings();
+  const clients = createClients(settings);
+  const logger = new Logger({ serviceName: 'warden', persistentKeys: { trigger } });
+  const metrics = new Metrics({ namespace: 'Warden', serviceName: 'warden', defaultDimensions: { trigger } });
+
+  return async (event: EventBridgeEvent<string, unknown>): Promise<Response> => {
+    try {
+      const response = await respond(event, { settings, clients, only: trigger });
+      const audit = auditRecord(event, response, settings.dryRun);
+      if (response.decision === 'error') {
+        logger.error('invalid event', { audit });
+        metrics.addMetric('InvalidEvents', MetricUnit.Count, 1);
+        return response;
+      }
+      logger.info('decision', { audit });
+      metrics.addMetric(`Decision_${response.decision}`, MetricUnit.Count, 1);
+      const failed = (response.outcomes ?? []).filter((outcome) => outcome.status === 'failed');
+      if (failed.length > 0) metrics.addMetric('StepsFailed', MetricUnit.Count, failed.length);
+      const retryable = failed.filter((outcome) => outcome.error?.retryable);
+      if (retryable.length > 0)
+        throw new RetryableExecutionError(
+          `retryable failure in ${retryable.map((o) => o.stepId).join(', ')}`,
+          retryable.map((o) => o.stepId),
+        );
+      return response;
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

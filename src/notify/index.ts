@@ -1,0 +1,40 @@
+import type { Alert, Outcome, Step } from '../plan';
+import { missingSetting } from '../plan';
+import { type Audience, renderAttributes, renderBody, renderSubject } from './render';
+
+export { renderAttributes, renderBody, renderSubject, SUBJECT_MAX_LENGTH } from './render';
+
+export interface NotifySettings extends Audience {
+  topicArn?: string;
+}
+
+export const NOTIFY_STEP_ID = 'notify';
+
+/** The SNS Publish input for an alert; with outcomes, the body reports what was actually done. */
+export function publishInput(alert: Alert, steps: Step[], settings: NotifySettings, outcomes?: Outcome[]) {
+  return {
+    TopicArn: settings.topicArn ?? missingSetting('WARDEN_TOPIC_ARN'),
+    Subject: renderSubject(alert),
+    Message: renderBody(alert, steps, settings, outcomes),
+    MessageAttributes: renderAttributes(alert),
+  };
+}
+
+/** The last step of every plan that tells people: runs whatever the other steps' outcomes. */
+export function notifyStep(alert: Alert, steps: Step[], settings: NotifySettings): Step {
+  return {
+    id: NOTIFY_STEP_ID,
+    action: 'publishNotification',
+    service: 'sns',
+    operation: 'Publish',
+    input: publishInput(alert, steps, settings),
+    why: 'notify the security topic',
+    after: [],
+    always: true,
+  };
+}
+
+/** Appended to a plan's reason when its notification cannot be sent as configured. */
+export function missingTopicNote(settings: NotifySettings): string {
+  return settings.topicArn ? '' : ' (no notification can be sent: WARDEN_TOPIC_ARN is not set)';
+}

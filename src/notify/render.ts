@@ -1,0 +1,63 @@
+import type { Alert, Outcome, Step } from '../plan';
+
+/** SNS rejects a Subject over 100 characters, or one with line breaks or non-ASCII characters. */
+export const SUBJECT_MAX_LENGTH = 100;
+
+const STATUS_MARK: Record<Outcome['status'], string> = {
+  done: 'DONE',
+  'already-done': 'ALREADY DONE',
+  skipped: 'SKIPPED',
+  failed: 'FAILED',
+};
+
+export interface Audience {
+  accountAlias?: string;
+}
+
+/** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
+export function renderSubject(alert: Alert): string {
+  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${alert.title}`
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7E]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return subject.length <= SUBJECT_MAX_LENGTH ? subject : `${subject.slice(0, SUBJECT_MAX_LENGTH - 3)}...`;
+}
+
+/**
+ * The plain-text body: what happened, the facts a responder needs, what Warden did (or plans to do,
+ * before execution), and where to look next.
+ */
+export function renderBody(alert: Alert, steps: Step[], audience: Audience, outcomes?: Outcome[]): string {
+  const account = audience.accountAlias ? `${alert.account} (${audience.accountAlias})` : alert.account;
+  const facts: [string, string][] = [
+    ['Severity', alert.severity.toUpperCase()],
+    ['Account', account],
+    ['Region', alert.region],
+    ['Time', alert.time],
+    ...alert.facts,
+  ];
+  const width = Math.max(...facts.map(([label]) => label.length));
+  const lines = [alert.title, '', alert.summary, '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
+  const actions = steps.filter((step) => step.service !== 'sns');
+  if (actions.length > 0) {
+    lines.push('', outcomes ? 'What Warden did:' : 'What Warden will do:');
+    for (const step of actions) {
+      const outcome = outcomes?.find((o) => o.stepId === step.id);
+      const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
+      const detail = outcome ? `: ${outcome.detail}` : '';
+      lines.push(`  ${mark}${step.why} (${step.service}:${step.operation})${detail}`);
+    }
+  }
+  if (alert.links.length > 0) lines.push('', ...alert.links.map(([label, url]) => `${label}: ${url}`));
+  return lines.join('\n');
+}
+
+/** Attributes subscribers can filter on (SNS subscription filter policies). */
+export function renderAttributes(alert: Alert): Record<string, { DataType: 'String'; StringValue: string }> {
+  return {
+    severity: { DataType: 'String', StringValue: alert.severity },
+    trigger: { DataType: 'String', StringValue: alert.trigger },
+    event: { DataType: 'String', StringValue: alert.event },
+  };
+}

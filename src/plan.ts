@@ -1,0 +1,86 @@
+/**
+ * A Plan is data, not code: what Warden decided about one event and the AWS calls it would make.
+ * Planning never touches the network, so a plan can be printed, diffed and reviewed (dry run)
+ * before an executor runs it.
+ */
+export const TRIGGERS = ['guardduty', 'config', 'cloudtrail'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const DECISIONS = ['act', 'notify', 'ignore'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const SERVICES = ['ec2', 'autoscaling', 'sns', 'ssm'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface Step {
+  /** Unique within the plan, e.g. `isolate:eni-0abc`. Other steps refer to its output as `${id}`. */
+  id: string;
+  /** Registry key of the executor action that runs this step. */
+  action: string;
+  service: Service;
+  /** The AWS API operation the step calls, as named in the API reference. */
+  operation: string;
+  /** The operation's input. Strings of the form `${stepId}` are filled in from earlier outputs. */
+  input: Record<string, unknown>;
+  why: string;
+  /** Steps that must succeed (done or already-done) before this one may run. */
+  after: string[];
+  /** Runs once every other step has settled, whatever their outcome (notifications). */
+  always?: boolean;
+}
+
+/** What a person needs to know about an event; rendered once for every channel (src/notify). */
+export interface Alert {
+  severity: Severity;
+  trigger: Trigger;
+  /** Short machine-friendly name of what happened: a finding type, a Config rule, an API call. */
+  event: string;
+  /** One plain-language line. */
+  title: string;
+  summary: string;
+  account: string;
+  region: string;
+  time: string;
+  /** Ordered label/value pairs: who, what, where, from where... */
+  facts: [label: string, value: string][];
+  links: [label: string, url: string][];
+}
+
+export interface Plan {
+  trigger: Trigger;
+  decision: Decision;
+  reason: string;
+  /** Identity of the event for audit and idempotency. */
+  eventId: string;
+  /** The resource the plan is about (instance id, resource id, principal ARN). */
+  resource?: string;
+  alert?: Alert;
+  steps: Step[];
+}
+
+export const STEP_STATUSES = ['done', 'already-done', 'skipped', 'failed'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export interface StepError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Outcome {
+  stepId: string;
+  service: Service;
+  operation: string;
+  status: StepStatus;
+  detail: string;
+  error?: StepError;
+  output?: Record<string, unknown>;
+  durationMs: number;
+}
+
+/** Prefix of a placeholder for a value a missing setting would provide; never sent to AWS. */
+export const MISSING = '<missing:';
+export const missingSetting = (variable: string): string => `${MISSING} ${variable}>`;

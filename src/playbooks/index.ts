@@ -1,0 +1,15 @@
+import type { ParsedEvent } from '../events';
+import type { Plan } from '../plan';
+import type { Settings } from '../settings';
+import { planGuardDuty } from './guardduty';
+
+export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
+export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
+
+/** The one place that maps a parsed event to its trigger's playbook. Pure. */
+export function planFor(parsed: ParsedEvent, settings: Settings): Plan {
+  switch (parsed.trigger) {
+    case 'guardduty':
+      return planGuardDuty(parsed.event, settings);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Trigger } from '../plan';
+import { TRIGGERS } from '../plan';
+import { type EventPattern, matchesPattern } from './match';
+import routes from './routes.json';
+
+export type { EventPattern, Matcher } from './match';
+export { matchesPattern } from './match';
+
+/**
+ * The EventBridge patterns that route events to each trigger's function. This one file is what
+ * serverless.yml deploys, what the CLI uses to pick a playbook and what the contract tests check.
+ */
+export const ROUTES: Record<Trigger, EventPattern> = routes as unknown as Record<Trigger, EventPattern>;
+
+/** Every trigger whose rule matches the event (a well-formed sample matches exactly one). */
+export function matchingTriggers(event: unknown): Trigger[] {
+  return TRIGGERS.filter((trigger) => matchesPattern(event, ROUTES[trigger]));
+}
+
+export function routeEvent(event: unknown): Trigger | null {
+  return matchingTriggers(event)[0] ?? null;
+}
