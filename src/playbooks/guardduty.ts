@@ -82,9 +82,10 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 }
 
 /**
- * Isolation first: the critical path is inspect -> record groups -> untracked group -> quarantine
- * group, with each VPC's groups ensured in parallel. Evidence steps depend only on the inspection,
- * so they never delay isolation.
+ * Isolation first. The critical path is four sequential round trips once a VPC has its Warden
+ * groups: DescribeInstances -> (DescribeSecurityGroups | CreateTags) -> swap to the allow-all group
+ * -> swap to the quarantine group; every interface and VPC goes in parallel. Evidence steps depend
+ * only on the inspection, so they never delay isolation.
  */
 function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails): Step[] {
   const instanceId = instance.instanceId;
@@ -111,7 +112,8 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
           role === 'untrack'
             ? `find or create the allow-all group of ${vpcId} that makes existing flows untracked`
             : `find or create the quarantine group of ${vpcId} (no inbound, no outbound rules)`,
-        after: [],
+        // After the inspection, so an excluded or vanished instance leaves the account untouched.
+        after: [inspect.id],
       }),
     ),
   );
@@ -134,7 +136,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
       id: `untrack:${eni.networkInterfaceId}`,
       action: 'swapInterfaceGroups',
       operation: 'ModifyNetworkInterfaceAttribute',
-      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${untrack-group:${eni.vpcId}}`] },
+      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${untrack-group:${eni.vpcId}.GroupId}`] },
       why: `move ${eni.networkInterfaceId} to the allow-all group so its tracked connections become untracked`,
       // Never open an interface to all traffic unless the quarantine group is ready to follow.
       after: [record.id, `quarantine-group:${eni.vpcId}`],
@@ -143,7 +145,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
       id: `quarantine:${eni.networkInterfaceId}`,
       action: 'swapInterfaceGroups',
       operation: 'ModifyNetworkInterfaceAttribute',
-      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${quarantine-group:${eni.vpcId}}`] },
+      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${quarantine-group:${eni.vpcId}.GroupId}`] },
       why: `move ${eni.networkInterfaceId} to the quarantine group: no traffic in or out`,
       after: [untrack.id],
     });

@@ -1,0 +1,120 @@
+import { AutoScalingClient, DescribeAutoScalingInstancesCommand, DetachInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateSnapshotsCommand,
+  CreateTagsCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  type Instance,
+  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+
+export const VPC = 'vpc-0a1b2c3d4e5f60718';
+export const UNTRACK_GROUP = 'sg-0untrack0000000001';
+export const QUARANTINE_GROUP = 'sg-0quarantine000001';
+
+/** The instance of events/guardduty/crypto-mining.json as DescribeInstances shows it before Warden acts. */
+export function runningInstance(overrides: Partial<Instance> = {}): Instance {
+  return {
+    InstanceId: 'i-0a1b2c3d4e5f67890',
+    State: { Name: 'running', Code: 16 },
+    VpcId: VPC,
+    Tags: [{ Key: 'Name', Value: 'web-1' }],
+    NetworkInterfaces: [
+      { NetworkInterfaceId: 'eni-0b1c2d3e4f5a6b7c8', VpcId: VPC, Groups: [{ GroupId: 'sg-0123456789abcdef0', GroupName: 'web-tier' }] },
+    ],
+    BlockDeviceMappings: [
+      { DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-0root000000000001' } },
+      { DeviceName: '/dev/xvdf', Ebs: { VolumeId: 'vol-0data000000000002' } },
+    ],
+    ...overrides,
+  };
+}
+
+/** The same instance after a complete quarantine. */
+export function quarantinedInstance(): Instance {
+  return runningInstance({
+    Tags: [
+      { Key: 'Name', Value: 'web-1' },
+      { Key: 'warden:sg:eni-0b1c2d3e4f5a6b7c8', Value: 'sg-0123456789abcdef0' },
+      { Key: 'warden:state', Value: 'quarantined' },
+      { Key: 'warden:finding-id', Value: '8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b' },
+      { Key: 'warden:quarantined-at', Value: '2026-11-24T21:48:09.000Z' },
+    ],
+    NetworkInterfaces: [
+      {
+        NetworkInterfaceId: 'eni-0b1c2d3e4f5a6b7c8',
+        VpcId: VPC,
+        Groups: [{ GroupId: QUARANTINE_GROUP, GroupName: `warden-quarantine-${VPC}` }],
+      },
+    ],
+  });
+}
+
+export const existingGroups: SecurityGroup[] = [
+  {
+    GroupId: UNTRACK_GROUP,
+    GroupName: `warden-untrack-${VPC}`,
+    VpcId: VPC,
+    IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+  },
+  { GroupId: QUARANTINE_GROUP, GroupName: `warden-quarantine-${VPC}`, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] },
+];
+
+/**
+ * EC2, Auto Scaling and SNS mocks for a containment run. `fresh` = a VPC without Warden groups and an
+ * untouched instance; `quarantined` = everything already done by an earlier run.
+ */
+export function mockAccount(state: 'fresh' | 'quarantined') {
+  const ec2 = mockClient(EC2Client);
+  const autoscaling = mockClient(AutoScalingClient);
+  const sns = mockClient(SNSClient);
+  const fresh = state === 'fresh';
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [fresh ? runningInstance() : quarantinedInstance()] }] });
+  ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => {
+    const name = input.Filters?.find((f: { Name: string }) => f.Name === 'group-name')?.Values?.[0];
+    return { SecurityGroups: fresh ? [] : existingGroups.filter((group) => group.GroupName === name) };
+  });
+  ec2
+    .on(CreateSecurityGroupCommand)
+    .callsFake((input) => ({ GroupId: input.GroupName.includes('untrack') ? UNTRACK_GROUP : QUARANTINE_GROUP }));
+  ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ Return: true });
+  ec2.on(AuthorizeSecurityGroupEgressCommand).resolves({ Return: true });
+  ec2.on(RevokeSecurityGroupEgressCommand).resolves({ Return: true });
+  ec2.on(CreateTagsCommand).resolves({});
+  ec2.on(ModifyNetworkInterfaceAttributeCommand).resolves({});
+  ec2.on(DescribeInstanceAttributeCommand).resolves({ DisableApiTermination: { Value: !fresh } });
+  ec2.on(ModifyInstanceAttributeCommand).resolves({});
+  ec2.on(DescribeSnapshotsCommand).resolves({
+    Snapshots: fresh
+      ? []
+      : [
+          { SnapshotId: 'snap-01', VolumeId: 'vol-0root000000000001' },
+          { SnapshotId: 'snap-02', VolumeId: 'vol-0data000000000002' },
+        ],
+  });
+  ec2.on(CreateSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-01' }, { SnapshotId: 'snap-02' }] });
+  autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
+  autoscaling.on(DetachInstancesCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  return { ec2, autoscaling, sns };
+}
+
+/** Names of the calls a mock received that could change something (anything but Describe*). */
+export function mutatingCalls(mock: { calls(): { args: unknown[] }[] }): string[] {
+  return mock
+    .calls()
+    .map((call) => (call.args[0] as object).constructor.name)
+    .filter((name) => !name.startsWith('Describe'));
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { EVENTS_DIR } from '../../fixtures';
+
+async function warden(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, {});
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
+
+describe('warden replay', () => {
+  it('prints one JSON object per event, in input order, with the contract fields', async () => {
+    // Act
+    const { code, stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty'), '--json');
+    // Assess
+    expect(code).toBe(0);
+    const reports = JSON.parse(stdout);
+    expect(reports.map((r: { file: string }) => r.file.split('/').pop())).toEqual([
+      'archived.json',
+      'asg-two-enis.json',
+      'backdoor-c2.json',
+      'crypto-mining.json',
+      'excluded-instance.json',
+      'low-severity.json',
+      'non-ec2-iam.json',
+      'repeat-update.json',
+      'sample-finding.json',
+      'ssh-brute-force-actor.json',
+      'ssh-brute-force-target.json',
+      'tor-client.json',
+    ]);
+    for (const report of reports) {
+      expect(report).toMatchObject({
+        trigger: 'guardduty',
+        decision: expect.stringMatching(/^(act|notify|ignore)$/),
+        reason: expect.any(String),
+      });
+      for (const step of report.steps)
+        expect(step).toMatchObject({ service: expect.any(String), operation: expect.any(String), input: expect.any(Object) });
+    }
+  });
+
+  it('prints a readable plan by default', async () => {
+    const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
+    expect(stdout).toContain('ACT     guardduty: the instance talks to cryptocurrency-mining infrastructure');
+    expect(stdout).toMatch(/ 6\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
+  });
+
+  it('takes settings from flags, as the Lambda functions take them from the environment', async () => {
+    const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'low-severity.json'), '--json', '--min-severity', '4');
+    expect(JSON.parse(stdout)[0].decision).not.toBe('ignore');
+  });
+
+  it('reports each bad file as an error with what is wrong and where, goes on, and exits 1', async () => {
+    // Prepare
+    const dir = scratch();
+    writeFileSync(join(dir, 'a-truncated.json'), '{"version": "0", "detail-type": "GuardDuty Fin');
+    writeFileSync(join(dir, 'b-binary.json'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    writeFileSync(join(dir, 'c-unknown.json'), JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} }));
+    writeFileSync(
+      join(dir, 'd-missing-field.json'),
+      JSON.stringify({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', detail: {} }),
+    );
+    writeFileSync(join(dir, 'e-empty.json'), '');
+    // Act
+    const { code, stdout, stderr } = await warden('replay', dir, join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--json');
+    // Assess
+    expect(code).toBe(1);
+    const reports = JSON.parse(stdout);
+    expect(reports.map((r: { decision: string; reason: string }) => [r.decision, r.reason])).toEqual([
+      ['error', expect.stringMatching(/^invalid JSON/)],
+      ['error', 'binary file, not JSON'],
+      ['error', 'no Warden route matches source "aws.s3" with detail-type "Object Created"'],
+      ['error', expect.stringMatching(/^version: /)],
+      ['error', 'empty file'],
+      ['act', expect.any(String)],
+    ]);
+    expect(stderr).toContain('5 of 6 event(s) could not be planned');
+  });
+
+  it('reports a missing path and an empty directory', async () => {
+    const { code, stdout } = await warden('replay', '/nonexistent/finding.json', scratch(), '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).map((r: { reason: string }) => r.reason)).toEqual([
+      'no such file or directory',
+      'directory holds no .json event file',
+    ]);
+  });
+
+  it('names the variable when a setting is malformed, and exits 2', async () => {
+    const { code, stderr } = await warden('replay', EVENTS_DIR, '--min-severity', 'high');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/WARDEN_MIN_SEVERITY="high"/);
+  });
+
+  it('does not execute anything with --apply unless confirmed', async () => {
+    const { code, stderr } = await warden(
+      'replay',
+      join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'),
+      '--apply',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('Nothing was executed.');
+  });
+});

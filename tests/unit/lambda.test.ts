@@ -1,0 +1,72 @@
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadSample, TOPIC_ARN } from '../fixtures';
+import { mockAccount, mutatingCalls } from '../support/aws-mocks';
+
+type Handler = (event: EventBridgeEvent<string, unknown>) => Promise<{ decision: string; reason: string }>;
+let mocks: ReturnType<typeof mockAccount>;
+
+async function guardDutyHandler(env: Record<string, string> = {}): Promise<Handler> {
+  vi.resetModules();
+  vi.stubEnv('WARDEN_TOPIC_ARN', TOPIC_ARN);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('POWERTOOLS_DEV', 'true');
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  return (await import('../../handlers/guardduty')).handler as Handler;
+}
+const event = (name: string) => loadSample('guardduty', name) as unknown as EventBridgeEvent<string, unknown>;
+
+beforeEach(() => {
+  mocks = mockAccount('fresh');
+  vi.spyOn(console, 'info').mockImplementation(() => {});
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+});
+afterEach(() => {
+  for (const mock of Object.values(mocks)) mock.restore();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('Lambda handler: guardduty', () => {
+  it('contains the instance and notifies', async () => {
+    const handler = await guardDutyHandler();
+    const response = await handler(event('crypto-mining'));
+    expect(response.decision).toBe('act');
+    expect(mutatingCalls(mocks.ec2)).toContain('ModifyNetworkInterfaceAttributeCommand');
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('logs an invalid event and returns without throwing, so Lambda does not retry it', async () => {
+    const handler = await guardDutyHandler();
+    const broken = structuredClone(event('crypto-mining')) as unknown as { detail: Record<string, unknown> };
+    delete broken.detail.severity;
+    const response = await handler(broken as unknown as EventBridgeEvent<string, unknown>);
+    expect(response).toMatchObject({ decision: 'error', reason: expect.stringMatching(/^detail\.severity: /) });
+    expect(mocks.ec2.calls()).toHaveLength(0);
+  });
+
+  it('refuses an event of another trigger instead of executing it', async () => {
+    const handler = await guardDutyHandler();
+    const root = { ...event('crypto-mining'), source: 'aws.signin', 'detail-type': 'AWS Console Sign In via CloudTrail' };
+    const response = await handler(root as EventBridgeEvent<string, unknown>);
+    expect(response.decision).toBe('error');
+    expect(mocks.ec2.calls()).toHaveLength(0);
+  });
+
+  it('throws on a retryable AWS failure so that Lambda retries the event', async () => {
+    const handler = await guardDutyHandler();
+    mocks.ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }));
+    await expect(handler(event('crypto-mining'))).rejects.toMatchObject({ name: 'RetryableExecutionError', retryable: true });
+  });
+
+  it('plans but calls nothing in dry-run mode', async () => {
+    const handler = await guardDutyHandler({ WARDEN_DRY_RUN: 'true' });
+    const response = await handler(event('crypto-mining'));
+    expect(response.decision).toBe('act');
+    expect(mocks.ec2.calls()).toHaveLength(0);
+    expect(mocks.sns.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { SettingsError } from '../../src/errors';
+import { loadSettings } from '../../src/settings';
+
+describe('settings', () => {
+  it('has safe defaults: act from High severity, exclusion tag, no dry run, samples never act', () => {
+    // Act
+    const settings = loadSettings({});
+    // Assess
+    expect(settings).toMatchObject({
+      minSeverity: 7,
+      excludeTag: 'warden:exclude',
+      dryRun: false,
+      actOnSamples: false,
+      region: 'us-east-1',
+    });
+    expect(settings.topicArn).toBeUndefined();
+  });
+
+  it('reads every WARDEN_* variable', () => {
+    const settings = loadSettings({
+      WARDEN_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+      WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/auto',
+      WARDEN_MIN_SEVERITY: '4.5',
+      WARDEN_EXCLUDE_TAG: 'keep-out',
+      WARDEN_DRY_RUN: 'true',
+      WARDEN_ACT_ON_SAMPLES: '1',
+      WARDEN_ACCOUNT_ALIAS: 'prod',
+      WARDEN_ENDPOINT: 'http://127.0.0.1:5000',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(settings).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+      automationRoleArn: 'arn:aws:iam::111122223333:role/auto',
+      minSeverity: 4.5,
+      excludeTag: 'keep-out',
+      dryRun: true,
+      actOnSamples: true,
+      accountAlias: 'prod',
+      endpoint: 'http://127.0.0.1:5000',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadSettings({ WARDEN_TOPIC_ARN: '', WARDEN_MIN_SEVERITY: '' }).minSeverity).toBe(7);
+  });
+
+  it('lets flags override the environment', () => {
+    expect(loadSettings({ WARDEN_MIN_SEVERITY: '8' }, { minSeverity: '2', dryRun: true })).toMatchObject({ minSeverity: 2, dryRun: true });
+  });
+
+  it.each([
+    ['WARDEN_MIN_SEVERITY', 'high', /WARDEN_MIN_SEVERITY="high"/],
+    ['WARDEN_MIN_SEVERITY', '11', /WARDEN_MIN_SEVERITY/],
+    ['WARDEN_DRY_RUN', 'maybe', /WARDEN_DRY_RUN="maybe": expected true or false/],
+    ['WARDEN_TOPIC_ARN', 'my-topic', /WARDEN_TOPIC_ARN="my-topic": expected an sns ARN/],
+    ['WARDEN_ENDPOINT', 'not a url', /WARDEN_ENDPOINT/],
+    ['AWS_REGION', 'Frankfurt', /AWS_REGION/],
+  ])('throws a SettingsError naming %s when it is %j', (variable, value, message) => {
+    // Act
+    const load = () => loadSettings({ [variable]: value });
+    // Assess
+    expect(load).toThrow(SettingsError);
+    expect(load).toThrow(message);
+  });
+});
