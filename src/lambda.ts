@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { createClients } from './aws';
 import { RetryableExecutionError } from './errors';
 import type { Trigger } from './plan';
@@ -39,9 +39,10 @@ export function createHandler(trigger: Trigger) {
   const logger = new Logger({ serviceName: 'warden', persistentKeys: { trigger } });
   const metrics = new Metrics({ namespace: 'Warden', serviceName: 'warden', defaultDimensions: { trigger } });
 
-  return async (event: EventBridgeEvent<string, unknown>): Promise<Response> => {
+  return async (event: EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<Response> => {
     try {
-      const response = await respond(event, { settings, clients, only: trigger });
+      const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+      const response = await respond(event, { settings, clients, only: trigger, deadline });
       const audit = auditRecord(event, response, settings.dryRun);
       if (response.decision === 'error') {
         logger.error('invalid event', { audit });

@@ -29,10 +29,12 @@ export interface RespondOptions {
   now?: () => Date;
   /** A Lambda function handles one trigger; any other event is an error, never executed. */
   only?: Trigger;
+  /** When the function times out (ms since the epoch); see ExecutorOptions.deadline. */
+  deadline?: number;
 }
 
 /** Parse, plan and (unless dry run) execute one event. Never throws for a bad event. */
-export async function respond(raw: unknown, { settings, clients, now, only }: RespondOptions): Promise<Response> {
+export async function respond(raw: unknown, { settings, clients, now, only, deadline }: RespondOptions): Promise<Response> {
   const planned = planEvent(raw, settings);
   if (!planned.ok) return { trigger: planned.trigger, decision: 'error', reason: planned.error };
   const { plan } = planned;
@@ -40,6 +42,12 @@ export async function respond(raw: unknown, { settings, clients, now, only }: Re
     return { trigger: plan.trigger, decision: 'error', reason: `a ${plan.trigger} event reached the ${only} function` };
   const summary = { trigger: plan.trigger, decision: plan.decision, reason: plan.reason, plan };
   if (settings.dryRun || plan.steps.length === 0) return summary;
-  const outcomes = await executePlan(plan, { clients, excludeTag: settings.excludeTag, accountAlias: settings.accountAlias, now });
+  const outcomes = await executePlan(plan, {
+    clients,
+    excludeTag: settings.excludeTag,
+    accountAlias: settings.accountAlias,
+    now,
+    deadline,
+  });
   return { ...summary, outcomes };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SettingsError } from './errors';
+import { remediationOverrides } from './remediations/overrides';
 
 /**
  * Every setting Warden reads, with the environment variable that carries it. The Lambda functions
@@ -15,6 +16,8 @@ export const SETTINGS_ENV = {
   accountAlias: 'WARDEN_ACCOUNT_ALIAS',
   endpoint: 'WARDEN_ENDPOINT',
   region: 'AWS_REGION',
+  remediations: 'WARDEN_REMEDIATIONS',
+  waitForAutomation: 'WARDEN_WAIT_FOR_AUTOMATION',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -39,6 +42,10 @@ const SettingsSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1')
     .default('us-east-1'),
+  /** Config rule name -> runbook mappings that add to or override the catalogue (src/remediations). */
+  remediations: remediationOverrides.default({}),
+  /** Follow each started runbook (GetAutomationExecution) until it ends or the function is about to time out. */
+  waitForAutomation: booleanFlag.default(false),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -10,6 +10,9 @@ export interface ExecutorOptions {
   excludeTag: string;
   accountAlias?: string;
   now?: () => Date;
+  /** When the work must be over (ms since the epoch); long steps (following a runbook) stop before it. */
+  deadline?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const REFERENCE = /\$\{([^}]+)\}/g;
@@ -64,6 +67,8 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),
     isReadOnly: (id: string) => Boolean(actionFor(byId.get(id)?.action ?? '').readOnly),
     now,
+    deadline: options.deadline,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
 
   const run = async (step: Step): Promise<Outcome> => {

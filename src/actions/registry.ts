@@ -10,6 +10,8 @@ import {
   tagQuarantinedInstance,
 } from './ec2';
 import { publishNotification } from './sns';
+import { followAutomation, startAutomation } from './ssm';
+import { readBucketTags, readResourceTags } from './tags';
 import type { Action } from './types';
 
 /** Every action a plan step may name, keyed by the step's `action`. */
@@ -24,6 +26,10 @@ export const ACTIONS: Record<string, Action<never>> = {
   snapshotVolumes,
   detachFromAutoScalingGroup,
   publishNotification,
+  readResourceTags,
+  readBucketTags,
+  startAutomation,
+  followAutomation,
 };
 
 export function actionFor(type: string): Action<never> {

@@ -21,6 +21,10 @@ export interface ExecutionContext {
   /** Whether a step only reads (its outcome says nothing about what changed). */
   isReadOnly(stepId: string): boolean;
   now(): Date;
+  /** When the work must be over (ms since the epoch): the Lambda's timeout; unset in the CLI. */
+  deadline?: number;
+  /** Waits between polls (injected by tests). */
+  sleep(ms: number): Promise<void>;
 }
 
 /**

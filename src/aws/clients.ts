@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -8,6 +9,7 @@ export interface AwsClients {
   autoscaling: AutoScalingClient;
   sns: SNSClient;
   ssm: SSMClient;
+  s3: S3Client;
 }
 
 export interface ClientOptions {
@@ -39,6 +41,8 @@ export function createClients(options: ClientOptions): AwsClients {
   const autoscaling = once(() => new AutoScalingClient(config));
   const sns = once(() => new SNSClient(config));
   const ssm = once(() => new SSMClient(config));
+  // Emulators serve buckets by path, not by virtual host.
+  const s3 = once(() => new S3Client({ ...config, forcePathStyle: Boolean(options.endpoint) }));
   return {
     get ec2() {
       return ec2();
@@ -51,6 +55,9 @@ export function createClients(options: ClientOptions): AwsClients {
     },
     get ssm() {
       return ssm();
+    },
+    get s3() {
+      return s3();
     },
   };
 }

@@ -1,18 +1,22 @@
 import type { z } from 'zod';
 import type { Trigger } from '../plan';
 import { matchingTriggers } from '../routing';
+import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 
+export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationResult } from './config';
+export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent } from './guardduty';
 
 /** The schema each trigger's events must fit once its route has matched. */
 export const EVENT_SCHEMAS = {
   guardduty: guardDutyEvent,
+  config: configEvent,
 } satisfies Partial<Record<Trigger, z.ZodType>>;
 
-export type ParsedEvent = { trigger: 'guardduty'; event: GuardDutyEvent };
+export type ParsedEvent = { trigger: 'guardduty'; event: GuardDutyEvent } | { trigger: 'config'; event: ConfigEvent };
 
 export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
 

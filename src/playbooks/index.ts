@@ -1,8 +1,10 @@
 import type { ParsedEvent } from '../events';
 import type { Plan } from '../plan';
 import type { Settings } from '../settings';
+import { planConfig } from './config';
 import { planGuardDuty } from './guardduty';
 
+export { CONFIG_STEPS, type ConfigSettings, evaluationKey, planConfig } from './config';
 export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
 export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
 
@@ -11,5 +13,7 @@ export function planFor(parsed: ParsedEvent, settings: Settings): Plan {
   switch (parsed.trigger) {
     case 'guardduty':
       return planGuardDuty(parsed.event, settings);
+    case 'config':
+      return planConfig(parsed.event, settings);
   }
 }

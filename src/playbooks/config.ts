@@ -1,0 +1,226 @@
+import type { ConfigComplianceChange, ConfigEvent } from '../events';
+import { missingTopicNote, notifyStep } from '../notify';
+import { type Alert, missingSetting, type Plan, type Step } from '../plan';
+import {
+  AUTOMATION_ASSUME_ROLE,
+  findRemediation,
+  nameBasedUuid,
+  type Remediation,
+  RUNBOOKS,
+  tagLookupFor,
+  UNCHECKED_TAG_DEFAULT,
+  UNTAGGABLE_TYPES,
+} from '../remediations';
+import type { Settings } from '../settings';
+
+export type ConfigSettings = Pick<
+  Settings,
+  'topicArn' | 'accountAlias' | 'automationRoleArn' | 'excludeTag' | 'remediations' | 'waitForAutomation' | 'region'
+>;
+
+/** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
+export const CONFIG_STEPS = { readTags: 'read-tags', remediate: 'remediate', follow: 'follow' } as const;
+
+const ROLE_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):/;
+
+/**
+ * The evaluation a compliance change reports, as one string: rule, resource, and when Config
+ * evaluated it. Its hash is the ClientToken, so a repeated event never starts a second execution.
+ */
+export function evaluationKey(change: ConfigComplianceChange, eventTime: string): string {
+  const result = change.newEvaluationResult;
+  const when = result.evaluationResultIdentifier?.orderingTimestamp ?? result.resultRecordedTime ?? eventTime;
+  return [change.awsAccountId, change.configRuleName, change.resourceType, change.resourceId, when].join('/');
+}
+
+/**
+ * Decides what to do about an AWS Config compliance change and plans it. Pure: no network, no clock.
+ *
+ * Acts only on a change *to* NON_COMPLIANT of a resource in Warden's own account and region whose rule
+ * the remediation catalogue (src/remediations) or WARDEN_REMEDIATIONS maps to a runbook: reads the
+ * resource's tags where it can (exclusion tag), starts the runbook with StartAutomationExecution and a
+ * ClientToken derived from the evaluation, optionally follows it (WARDEN_WAIT_FOR_AUTOMATION), and
+ * notifies. Unmapped rules and mappings missing a parameter are reported, never errors.
+ *
+ * @example planConfig(event, loadSettings()).steps.map((s) => s.operation) // ['DescribeTags', 'StartAutomationExecution', 'Publish']
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html
+ */
+export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
+  const change = event.detail;
+  const key = evaluationKey(change, event.time);
+  const base = { trigger: 'config' as const, eventId: key, resource: change.resourceId };
+  const newCompliance = change.newEvaluationResult.complianceType;
+  const oldCompliance = change.oldEvaluationResult?.complianceType;
+  const ignore = (reason: string): Plan => ({ ...base, decision: 'ignore', reason, steps: [] });
+  const notify = (reason: string, remediation?: Remediation): Plan => {
+    const alert = complianceAlert(event, reason, remediation);
+    return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
+  };
+
+  if (newCompliance !== 'NON_COMPLIANT')
+    return ignore(`${change.configRuleName}: ${subject(change)} is now ${newCompliance}; nothing to fix`);
+  if (oldCompliance === 'NON_COMPLIANT')
+    return ignore(`${change.configRuleName}: ${subject(change)} was already NON_COMPLIANT; only a change to NON_COMPLIANT acts`);
+
+  const home = homeAccount(event, settings);
+  if (change.awsAccountId !== home || event.account !== home)
+    return notify(
+      `${change.configRuleName}: ${subject(change)} is in account ${change.awsAccountId} (event from ${event.account}), ` +
+        `but Warden runs in ${home}: reported; Warden remediates only its own account`,
+    );
+  if (change.awsRegion !== settings.region)
+    return notify(
+      `${change.configRuleName}: ${subject(change)} is in ${change.awsRegion}, not ${settings.region}: reported; Warden starts runbooks in its own region`,
+    );
+
+  const remediation = findRemediation(change.configRuleName, settings.remediations);
+  if (!remediation)
+    return notify(`${change.configRuleName}: no remediation is mapped for this rule (add one with WARDEN_REMEDIATIONS): reported`);
+  if (remediation.kind === 'manual') return notify(`${change.configRuleName}: ${remediation.why}: reported`, remediation);
+  if (remediation.resourceTypes && !remediation.resourceTypes.includes(change.resourceType))
+    return notify(
+      `${change.configRuleName}: ${remediation.runbook} fixes ${remediation.resourceTypes.join(', ')}, not ${change.resourceType}: reported`,
+      remediation,
+    );
+  if (remediation.missing.length > 0)
+    return notify(
+      `${change.configRuleName}: ${remediation.runbook} needs ${remediation.missing.join(', ')}, which the event cannot provide ` +
+        `(give ${remediation.missing.length > 1 ? 'them' : 'it'} in WARDEN_REMEDIATIONS under "${remediation.matched}"): reported`,
+      remediation,
+    );
+
+  const tagNote = tagCheckNote(change.resourceType, settings.excludeTag);
+  const roleNote = settings.automationRoleArn ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
+  const reason = `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT: start ${remediation.runbook}`;
+  const steps = remediationSteps(event, remediation, settings, key);
+  const alert = complianceAlert(event, reason, remediation, tagNote);
+  return {
+    ...base,
+    decision: 'act',
+    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
+    alert,
+    steps: [...steps, notifyStep(alert, steps, settings)],
+  };
+}
+
+const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
+
+/**
+ * Warden's account: the automation role's (runbooks run where the role is), else the account of the
+ * event bus the event came from. An event forwarded from another account's bus, or about a resource of
+ * another account, is only reported.
+ */
+function homeAccount(event: ConfigEvent, settings: ConfigSettings): string {
+  return settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
+}
+
+function tagCheckNote(resourceType: string, excludeTag: string): { checked: boolean; text: string } {
+  const lookup = tagLookupFor(resourceType);
+  if (lookup) return { checked: true, text: `read before the runbook starts; a resource tagged ${excludeTag} is left alone` };
+  if (UNTAGGABLE_TYPES.includes(resourceType)) return { checked: false, text: `${resourceType} has no tags to check` };
+  return {
+    checked: false,
+    text: `exclusion tag ${excludeTag} not checked: Warden reads tags of EC2 and S3 resources only; default: ${UNCHECKED_TAG_DEFAULT}`,
+  };
+}
+
+function remediationSteps(
+  event: ConfigEvent,
+  remediation: Extract<Remediation, { kind: 'runbook' }>,
+  settings: ConfigSettings,
+  key: string,
+): Step[] {
+  const change = event.detail;
+  const steps: Step[] = [];
+  const lookup = tagLookupFor(change.resourceType);
+  if (lookup === 'ec2')
+    steps.push({
+      id: CONFIG_STEPS.readTags,
+      action: 'readResourceTags',
+      service: 'ec2',
+      operation: 'DescribeTags',
+      input: { Filters: [{ Name: 'resource-id', Values: [change.resourceId] }] },
+      why: `read the tags of ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
+      after: [],
+    });
+  if (lookup === 's3')
+    steps.push({
+      id: CONFIG_STEPS.readTags,
+      action: 'readBucketTags',
+      service: 's3',
+      operation: 'GetBucketTagging',
+      input: { Bucket: change.resourceId },
+      why: `read the tags of bucket ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
+      after: [],
+    });
+
+  const parameters: Record<string, string[]> = { ...remediation.parameters };
+  if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
+  if (takesRole(remediation.runbook))
+    parameters[AUTOMATION_ASSUME_ROLE] = [settings.automationRoleArn ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
+  const start: Step = {
+    id: CONFIG_STEPS.remediate,
+    action: 'startAutomation',
+    service: 'ssm',
+    operation: 'StartAutomationExecution',
+    input: { DocumentName: remediation.runbook, Parameters: parameters, ClientToken: nameBasedUuid(key) },
+    why: `start runbook ${remediation.runbook} on ${change.resourceId}`,
+    after: steps.map((step) => step.id),
+  };
+  steps.push(start);
+  if (settings.waitForAutomation)
+    steps.push({
+      id: CONFIG_STEPS.follow,
+      action: 'followAutomation',
+      service: 'ssm',
+      operation: 'GetAutomationExecution',
+      input: { AutomationExecutionId: `\${${CONFIG_STEPS.remediate}.AutomationExecutionId}` },
+      why: `follow ${remediation.runbook} until it ends or the function is about to time out`,
+      after: [],
+    });
+  return steps;
+}
+
+/** Catalogue runbooks pass the role only if they declare it; runbooks from settings are assumed to (AWS-owned ones all do). */
+const takesRole = (runbook: string) => !RUNBOOKS[runbook] || AUTOMATION_ASSUME_ROLE in (RUNBOOKS[runbook]?.parameters ?? {});
+
+function complianceAlert(event: ConfigEvent, reason: string, remediation?: Remediation, tagNote?: { text: string }): Alert {
+  const change = event.detail;
+  const region = change.awsRegion;
+  const result = change.newEvaluationResult;
+  const facts: [string, string][] = [
+    ['Rule', change.configRuleName],
+    ['Resource', subject(change)],
+    ['Compliance', `${change.oldEvaluationResult?.complianceType ?? 'not evaluated'} -> ${result.complianceType}`],
+  ];
+  if (result.annotation) facts.push(['Annotation', result.annotation]);
+  facts.push(['Decision', reason]);
+  if (remediation?.kind === 'runbook') {
+    facts.push(['Runbook', `${remediation.runbook} (mapping: ${remediation.matched}, from the ${remediation.source})`]);
+    if (tagNote) facts.push(['Exclusion tag', tagNote.text]);
+  }
+  facts.push(['Evaluated', result.evaluationResultIdentifier?.orderingTimestamp ?? result.resultRecordedTime ?? event.time]);
+  const console = `https://console.aws.amazon.com`;
+  const links: [string, string][] = [
+    ['Config rule', `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(change.configRuleName)}`],
+    [
+      'Resource timeline',
+      `${console}/config/home?region=${region}#/resources/details?resourceId=${encodeURIComponent(change.resourceId)}&resourceType=${encodeURIComponent(change.resourceType)}`,
+    ],
+  ];
+  if (remediation?.kind === 'runbook')
+    links.push(['Runbook', `${console}/systems-manager/documents/${encodeURIComponent(remediation.runbook)}/description?region=${region}`]);
+  return {
+    severity: 'medium',
+    trigger: 'config',
+    event: change.configRuleName,
+    title: `Config ${change.configRuleName}: ${subject(change)} is ${result.complianceType}`,
+    summary: result.annotation ?? `AWS Config found ${subject(change)} ${result.complianceType} with rule ${change.configRuleName}.`,
+    account: change.awsAccountId,
+    region,
+    time: result.resultRecordedTime ?? event.time,
+    facts,
+    links,
+  };
+}

@@ -1,0 +1,16 @@
+export { CATALOGUE } from './catalogue';
+export {
+  AUTOMATION_ASSUME_ROLE,
+  bestRuleMatch,
+  findRemediation,
+  missingParameters,
+  normalizeRuleName,
+  type Remediation,
+  ruleNameMatch,
+} from './match';
+export { type RemediationOverride, type RemediationOverrides, remediationOverride, remediationOverrides } from './overrides';
+export { RUNBOOKS } from './runbooks';
+export { TAG_LOOKUPS, type TagLookup, tagLookupFor, UNCHECKED_TAG_DEFAULT, UNTAGGABLE_TYPES } from './tags';
+export { nameBasedUuid } from './token';
+export type { CatalogueEntry, ManualRemediation, ParameterValue, Runbook, RunbookParameter, RunbookRemediation } from './types';
+export { isManual } from './types';

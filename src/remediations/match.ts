@@ -1,0 +1,120 @@
+import { CATALOGUE } from './catalogue';
+import type { RemediationOverride, RemediationOverrides } from './overrides';
+import { RUNBOOKS } from './runbooks';
+import { type CatalogueEntry, isManual, type ParameterValue } from './types';
+
+/** `OrgConfigRule-S3_Bucket_Versioning` -> `orgconfigrule-s3-bucket-versioning`: case and `_`/`-` do not matter. */
+export const normalizeRuleName = (name: string): string => name.toLowerCase().replace(/[_\s]+/g, '-');
+
+/**
+ * How well `known` (a catalogue or settings rule name) names `ruleName`: 2 = the same name, 1 = the name
+ * appears in it as whole `-`-separated words, as conformance packs (`restricted-ssh-conformance-pack-x1y2`),
+ * Security Hub (`securityhub-restricted-ssh-1a2b3c`), organization rules (`OrgConfigRule-restricted-ssh-ab12`)
+ * and Control Tower (`AWSControlTower_AWS-GR_RESTRICTED_SSH`) write them; 0 = no match.
+ */
+export function ruleNameMatch(ruleName: string, known: string): 0 | 1 | 2 {
+  const name = normalizeRuleName(ruleName);
+  const candidate = normalizeRuleName(known);
+  if (name === candidate) return 2;
+  return `-${name}-`.includes(`-${candidate}-`) ? 1 : 0;
+}
+
+/** The best of `names` for `ruleName`: an exact match, else the longest embedded name (most specific). */
+export function bestRuleMatch(ruleName: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const known of names) {
+    const score = ruleNameMatch(ruleName, known);
+    if (score === 0) continue;
+    if (score > bestScore || (score === bestScore && known.length > (best?.length ?? 0))) {
+      best = known;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A rule's resolved mapping: what to start, with which parameters, and where the mapping came from. */
+export type Remediation =
+  | {
+      kind: 'runbook';
+      /** The catalogue or settings name that matched the event's rule name. */
+      matched: string;
+      source: 'catalogue' | 'settings' | 'catalogue+settings';
+      runbook: string;
+      resourceTypes?: string[];
+      resourceIdParameter?: string;
+      parameters: Record<string, string[]>;
+      /** Required runbook parameters nothing provides (neither the event, the catalogue nor settings). */
+      missing: string[];
+    }
+  | { kind: 'manual'; matched: string; source: 'catalogue' | 'settings'; resourceTypes?: string[]; why: string };
+
+const asList = (value: ParameterValue): string[] => (Array.isArray(value) ? [...value] : [value]);
+const asLists = (parameters: Record<string, ParameterValue> = {}) =>
+  Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, asList(value)]));
+
+/** The runbook's required parameters without a default that are neither given nor the resource id nor the role. */
+export function missingParameters(runbook: string, given: string[]): string[] {
+  const spec = RUNBOOKS[runbook];
+  if (!spec) return [];
+  return Object.entries(spec.parameters)
+    .filter(([, parameter]) => parameter.required && parameter.default === undefined)
+    .map(([name]) => name)
+    .filter((name) => name !== AUTOMATION_ASSUME_ROLE && !given.includes(name));
+}
+
+export const AUTOMATION_ASSUME_ROLE = 'AutomationAssumeRole';
+
+function fromCatalogue(entry: CatalogueEntry, matched: string, extra?: RemediationOverride): Remediation {
+  if (isManual(entry)) return { kind: 'manual', matched, source: 'catalogue', resourceTypes: entry.resourceTypes, why: entry.manual };
+  const parameters = { ...asLists(entry.parameters), ...asLists(extra?.parameters) };
+  const given = [...Object.keys(parameters), ...(entry.resourceIdParameter ? [entry.resourceIdParameter] : [])];
+  return {
+    kind: 'runbook',
+    matched,
+    source: extra ? 'catalogue+settings' : 'catalogue',
+    runbook: entry.runbook,
+    resourceTypes: extra?.resourceTypes ?? entry.resourceTypes,
+    ...(entry.resourceIdParameter ? { resourceIdParameter: entry.resourceIdParameter } : {}),
+    parameters,
+    missing: missingParameters(entry.runbook, given),
+  };
+}
+
+function fromSettings(entry: RemediationOverride & { runbook?: string }, matched: string): Remediation | undefined {
+  if (entry.manual) return { kind: 'manual', matched, source: 'settings', resourceTypes: entry.resourceTypes, why: entry.manual };
+  if (!entry.runbook) return undefined;
+  const parameters = asLists(entry.parameters);
+  const given = [...Object.keys(parameters), ...(entry.resourceIdParameter ? [entry.resourceIdParameter] : [])];
+  return {
+    kind: 'runbook',
+    matched,
+    source: 'settings',
+    runbook: entry.runbook,
+    ...(entry.resourceTypes ? { resourceTypes: entry.resourceTypes } : {}),
+    ...(entry.resourceIdParameter ? { resourceIdParameter: entry.resourceIdParameter } : {}),
+    parameters,
+    missing: missingParameters(entry.runbook, given),
+  };
+}
+
+const CATALOGUE_BY_RULE = new Map(CATALOGUE.map((entry) => [entry.rule, entry]));
+
+/**
+ * The remediation for a Config rule name. Settings (WARDEN_REMEDIATIONS) come first: an entry with a
+ * runbook or `manual` replaces the catalogue's mapping; an entry with parameters only completes it.
+ * Undefined when neither knows the rule.
+ */
+export function findRemediation(ruleName: string, overrides: RemediationOverrides = {}): Remediation | undefined {
+  const settingsName = bestRuleMatch(ruleName, Object.keys(overrides));
+  const settingsEntry = settingsName ? overrides[settingsName] : undefined;
+  if (settingsName && settingsEntry) {
+    const own = fromSettings(settingsEntry, settingsName);
+    if (own) return own;
+  }
+  const catalogueName = bestRuleMatch(ruleName, [...CATALOGUE_BY_RULE.keys()]);
+  const entry = catalogueName ? CATALOGUE_BY_RULE.get(catalogueName) : undefined;
+  if (!catalogueName || !entry) return undefined;
+  return fromCatalogue(entry, catalogueName, settingsEntry);
+}
