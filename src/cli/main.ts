@@ -15,6 +15,8 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--act-on-samples', 'actOnSamples', 'let GuardDuty sample findings act (WARDEN_ACT_ON_SAMPLES)'],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
   ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
+  ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
+  ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
 ];
 
 async function askOnTerminal(question: string): Promise<boolean> {

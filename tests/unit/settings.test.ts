@@ -13,6 +13,8 @@ describe('settings', () => {
       dryRun: false,
       actOnSamples: false,
       region: 'us-east-1',
+      remediations: {},
+      waitForAutomation: false,
     });
     expect(settings.topicArn).toBeUndefined();
   });
@@ -28,6 +30,8 @@ describe('settings', () => {
       WARDEN_ACCOUNT_ALIAS: 'prod',
       WARDEN_ENDPOINT: 'http://127.0.0.1:5000',
       AWS_REGION: 'eu-west-1',
+      WARDEN_REMEDIATIONS: '{"acme-tags": {"runbook": "Acme-TagResource", "resourceIdParameter": "ResourceId"}}',
+      WARDEN_WAIT_FOR_AUTOMATION: 'true',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -39,6 +43,8 @@ describe('settings', () => {
       accountAlias: 'prod',
       endpoint: 'http://127.0.0.1:5000',
       region: 'eu-west-1',
+      remediations: { 'acme-tags': { runbook: 'Acme-TagResource', resourceIdParameter: 'ResourceId' } },
+      waitForAutomation: true,
     });
   });
 
@@ -57,6 +63,23 @@ describe('settings', () => {
     ['WARDEN_TOPIC_ARN', 'my-topic', /WARDEN_TOPIC_ARN="my-topic": expected an sns ARN/],
     ['WARDEN_ENDPOINT', 'not a url', /WARDEN_ENDPOINT/],
     ['AWS_REGION', 'Frankfurt', /AWS_REGION/],
+    ['WARDEN_REMEDIATIONS', '{"restricted-ssh": ', /WARDEN_REMEDIATIONS=.*: invalid JSON/],
+    [
+      'WARDEN_REMEDIATIONS',
+      '{"restricted-ssh": {"runbok": "AWS-X"}}',
+      /WARDEN_REMEDIATIONS=.*: restricted-ssh: Unrecognized key: "runbok"/,
+    ],
+    [
+      'WARDEN_REMEDIATIONS',
+      '{"my-rule": {"runbook": "AWS-X", "manual": "no"}}',
+      /WARDEN_REMEDIATIONS=.*: my-rule: give either runbook or manual/,
+    ],
+    [
+      'WARDEN_REMEDIATIONS',
+      '{"my-rule": {"parameters": {"TargetBucket": 3}}}',
+      /WARDEN_REMEDIATIONS=.*: my-rule\.parameters\.TargetBucket: /,
+    ],
+    ['WARDEN_WAIT_FOR_AUTOMATION', 'soon', /WARDEN_WAIT_FOR_AUTOMATION="soon": expected true or false/],
   ])('throws a SettingsError naming %s when it is %j', (variable, value, message) => {
     // Act
     const load = () => loadSettings({ [variable]: value });
