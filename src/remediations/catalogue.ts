@@ -19,8 +19,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     rule: 'restricted-ssh',
     identifier: 'INCOMING_SSH_DISABLED',
     resourceTypes: [SECURITY_GROUP],
-    runbook: 'AWS-DisablePublicAccessForSecurityGroup',
-    resourceIdParameter: 'GroupId',
+    runbook: 'AWS-DisableIncomingSSHOnPort22',
+    resourceIdParameter: 'SecurityGroupIds',
   },
   {
     rule: 'restricted-common-ports',

@@ -9,16 +9,15 @@ export const REFERENCE = 'https://docs.aws.amazon.com/systems-manager-automation
  * tests/unit/remediations/catalogue.test.ts checks every catalogue entry against these lists.
  */
 export const RUNBOOKS: Record<string, Runbook> = {
-  'AWS-DisablePublicAccessForSecurityGroup': {
-    name: 'AWS-DisablePublicAccessForSecurityGroup',
-    source: `${REFERENCE}/automation-aws-disablepublicaccessforsecuritygroup.html`,
-    summary: 'Disables default SSH and RDP ports opened to all IP addresses.',
+  'AWS-DisableIncomingSSHOnPort22': {
+    name: 'AWS-DisableIncomingSSHOnPort22',
+    source: `${REFERENCE}/disable-incoming-ssh.html`,
+    summary: 'Removes rules that allow unrestricted incoming SSH traffic on TCP port 22 from security groups.',
     parameters: {
       AutomationAssumeRole: { type: 'String', required: false },
-      GroupId: { type: 'String', required: true },
-      IpAddressToBlock: { type: 'String', required: false },
+      SecurityGroupIds: { type: 'String', required: true },
     },
-    permissions: [],
+    permissions: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress'],
   },
   'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules': {
     name: 'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules',
@@ -151,6 +150,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'ssm:GetAutomationExecution',
       's3:DeleteBucketPolicy',
       's3:GetBucketPolicy',
+      's3:PutEncryptionConfiguration',
       's3:PutBucketPolicy',
     ],
   },

@@ -4,30 +4,20 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSample, TOPIC_ARN } from '../fixtures';
 import { mockAccount, mutatingCalls } from '../support/aws-mocks';
+import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
-type Handler = (event: EventBridgeEvent<string, unknown>) => Promise<{ decision: string; reason: string }>;
 let mocks: ReturnType<typeof mockAccount>;
 
-async function guardDutyHandler(env: Record<string, string> = {}): Promise<Handler> {
-  vi.resetModules();
-  vi.stubEnv('WARDEN_TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('POWERTOOLS_DEV', 'true');
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return (await import('../../handlers/guardduty')).handler as Handler;
-}
+const guardDutyHandler = (env: Record<string, string> = {}) => coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, ...env });
 const event = (name: string) => loadSample('guardduty', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {
   mocks = mockAccount('fresh');
-  vi.spyOn(console, 'info').mockImplementation(() => {});
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  vi.spyOn(console, 'log').mockImplementation(() => {});
+  quietConsole();
 });
 afterEach(() => {
   for (const mock of Object.values(mocks)) mock.restore();
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
+  restoreEnvironment();
 });
 
 describe('Lambda handler: guardduty', () => {

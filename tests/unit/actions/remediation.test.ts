@@ -87,13 +87,11 @@ describe('Executor: Config remediation', () => {
 
   it('treats a ClientToken SSM already used for this evaluation as already done, and sends no second message', async () => {
     // Prepare
-    mocks.ssm
-      .on(StartAutomationExecutionCommand)
-      .rejects(
-        Object.assign(new Error('Error returned when an idempotent operation is retried and the parameters do not match'), {
-          name: 'IdempotentParameterMismatch',
-        }),
-      );
+    mocks.ssm.on(StartAutomationExecutionCommand).rejects(
+      Object.assign(new Error('Error returned when an idempotent operation is retried and the parameters do not match'), {
+        name: 'IdempotentParameterMismatch',
+      }),
+    );
     // Act
     const outcomes = await run(planOf());
     // Assess
@@ -169,11 +167,9 @@ describe('Executor: Config remediation', () => {
     });
 
     it('reports a failed runbook with its failure message and execution id', async () => {
-      mocks.ssm
-        .on(GetAutomationExecutionCommand)
-        .resolves({
-          AutomationExecution: { AutomationExecutionStatus: 'Failed', FailureMessage: 'Step fails when it is verifying the changes' },
-        });
+      mocks.ssm.on(GetAutomationExecutionCommand).resolves({
+        AutomationExecution: { AutomationExecutionStatus: 'Failed', FailureMessage: 'Step fails when it is verifying the changes' },
+      });
       const outcomes = await run(waitPlan());
       const follow = outcomes.find((o) => o.stepId === 'follow');
       expect(follow).toMatchObject({ status: 'failed', error: { code: 'AutomationFailed', retryable: false } });

@@ -24,8 +24,8 @@ describe('warden replay events/config', () => {
       }),
     );
     expect(started['restricted-ssh.json']).toEqual([
-      'AWS-DisablePublicAccessForSecurityGroup',
-      { GroupId: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
+      'AWS-DisableIncomingSSHOnPort22',
+      { SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
     ]);
     expect(started['conformance-pack-prefixed.json']?.[0]).toBe('AWS-ConfigureS3BucketVersioning');
     expect(reports.find((r) => r.file.endsWith('other-account.json'))?.decision).toBe('notify');

@@ -4,34 +4,20 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AUTOMATION_ROLE_ARN, loadSample, TOPIC_ARN } from '../../fixtures';
 import { EXECUTION_ID, mockRemediation } from '../../support/config-fixtures';
+import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambda';
 
-type Handler = (
-  event: EventBridgeEvent<string, unknown>,
-  context?: { getRemainingTimeInMillis(): number },
-) => Promise<{ decision: string; reason: string; outcomes?: { stepId: string; status: string; detail: string }[] }>;
 let mocks: ReturnType<typeof mockRemediation>;
-
-async function configHandler(env: Record<string, string> = {}): Promise<Handler> {
-  vi.resetModules();
-  vi.stubEnv('WARDEN_TOPIC_ARN', TOPIC_ARN);
-  vi.stubEnv('WARDEN_AUTOMATION_ROLE_ARN', AUTOMATION_ROLE_ARN);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('POWERTOOLS_DEV', 'true');
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return (await import('../../../handlers/config')).handler as Handler;
-}
+const configHandler = (env: Record<string, string> = {}) =>
+  coldStart('config', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN, ...env });
 const event = (name: string) => loadSample('config', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {
   mocks = mockRemediation();
-  vi.spyOn(console, 'info').mockImplementation(() => {});
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  vi.spyOn(console, 'log').mockImplementation(() => {});
+  quietConsole();
 });
 afterEach(() => {
   for (const mock of Object.values(mocks)) mock.restore();
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
+  restoreEnvironment();
 });
 
 describe('Lambda handler: config', () => {
@@ -43,7 +29,7 @@ describe('Lambda handler: config', () => {
     // Assess
     expect(response.decision).toBe('act');
     expect(mocks.ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      DocumentName: 'AWS-DisablePublicAccessForSecurityGroup',
+      DocumentName: 'AWS-DisableIncomingSSHOnPort22',
     });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const logged = vi

@@ -37,8 +37,11 @@ describe('Playbook: config', () => {
     expect(result.steps[1]).toMatchObject({
       after: ['read-tags'],
       input: {
-        DocumentName: 'AWS-DisablePublicAccessForSecurityGroup',
-        Parameters: { GroupId: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'] },
+        DocumentName: 'AWS-DisableIncomingSSHOnPort22',
+        Parameters: {
+          SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'],
+          AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'],
+        },
         ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     });
@@ -190,10 +193,7 @@ describe('Playbook: config', () => {
   it('tells people what it will do, with the rule, the resource and the runbook', () => {
     const alert = plan().alert;
     expect(alert).toMatchObject({ trigger: 'config', event: 'restricted-ssh', account: '111122223333', region: 'us-east-1' });
-    expect(alert?.facts).toContainEqual([
-      'Runbook',
-      'AWS-DisablePublicAccessForSecurityGroup (mapping: restricted-ssh, from the catalogue)',
-    ]);
+    expect(alert?.facts).toContainEqual(['Runbook', 'AWS-DisableIncomingSSHOnPort22 (mapping: restricted-ssh, from the catalogue)']);
     expect(alert?.facts).toContainEqual(['Compliance', 'COMPLIANT -> NON_COMPLIANT']);
   });
 });
