@@ -218,6 +218,21 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     resourceIdParameter: 'DbiResourceId',
     needs: ['BackupRetentionPeriod'],
   },
+  {
+    rule: 'rds-snapshots-public-prohibited',
+    identifier: 'RDS_SNAPSHOTS_PUBLIC_PROHIBITED',
+    resourceTypes: ['AWS::RDS::DBSnapshot', 'AWS::RDS::DBClusterSnapshot'],
+    manual:
+      'the runbook reference has no AWS-owned runbook that makes an RDS snapshot private; remove "all" from its restore attribute (rds modify-db-snapshot-attribute --attribute-name restore --values-to-remove all), or map a runbook in WARDEN_REMEDIATIONS',
+  },
+  // VPC
+  {
+    rule: 'vpc-flow-logs-enabled',
+    identifier: 'VPC_FLOW_LOGS_ENABLED',
+    resourceTypes: ['AWS::EC2::VPC'],
+    manual:
+      'the AWS-owned flow log runbooks in the reference (AWSConfigRemediation-EnableVPCFlowLogsToCloudWatch, -ToS3Bucket) replace an existing flow log and need its FlowLogId, so they cannot fix a VPC without one; create the flow log (ec2 create-flow-logs), or map a runbook in WARDEN_REMEDIATIONS',
+  },
   // Other account and resource guards
   {
     rule: 'dynamodb-pitr-enabled',

@@ -1,6 +1,7 @@
 export { CATALOGUE } from './catalogue';
 export {
   AUTOMATION_ASSUME_ROLE,
+  automationRoleActions,
   bestRuleMatch,
   findRemediation,
   missingParameters,

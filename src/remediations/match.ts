@@ -118,3 +118,13 @@ export function findRemediation(ruleName: string, overrides: RemediationOverride
   if (!catalogueName || !entry) return undefined;
   return fromCatalogue(entry, catalogueName, settingsEntry);
 }
+
+/**
+ * The IAM actions the automation role (WARDEN_AUTOMATION_ROLE_ARN) needs for every runbook the catalogue
+ * can start, from the runbooks' documented "Required IAM permissions", sorted and without repeats. The
+ * deployment grants exactly these; runbooks mapped in WARDEN_REMEDIATIONS need their own.
+ */
+export function automationRoleActions(): string[] {
+  const runbooks = new Set(CATALOGUE.flatMap((entry) => (isManual(entry) ? [] : [entry.runbook])));
+  return [...new Set([...runbooks].flatMap((name) => RUNBOOKS[name]?.permissions ?? []))].sort();
+}

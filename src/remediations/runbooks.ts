@@ -3,6 +3,12 @@ import type { Runbook } from './types';
 /** The AWS Systems Manager Automation runbook reference; each runbook's page is `${REFERENCE}/<page>.html`. */
 export const REFERENCE = 'https://docs.aws.amazon.com/systems-manager-automation-runbooks/latest/userguide';
 
+/** The page as published now (2026), seen through the docs search index. */
+const CURRENT = 'current reference page';
+/** The runbook's page in awsdocs/aws-systems-manager-user-guide at a7e29b6 (May 2021), the last public source of these pages. */
+const AWSDOCS_2021 = 'awsdocs/aws-systems-manager-user-guide@a7e29b6 (2021-05)';
+const UNLISTED = 'the runbook reference lists no required IAM permissions for this runbook: grant the automation role the calls it makes';
+
 /**
  * The AWS-owned runbooks the catalogue uses, with their parameters and required IAM permissions exactly
  * as the runbook reference documents them (each entry's `source`). Defaults are written as documented.
@@ -18,6 +24,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       SecurityGroupIds: { type: 'String', required: true },
     },
     permissions: ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress'],
+    checked: CURRENT,
   },
   'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules': {
     name: 'AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules',
@@ -33,6 +40,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'ec2:DescribeSecurityGroups',
       'ec2:RevokeSecurityGroupIngress',
     ],
+    checked: CURRENT,
   },
   'AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules': {
     name: 'AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules',
@@ -49,6 +57,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'ec2:RevokeSecurityGroupEgress',
       'ec2:RevokeSecurityGroupIngress',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWS-DisableS3BucketPublicReadWrite': {
     name: 'AWS-DisableS3BucketPublicReadWrite',
@@ -59,6 +68,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       S3BucketName: { type: 'String', required: true },
     },
     permissions: [],
+    permissionsNote: UNLISTED,
+    checked: CURRENT,
   },
   'AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock': {
     name: 'AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock',
@@ -78,6 +89,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       's3:GetAccountPublicAccessBlock',
       's3:PutAccountPublicAccessBlock',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-ConfigureS3PublicAccessBlock': {
     name: 'AWSConfigRemediation-ConfigureS3PublicAccessBlock',
@@ -86,10 +98,10 @@ export const RUNBOOKS: Record<string, Runbook> = {
     parameters: {
       AccountId: { type: 'String', required: true },
       AutomationAssumeRole: { type: 'String', required: true },
-      BlockPublicAcls: { type: 'Boolean', required: false, default: 'True' },
-      BlockPublicPolicy: { type: 'Boolean', required: false, default: 'True' },
-      IgnorePublicAcls: { type: 'Boolean', required: false, default: 'True' },
-      RestrictPublicBuckets: { type: 'Boolean', required: false, default: 'True' },
+      BlockPublicAcls: { type: 'Boolean', required: false, default: 'true' },
+      BlockPublicPolicy: { type: 'Boolean', required: false, default: 'true' },
+      IgnorePublicAcls: { type: 'Boolean', required: false, default: 'true' },
+      RestrictPublicBuckets: { type: 'Boolean', required: false, default: 'true' },
     },
     permissions: [
       'ssm:StartAutomationExecution',
@@ -97,6 +109,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       's3:GetAccountPublicAccessBlock',
       's3:PutAccountPublicAccessBlock',
     ],
+    checked: CURRENT,
   },
   'AWS-EnableS3BucketEncryption': {
     name: 'AWS-EnableS3BucketEncryption',
@@ -108,6 +121,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       SSEAlgorithm: { type: 'String', required: false, default: 'AES256' },
     },
     permissions: [],
+    permissionsNote: UNLISTED,
+    checked: AWSDOCS_2021,
   },
   'AWS-ConfigureS3BucketVersioning': {
     name: 'AWS-ConfigureS3BucketVersioning',
@@ -119,6 +134,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       VersioningState: { type: 'String', required: false, default: 'Enabled', allowed: ['Enabled', 'Suspended'] },
     },
     permissions: [],
+    permissionsNote: UNLISTED,
+    checked: CURRENT,
   },
   'AWS-ConfigureS3BucketLogging': {
     name: 'AWS-ConfigureS3BucketLogging',
@@ -136,6 +153,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TargetPrefix: { type: 'String', required: false, default: '/' },
     },
     permissions: [],
+    permissionsNote: UNLISTED,
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-RestrictBucketSSLRequestsOnly': {
     name: 'AWSConfigRemediation-RestrictBucketSSLRequestsOnly',
@@ -153,6 +172,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       's3:PutEncryptionConfiguration',
       's3:PutBucketPolicy',
     ],
+    checked: CURRENT,
   },
   'AWSConfigRemediation-EnforceEC2InstanceIMDSv2': {
     name: 'AWSConfigRemediation-EnforceEC2InstanceIMDSv2',
@@ -168,6 +188,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'ec2:DescribeInstances',
       'ec2:ModifyInstanceMetadataOptions',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableEbsEncryptionByDefault': {
     name: 'AWSConfigRemediation-EnableEbsEncryptionByDefault',
@@ -177,6 +198,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       AutomationAssumeRole: { type: 'String', required: true },
     },
     permissions: ['ec2:EnableEbsEncryptionByDefault', 'ssm:StartAutomationExecution', 'ssm:GetAutomationExecution'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-DisableSubnetAutoAssignPublicIP': {
     name: 'AWSConfigRemediation-DisableSubnetAutoAssignPublicIP',
@@ -187,6 +209,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       SubnetId: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'ec2:DescribeSubnets', 'ec2:ModifySubnetAttribute'],
+    checked: AWSDOCS_2021,
   },
   'AWS-EnableCloudTrail': {
     name: 'AWS-EnableCloudTrail',
@@ -198,6 +221,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TrailName: { type: 'String', required: true },
     },
     permissions: [],
+    permissionsNote: UNLISTED,
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableCloudTrailLogFileValidation': {
     name: 'AWSConfigRemediation-EnableCloudTrailLogFileValidation',
@@ -208,6 +233,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TrailName: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'cloudtrail:DescribeTrails', 'cloudtrail:UpdateTrail'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableCloudTrailEncryptionWithKMS': {
     name: 'AWSConfigRemediation-EnableCloudTrailEncryptionWithKMS',
@@ -219,6 +245,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TrailName: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'cloudtrail:GetTrail', 'cloudtrail:UpdateTrail'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableKeyRotation': {
     name: 'AWSConfigRemediation-EnableKeyRotation',
@@ -229,6 +256,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       KeyId: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'kms:EnableKeyRotation', 'kms:GetKeyRotationStatus'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-SetIAMPasswordPolicy': {
     name: 'AWSConfigRemediation-SetIAMPasswordPolicy',
@@ -252,6 +280,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'iam:GetAccountPasswordPolicy',
       'iam:UpdateAccountPasswordPolicy',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-RevokeUnusedIAMUserCredentials': {
     name: 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials',
@@ -274,6 +303,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'iam:ListAccessKeys',
       'iam:UpdateAccessKey',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-DisablePublicAccessToRDSInstance': {
     name: 'AWSConfigRemediation-DisablePublicAccessToRDSInstance',
@@ -284,6 +314,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       DbInstanceResourceId: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'rds:DescribeDBInstances', 'rds:ModifyDBInstance'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableRDSInstanceDeletionProtection': {
     name: 'AWSConfigRemediation-EnableRDSInstanceDeletionProtection',
@@ -295,6 +326,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       DbInstanceResourceId: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'rds:DescribeDBInstances', 'rds:ModifyDBInstance'],
+    checked: CURRENT,
   },
   'AWSConfigRemediation-EnableMinorVersionUpgradeOnRDS': {
     name: 'AWSConfigRemediation-EnableMinorVersionUpgradeOnRDS',
@@ -305,6 +337,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       DbiResourceId: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'rds:DescribeDBInstances', 'rds:ModifyDBInstance'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableRDSInstanceBackup': {
     name: 'AWSConfigRemediation-EnableRDSInstanceBackup',
@@ -318,6 +351,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       PreferredBackupWindow: { type: 'String', required: false },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'rds:DescribeDBInstances', 'rds:ModifyDBInstance'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnablePITRForDynamoDbTable': {
     name: 'AWSConfigRemediation-EnablePITRForDynamoDbTable',
@@ -333,6 +367,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'dynamodb:DescribeContinuousBackups',
       'dynamodb:UpdateContinuousBackups',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-CreateGuardDutyDetector': {
     name: 'AWSConfigRemediation-CreateGuardDutyDetector',
@@ -342,6 +377,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       AutomationAssumeRole: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'guardduty:CreateDetector', 'guardduty:GetDetector'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableSecurityHub': {
     name: 'AWSConfigRemediation-EnableSecurityHub',
@@ -352,6 +388,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       EnableDefaultStandards: { type: 'Boolean', required: true, default: 'True' },
     },
     permissions: ['securityhub:DescribeHub', 'securityhub:EnableSecurityHub', 'ssm:StartAutomationExecution', 'ssm:GetAutomationExecution'],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-DeleteAccessKeysFromCodeBuildProject': {
     name: 'AWSConfigRemediation-DeleteAccessKeysFromCodeBuildProject',
@@ -368,6 +405,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
       'codebuild:BatchGetProjects',
       'codebuild:UpdateProject',
     ],
+    checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EncryptSNSTopic': {
     name: 'AWSConfigRemediation-EncryptSNSTopic',
@@ -379,5 +417,6 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TopicArn: { type: 'String', required: true },
     },
     permissions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes'],
+    checked: AWSDOCS_2021,
   },
 };

@@ -36,7 +36,9 @@ export function catalogueTable(): string {
     const fixed = Object.entries(entry.parameters ?? {})
       .map(([name, parameter]) => `${name}=${value(parameter)}`)
       .join(', ');
-    const permissions = (runbook?.permissions ?? []).filter((action) => !action.startsWith('ssm:')).join(', ');
+    const permissions = runbook?.permissionsNote
+      ? 'not listed in the runbook reference'
+      : (runbook?.permissions ?? []).filter((action) => !action.startsWith('ssm:')).join(', ');
     rows.push(
       `| ${code(entry.rule)} | ${types} | ${link} | ${entry.resourceIdParameter ?? '(account)'} | ${fixed} | ${(entry.needs ?? []).join(', ')} | ${tagCheck(entry.resourceTypes)} | ${permissions} |`,
     );

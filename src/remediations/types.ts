@@ -17,8 +17,12 @@ export interface Runbook {
   source: string;
   summary: string;
   parameters: Record<string, RunbookParameter>;
-  /** "Required IAM permissions" of the runbook: what the automation role needs. */
+  /** "Required IAM permissions" of the runbook: what the automation role needs. Empty when the reference lists none. */
   permissions: string[];
+  /** Set when the runbook reference lists no IAM permissions: what a deployment must do instead. */
+  permissionsNote?: string;
+  /** Which text of the reference the parameters were checked against (pages change). */
+  checked: string;
 }
 
 interface CatalogueEntryBase {

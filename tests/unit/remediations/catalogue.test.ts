@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   AUTOMATION_ASSUME_ROLE,
+  automationRoleActions,
   CATALOGUE,
   isManual,
   missingParameters,
@@ -80,10 +81,18 @@ describe('Remediation catalogue', () => {
       expect(Object.keys(runbook?.parameters ?? {})).toContain(AUTOMATION_ASSUME_ROLE);
     });
 
-    it('lists the IAM actions the automation role needs, well formed', () => {
-      expect(runbook?.permissions.length).toBeGreaterThan(0);
+    it('lists the IAM actions the automation role needs, well formed, or says the reference lists none', () => {
+      if (runbook?.permissionsNote) expect(runbook.permissions).toEqual([]);
+      else expect(runbook?.permissions.length).toBeGreaterThan(0);
       for (const action of runbook?.permissions ?? []) expect(action).toMatch(IAM_ACTION);
+      expect(runbook?.checked).toBeTruthy();
     });
+  });
+
+  it('gives the deployment the automation role’s actions: every runbook’s, once each', () => {
+    const actions = automationRoleActions();
+    expect(actions).toEqual([...new Set(actions)].sort());
+    for (const entry of runbookEntries) for (const action of RUNBOOKS[entry.runbook]?.permissions ?? []) expect(actions).toContain(action);
   });
 
   it('keeps only runbooks the catalogue uses', () => {
