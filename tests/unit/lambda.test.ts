@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSample, TOPIC_ARN } from '../fixtures';
 import { mockAccount, mutatingCalls } from '../support/aws-mocks';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';

@@ -106,7 +106,9 @@ describe('Remediation catalogue', () => {
   it('is documented in README.md by the generated table (run `npm run docs` after changing it)', () => {
     // Prepare
     const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    // biome pads table cells; compare the cells, not the padding.
+    const cells = (text: string) => text.replace(/ *\| */g, '|').replace(/-{3,}/g, '---');
     // Act / Assess
-    expect(withCatalogueTable(readme)).toBe(readme);
+    expect(cells(withCatalogueTable(readme))).toBe(cells(readme));
   });
 });
