@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
     allowOnly: false,
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'handlers/**/*.ts'],

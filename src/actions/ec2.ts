@@ -35,6 +35,8 @@ export interface LiveInstance {
 }
 
 const INSPECT_STEP = 'inspect';
+/** EC2 tag values hold at most 256 characters: 12 group ids. */
+const TAG_VALUE_MAX_LENGTH = 256;
 const WARDEN_GROUP_NAME = /^warden-(untrack|quarantine)-vpc-/;
 const ALL_TRAFFIC: IpPermission = {
   IpProtocol: '-1',
@@ -248,7 +250,13 @@ export const recordOriginalGroups = defineAction<CreateTagsCommandInput>({
         notes.push(`${eni.id} is already on a Warden group and has no record of its original groups`);
         continue;
       }
-      tags.push({ Key: key, Value: eni.groups.map((group) => group.id).join(' ') });
+      const value = eni.groups.map((group) => group.id).join(' ');
+      // Swapping without a record would lose the original groups for good: refuse instead.
+      if (value.length > TAG_VALUE_MAX_LENGTH)
+        throw Object.assign(new Error(`${eni.id} has more security groups than one tag can record (${eni.groups.length})`), {
+          name: 'TooManyGroups',
+        });
+      tags.push({ Key: key, Value: value });
     }
     if (tags.length === 0) return { status: 'already-done', detail: ['original groups already recorded', ...notes].join('; ') };
     await context.clients.ec2.send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));

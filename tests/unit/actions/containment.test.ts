@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { executePlan } from '../../../src/actions';
 import type { Outcome } from '../../../src/plan';
 import { planSample, TOPIC_ARN, testClients } from '../../fixtures';
-import { mockAccount, mutatingCalls, QUARANTINE_GROUP, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
+import { mockAccount, mutatingCalls, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 const ENI = 'eni-0b1c2d3e4f5a6b7c8';
@@ -170,9 +170,7 @@ describe('Executor: GuardDuty containment', () => {
   it('touches nothing when the instance gained the exclusion tag after the finding', async () => {
     mocks = mockAccount('fresh');
     mocks.ec2.on(DescribeInstancesCommand).resolves({
-      Reservations: [
-        { Instances: [{ ...(await import('../../support/aws-mocks')).runningInstance(), Tags: [{ Key: 'warden:exclude', Value: '' }] }] },
-      ],
+      Reservations: [{ Instances: [runningInstance({ Tags: [{ Key: 'warden:exclude', Value: '' }] })] }],
     });
     const outcomes = await run();
     expect(mutatingCalls(mocks.ec2)).toEqual([]);
@@ -188,5 +186,25 @@ describe('Executor: GuardDuty containment', () => {
     expect(outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'InvalidInstanceID.NotFound', retryable: false } });
     expect(mutatingCalls(mocks.ec2)).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+  });
+});
+
+describe('Executor: recording original groups', () => {
+  it('refuses to swap an interface whose groups do not fit in one tag, rather than lose them', async () => {
+    // Prepare: 13 groups of 20 characters need 272 characters, over the 256 a tag value holds
+    mocks = mockAccount('fresh');
+    const groups = Array.from({ length: 13 }, (_, i) => ({ GroupId: `sg-0${String(i).padStart(16, '0')}`, GroupName: `g${i}` }));
+    mocks.ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [runningInstance({ NetworkInterfaces: [{ NetworkInterfaceId: ENI, VpcId: VPC, Groups: groups }] })] }],
+    });
+    // Act
+    const outcomes = await run();
+    // Assess
+    expect(statusOf(outcomes)).toMatchObject({
+      'record-groups': 'failed',
+      [`untrack:${ENI}`]: 'skipped',
+      [`quarantine:${ENI}`]: 'skipped',
+    });
+    expect(mocks.ec2).not.toHaveReceivedCommand(ModifyNetworkInterfaceAttributeCommand);
   });
 });
