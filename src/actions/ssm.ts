@@ -52,6 +52,8 @@ export const startAutomation = defineAction<StartAutomationExecutionCommandInput
       return {
         status: 'already-done',
         detail: `an execution was already started for this evaluation (ClientToken ${input.ClientToken}, other parameters); none started again`,
+        // SSM does not say which execution it was; the follow step sees the empty id and stands down.
+        output: { AutomationExecutionId: '' },
       };
     }
   },
@@ -68,6 +70,7 @@ export const followAutomation = defineAction<{ AutomationExecutionId: string }>(
   permissions: () => ['ssm:GetAutomationExecution'],
   async run(input, context) {
     const id = input.AutomationExecutionId;
+    if (!id) return { status: 'skipped', detail: 'no execution to follow: an earlier delivery started it and SSM does not name it' };
     const stopAt = Math.min(context.deadline ?? Number.POSITIVE_INFINITY, context.now().getTime() + FOLLOW_MAX_MS) - FOLLOW_MARGIN_MS;
     for (;;) {
       const { AutomationExecution: execution } = await context.clients.ssm.send(new GetAutomationExecutionCommand(input));

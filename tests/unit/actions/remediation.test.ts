@@ -3,7 +3,7 @@ import { GetBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../../src/actions';
+import { ACTIONS, executePlan } from '../../../src/actions';
 import { FOLLOW_POLL_MS } from '../../../src/actions/ssm';
 import type { ConfigEvent } from '../../../src/events';
 import type { Outcome, Plan } from '../../../src/plan';
@@ -135,6 +135,26 @@ describe('Executor: Config remediation', () => {
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
   });
 
+  it('does not start the runbook on a bucket that is gone', async () => {
+    mocks.s3.on(GetBucketTaggingCommand).rejects(Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }));
+    const outcomes = await run(planOf(complianceChange('s3-bucket-versioning-enabled', 'AWS::S3::Bucket')));
+    expect(statusOf(outcomes)).toMatchObject({ 'read-tags': 'failed', remediate: 'skipped' });
+    expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
+  });
+
+  it('declares the IAM actions each step needs: iam:PassRole only when a role is passed', () => {
+    // Prepare
+    const [tags, start] = planOf().steps;
+    // Assess
+    expect(ACTIONS.readResourceTags?.permissions(tags?.input as never)).toEqual(['ec2:DescribeTags']);
+    expect(ACTIONS.readBucketTags?.permissions({} as never)).toEqual(['s3:GetBucketTagging']);
+    expect(ACTIONS.startAutomation?.permissions(start?.input as never)).toEqual(['ssm:StartAutomationExecution', 'iam:PassRole']);
+    expect(ACTIONS.startAutomation?.permissions({ DocumentName: 'AWS-ConfigureS3BucketVersioning', Parameters: {} } as never)).toEqual([
+      'ssm:StartAutomationExecution',
+    ]);
+    expect(ACTIONS.followAutomation?.permissions({} as never)).toEqual(['ssm:GetAutomationExecution']);
+  });
+
   it('fails the step, without calling AWS, when the automation role is not set', async () => {
     const plan = planConfig(complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'), {
       ...settingsWith(),
@@ -164,6 +184,15 @@ describe('Executor: Config remediation', () => {
         detail: `execution ${EXECUTION_ID} ended Success`,
       });
       expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(`execution ${EXECUTION_ID} ended Success`);
+    });
+
+    it('stands down when SSM says this evaluation already has its execution', async () => {
+      mocks.ssm
+        .on(StartAutomationExecutionCommand)
+        .rejects(Object.assign(new Error('parameters do not match the original call'), { name: 'IdempotentParameterMismatch' }));
+      const outcomes = await run(waitPlan());
+      expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', remediate: 'already-done', follow: 'skipped', notify: 'skipped' });
+      expect(mocks.ssm).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 0);
     });
 
     it('reports a failed runbook with its failure message and execution id', async () => {
