@@ -7,6 +7,9 @@ export const REFERENCE = 'https://docs.aws.amazon.com/systems-manager-automation
 const CURRENT = 'current reference page';
 /** The runbook's page in awsdocs/aws-systems-manager-user-guide at a7e29b6 (May 2021), the last public source of these pages. */
 const AWSDOCS_2021 = 'awsdocs/aws-systems-manager-user-guide@a7e29b6 (2021-05)';
+/** AWS's own Operational-Best-Practices-for-Amazon-S3-with-Remediation conformance pack, whose RemediationConfigurations pass these parameters. */
+const S3_PACK =
+  'awslabs/aws-config-rules@b54d4a6 (2026-04) aws-config-conformance-packs/Operational-Best-Practices-for-Amazon-S3-with-Remediation.yaml';
 const UNLISTED = 'the runbook reference lists no required IAM permissions for this runbook: grant the automation role the calls it makes';
 
 /**
@@ -69,7 +72,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
     },
     permissions: [],
     permissionsNote: UNLISTED,
-    checked: CURRENT,
+    checked: `${CURRENT}; ${S3_PACK}`,
   },
   'AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock': {
     name: 'AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock',
@@ -122,7 +125,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
     },
     permissions: [],
     permissionsNote: UNLISTED,
-    checked: AWSDOCS_2021,
+    checked: `${AWSDOCS_2021}; ${S3_PACK}`,
   },
   'AWS-ConfigureS3BucketVersioning': {
     name: 'AWS-ConfigureS3BucketVersioning',
@@ -154,7 +157,7 @@ export const RUNBOOKS: Record<string, Runbook> = {
     },
     permissions: [],
     permissionsNote: UNLISTED,
-    checked: AWSDOCS_2021,
+    checked: `${AWSDOCS_2021}; ${S3_PACK}`,
   },
   'AWSConfigRemediation-RestrictBucketSSLRequestsOnly': {
     name: 'AWSConfigRemediation-RestrictBucketSSLRequestsOnly',
