@@ -68,7 +68,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     isReadOnly: (id: string) => Boolean(actionFor(byId.get(id)?.action ?? '').readOnly),
     now,
     deadline: options.deadline,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep,
   };
 
   const run = async (step: Step): Promise<Outcome> => {

@@ -24,6 +24,7 @@ const ENDED_BADLY: ReadonlySet<AutomationExecutionStatus | string> = new Set([
   'Exited',
 ]);
 
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const consoleLink = (id: string) => `https://console.aws.amazon.com/systems-manager/automation/execution/${id}`;
 
 /**
@@ -90,7 +91,7 @@ export const followAutomation = defineAction<{ AutomationExecutionId: string }>(
           detail: `execution ${id} still ${status} when Warden stopped following (time limit); ${consoleLink(id)}`,
           output: { AutomationExecutionStatus: status },
         };
-      await context.sleep(FOLLOW_POLL_MS);
+      await (context.sleep ?? wait)(FOLLOW_POLL_MS);
     }
   },
 });
