@@ -28,10 +28,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 const consoleLink = (id: string) => `https://console.aws.amazon.com/systems-manager/automation/execution/${id}`;
 
 /**
- * Starts an Automation runbook. The plan's ClientToken is derived from the Config evaluation, so a
- * repeated event gets the execution already started for it, never a second one; SSM answers a reused
- * token with other parameters with IdempotentParameterMismatch, which means this evaluation already has
- * its execution.
+ * Starts an Automation runbook. The plan's ClientToken is derived from the Config evaluation, and SSM
+ * documents the token as one that can't be reused, so a repeated event cannot start a second execution.
+ * IdempotentParameterMismatch (the token was used with other parameters) means this evaluation already
+ * has its execution.
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html
  */
 export const startAutomation = defineAction<StartAutomationExecutionCommandInput>({
