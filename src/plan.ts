@@ -47,6 +47,8 @@ export interface Alert {
   /** Ordered label/value pairs: who, what, where, from where... */
   facts: [label: string, value: string][];
   links: [label: string, url: string][];
+  /** What a responder should do now, in order. */
+  nextSteps?: string[];
 }
 
 export interface Plan {

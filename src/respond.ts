@@ -46,6 +46,7 @@ export async function respond(raw: unknown, { settings, clients, now, only, dead
     clients,
     excludeTag: settings.excludeTag,
     accountAlias: settings.accountAlias,
+    messageFormat: settings.messageFormat,
     now,
     deadline,
   });

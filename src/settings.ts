@@ -18,6 +18,7 @@ export const SETTINGS_ENV = {
   region: 'AWS_REGION',
   remediations: 'WARDEN_REMEDIATIONS',
   waitForAutomation: 'WARDEN_WAIT_FOR_AUTOMATION',
+  messageFormat: 'WARDEN_MESSAGE_FORMAT',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -46,6 +47,8 @@ const SettingsSchema = z.object({
   remediations: remediationOverrides.default({}),
   /** Follow each started runbook (GetAutomationExecution) until it ends or the function is about to time out. */
   waitForAutomation: booleanFlag.default(false),
+  /** `text` for e-mail and SMS subscribers, `chatbot` for AWS Chatbot (Amazon Q Developer in chat) custom notifications. */
+  messageFormat: z.enum(['text', 'chatbot']).default('text'),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

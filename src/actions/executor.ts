@@ -9,6 +9,7 @@ export interface ExecutorOptions {
   clients: AwsClients;
   excludeTag: string;
   accountAlias?: string;
+  messageFormat?: 'text' | 'chatbot';
   now?: () => Date;
   /** When the work must be over (ms since the epoch); long steps (following a runbook) stop before it. */
   deadline?: number;
@@ -63,6 +64,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     plan,
     excludeTag: options.excludeTag,
     accountAlias: options.accountAlias,
+    messageFormat: options.messageFormat,
     output: <T>(id: string) => outputs.get(id) as T | undefined,
     outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),
     isReadOnly: (id: string) => Boolean(actionFor(byId.get(id)?.action ?? '').readOnly),

@@ -20,7 +20,12 @@ export const publishNotification = defineAction<PublishCommandInput>({
     if (changes.length > 0 && changes.every((outcome) => outcome.status === 'already-done'))
       return { status: 'skipped', detail: 'nothing changed since the first delivery; no second notification' };
     const message = plan.alert
-      ? publishInput(plan.alert, plan.steps, { topicArn: input.TopicArn, accountAlias: context.accountAlias }, outcomes)
+      ? publishInput(
+          plan.alert,
+          plan.steps,
+          { topicArn: input.TopicArn, accountAlias: context.accountAlias, messageFormat: context.messageFormat },
+          outcomes,
+        )
       : input;
     const { MessageId } = await context.clients.sns.send(new PublishCommand({ ...input, ...message }));
     return { status: 'done', detail: `message ${MessageId} published`, output: { MessageId } };

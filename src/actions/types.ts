@@ -13,6 +13,7 @@ export interface ExecutionContext {
   plan: Plan;
   excludeTag: string;
   accountAlias?: string;
+  messageFormat?: 'text' | 'chatbot';
   topicArn?: string;
   /** The output of a step that has already succeeded. */
   output<T = Record<string, unknown>>(stepId: string): T | undefined;

@@ -17,6 +17,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
+  ['--message-format <format>', 'messageFormat', 'notification body: text or chatbot (WARDEN_MESSAGE_FORMAT, default text)'],
 ];
 
 async function askOnTerminal(question: string): Promise<boolean> {

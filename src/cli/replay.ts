@@ -70,6 +70,7 @@ async function applyPlans(entries: Entry[], settings: Settings, options: ReplayO
       clients,
       excludeTag: settings.excludeTag,
       accountAlias: settings.accountAlias,
+      messageFormat: settings.messageFormat,
     });
   return true;
 }

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import type { Trigger } from '../plan';
 import { matchingTriggers } from '../routing';
+import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 
+export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
+export { cloudTrailEvent } from './cloudtrail';
 export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationResult } from './config';
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
@@ -14,9 +17,13 @@ export { guardDutyEvent } from './guardduty';
 export const EVENT_SCHEMAS = {
   guardduty: guardDutyEvent,
   config: configEvent,
-} satisfies Partial<Record<Trigger, z.ZodType>>;
+  cloudtrail: cloudTrailEvent,
+} satisfies Record<Trigger, z.ZodType>;
 
-export type ParsedEvent = { trigger: 'guardduty'; event: GuardDutyEvent } | { trigger: 'config'; event: ConfigEvent };
+export type ParsedEvent =
+  | { trigger: 'guardduty'; event: GuardDutyEvent }
+  | { trigger: 'config'; event: ConfigEvent }
+  | { trigger: 'cloudtrail'; event: CloudTrailEvent };
 
 export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
 
@@ -29,9 +36,7 @@ export function parseEvent(raw: unknown): ParseResult {
   const [trigger] = triggers;
   if (!trigger) return { ok: false, trigger: null, error: describeUnrouted(raw) };
   if (triggers.length > 1) return { ok: false, trigger, error: `event matches several routes: ${triggers.join(', ')}` };
-  const schema = EVENT_SCHEMAS[trigger as keyof typeof EVENT_SCHEMAS];
-  if (!schema) return { ok: false, trigger, error: `no playbook handles ${trigger} events yet` };
-  const parsed = schema.safeParse(raw);
+  const parsed = EVENT_SCHEMAS[trigger].safeParse(raw);
   if (!parsed.success) return { ok: false, trigger, error: describeIssue(parsed.error) };
   return { ok: true, trigger, event: parsed.data } as ParseResult;
 }

@@ -1,11 +1,15 @@
 import type { Alert, Outcome, Step } from '../plan';
 import { missingSetting } from '../plan';
+import { renderChatbot } from './chatbot';
 import { type Audience, renderAttributes, renderBody, renderSubject } from './render';
 
+export { renderChatbot } from './chatbot';
 export { renderAttributes, renderBody, renderSubject, SUBJECT_MAX_LENGTH } from './render';
 
 export interface NotifySettings extends Audience {
   topicArn?: string;
+  /** `chatbot` renders the body as an AWS Chatbot custom notification; default plain text. */
+  messageFormat?: 'text' | 'chatbot';
 }
 
 export const NOTIFY_STEP_ID = 'notify';
@@ -15,7 +19,7 @@ export function publishInput(alert: Alert, steps: Step[], settings: NotifySettin
   return {
     TopicArn: settings.topicArn ?? missingSetting('WARDEN_TOPIC_ARN'),
     Subject: renderSubject(alert),
-    Message: renderBody(alert, steps, settings, outcomes),
+    Message: (settings.messageFormat === 'chatbot' ? renderChatbot : renderBody)(alert, steps, settings, outcomes),
     MessageAttributes: renderAttributes(alert),
   };
 }

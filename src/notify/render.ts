@@ -14,6 +14,22 @@ export interface Audience {
   accountAlias?: string;
 }
 
+/** `123456789012 (prod)` when an alias is configured. */
+export const accountLabel = (alert: Alert, audience: Audience) =>
+  audience.accountAlias ? `${alert.account} (${audience.accountAlias})` : alert.account;
+
+/** One line per step: its outcome once executed, its intent before. */
+export function describeSteps(steps: Step[], outcomes?: Outcome[]): string[] {
+  return steps
+    .filter((step) => step.service !== 'sns')
+    .map((step) => {
+      const outcome = outcomes?.find((o) => o.stepId === step.id);
+      const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
+      const detail = outcome ? `: ${outcome.detail}` : '';
+      return `${mark}${step.why} (${step.service}:${step.operation})${detail}`;
+    });
+}
+
 /** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
 export function renderSubject(alert: Alert): string {
   const subject = `[Warden] ${alert.severity.toUpperCase()}: ${alert.title}`
@@ -29,7 +45,7 @@ export function renderSubject(alert: Alert): string {
  * before execution), and where to look next.
  */
 export function renderBody(alert: Alert, steps: Step[], audience: Audience, outcomes?: Outcome[]): string {
-  const account = audience.accountAlias ? `${alert.account} (${audience.accountAlias})` : alert.account;
+  const account = accountLabel(alert, audience);
   const facts: [string, string][] = [
     ['Severity', alert.severity.toUpperCase()],
     ['Account', account],
@@ -39,16 +55,9 @@ export function renderBody(alert: Alert, steps: Step[], audience: Audience, outc
   ];
   const width = Math.max(...facts.map(([label]) => label.length));
   const lines = [alert.title, '', alert.summary, '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
-  const actions = steps.filter((step) => step.service !== 'sns');
-  if (actions.length > 0) {
-    lines.push('', outcomes ? 'What Warden did:' : 'What Warden will do:');
-    for (const step of actions) {
-      const outcome = outcomes?.find((o) => o.stepId === step.id);
-      const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
-      const detail = outcome ? `: ${outcome.detail}` : '';
-      lines.push(`  ${mark}${step.why} (${step.service}:${step.operation})${detail}`);
-    }
-  }
+  const actions = describeSteps(steps, outcomes);
+  if (actions.length > 0) lines.push('', outcomes ? 'What Warden did:' : 'What Warden will do:', ...actions.map((line) => `  ${line}`));
+  if (alert.nextSteps?.length) lines.push('', 'Next steps:', ...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));
   if (alert.links.length > 0) lines.push('', ...alert.links.map(([label, url]) => `${label}: ${url}`));
   return lines.join('\n');
 }

@@ -1,9 +1,12 @@
 import type { ParsedEvent } from '../events';
 import type { Plan } from '../plan';
 import type { Settings } from '../settings';
+import { planCloudTrail } from './cloudtrail';
 import { planConfig } from './config';
 import { planGuardDuty } from './guardduty';
 
+export { type CloudTrailSettings, planCloudTrail } from './cloudtrail';
+export { ALERT_RULES, type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 export { CONFIG_STEPS, type ConfigSettings, evaluationKey, planConfig } from './config';
 export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
 export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
@@ -15,5 +18,7 @@ export function planFor(parsed: ParsedEvent, settings: Settings): Plan {
       return planGuardDuty(parsed.event, settings);
     case 'config':
       return planConfig(parsed.event, settings);
+    case 'cloudtrail':
+      return planCloudTrail(parsed.event, settings);
   }
 }

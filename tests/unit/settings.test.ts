@@ -15,6 +15,7 @@ describe('settings', () => {
       region: 'us-east-1',
       remediations: {},
       waitForAutomation: false,
+      messageFormat: 'text',
     });
     expect(settings.topicArn).toBeUndefined();
   });
@@ -32,6 +33,7 @@ describe('settings', () => {
       AWS_REGION: 'eu-west-1',
       WARDEN_REMEDIATIONS: '{"acme-tags": {"runbook": "Acme-TagResource", "resourceIdParameter": "ResourceId"}}',
       WARDEN_WAIT_FOR_AUTOMATION: 'true',
+      WARDEN_MESSAGE_FORMAT: 'chatbot',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -45,6 +47,7 @@ describe('settings', () => {
       region: 'eu-west-1',
       remediations: { 'acme-tags': { runbook: 'Acme-TagResource', resourceIdParameter: 'ResourceId' } },
       waitForAutomation: true,
+      messageFormat: 'chatbot',
     });
   });
 
@@ -86,5 +89,11 @@ describe('settings', () => {
     // Assess
     expect(load).toThrow(SettingsError);
     expect(load).toThrow(message);
+  });
+});
+
+describe('settings: message format', () => {
+  it('rejects an unknown format, naming the variable', () => {
+    expect(() => loadSettings({ WARDEN_MESSAGE_FORMAT: 'html' })).toThrow(/WARDEN_MESSAGE_FORMAT="html"/);
   });
 });

@@ -1,0 +1,41 @@
+import type { Alert, Outcome, Step } from '../plan';
+import { type Audience, accountLabel, describeSteps } from './render';
+
+/**
+ * The AWS Chatbot custom notification format, so alerts arrive in Slack, Teams or Chime formatted
+ * rather than as raw text. Chatbot reads the SNS message body as this JSON.
+ * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
+ */
+export function renderChatbot(alert: Alert, steps: Step[], audience: Audience, outcomes?: Outcome[]): string {
+  const facts = [
+    ['Severity', alert.severity.toUpperCase()],
+    ['Account', accountLabel(alert, audience)],
+    ['Region', alert.region],
+    ['Time', alert.time],
+    ...alert.facts,
+  ];
+  const actions = describeSteps(steps, outcomes);
+  const description = [
+    alert.summary,
+    '',
+    ...facts.map(([label, value]) => `*${label}:* ${value}`),
+    ...(actions.length > 0 ? ['', outcomes ? '*What Warden did:*' : '*What Warden will do:*', ...actions.map((a) => `• ${a}`)] : []),
+    ...alert.links.map(([label, url]) => `<${url}|${label}>`),
+  ].join('\n');
+  return JSON.stringify({
+    version: '1.0',
+    source: 'custom',
+    content: {
+      textType: 'client-markdown',
+      title: `${alert.severity.toUpperCase()}: ${alert.title}`,
+      description,
+      nextSteps: alert.nextSteps ?? [],
+      keywords: [alert.trigger, alert.severity, alert.event],
+    },
+    metadata: {
+      summary: alert.title,
+      eventType: alert.event,
+      additionalContext: { account: alert.account, region: alert.region, trigger: alert.trigger },
+    },
+  });
+}

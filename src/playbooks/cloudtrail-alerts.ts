@@ -1,0 +1,178 @@
+import type { CloudTrailRecord } from '../events';
+import type { Severity } from '../plan';
+
+/**
+ * CloudTrail calls that must never happen quietly, whoever makes them. A row matches on the
+ * service and the operation, and optionally on what the request did (`when`). Root activity and
+ * console sign-ins are decided in ./cloudtrail.ts; every row here also has a route in
+ * src/routing/routes.json so EventBridge delivers it.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html (the CIS monitoring controls)
+ */
+export interface AlertRule {
+  eventSource: string;
+  eventNames: string[];
+  severity: Severity;
+  /** Plain-language title of the change (an AccessDenied attempt is titled from it). */
+  title: string;
+  why: string;
+  nextSteps: string[];
+  when?: (record: CloudTrailRecord) => boolean;
+  /** Facts specific to the call, e.g. the trail or key concerned. */
+  details?: (record: CloudTrailRecord) => [string, string][];
+}
+
+const request = (record: CloudTrailRecord, name: string): unknown => record.requestParameters?.[name];
+const requestText = (record: CloudTrailRecord, name: string): string => String(request(record, name) ?? 'unknown');
+
+type IpPermission = {
+  ipProtocol?: string;
+  fromPort?: number;
+  toPort?: number;
+  ipRanges?: { items?: { cidrIp?: string }[] };
+  ipv6Ranges?: { items?: { cidrIpv6?: string }[] };
+};
+export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'];
+
+/** The permissions of an AuthorizeSecurityGroupIngress call that admit the whole internet. */
+export function worldOpenPermissions(record: CloudTrailRecord): IpPermission[] {
+  const items = (request(record, 'ipPermissions') as { items?: IpPermission[] } | undefined)?.items ?? [];
+  return items.filter(
+    (permission) =>
+      permission.ipRanges?.items?.some((range) => WORLD_CIDRS.includes(range.cidrIp ?? '')) ||
+      permission.ipv6Ranges?.items?.some((range) => WORLD_CIDRS.includes(range.cidrIpv6 ?? '')),
+  );
+}
+
+function describePorts(permission: IpPermission): string {
+  if (permission.ipProtocol === '-1') return 'all traffic';
+  const ports = permission.fromPort === permission.toPort ? `${permission.fromPort}` : `${permission.fromPort}-${permission.toPort}`;
+  return `${permission.ipProtocol} ${ports}`;
+}
+
+const LOGGING_STEPS = [
+  'Confirm with the person named above that the change was planned.',
+  'If it was not: restore the trail (StartLogging / re-create it) and review what this principal did while logging was off.',
+];
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  {
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventNames: ['StopLogging'],
+    severity: 'critical',
+    title: 'CloudTrail logging was stopped',
+    why: 'API activity in the account is no longer recorded; attackers stop trails to hide what they do next.',
+    nextSteps: LOGGING_STEPS,
+    details: (r) => [['Trail', requestText(r, 'name')]],
+  },
+  {
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventNames: ['DeleteTrail'],
+    severity: 'critical',
+    title: 'A CloudTrail trail was deleted',
+    why: 'API activity that trail recorded is no longer logged.',
+    nextSteps: LOGGING_STEPS,
+    details: (r) => [['Trail', requestText(r, 'name')]],
+  },
+  {
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventNames: ['UpdateTrail', 'PutEventSelectors'],
+    severity: 'high',
+    title: 'A CloudTrail trail was reconfigured',
+    why: 'A changed destination, region scope or event selector can silently stop recording what matters.',
+    nextSteps: [
+      'Compare the trail’s settings with the baseline (S3 bucket, multi-region, management events, log file validation, KMS key).',
+    ],
+    details: (r) => [['Trail', requestText(r, r.eventName === 'PutEventSelectors' ? 'trailName' : 'name')]],
+  },
+  {
+    eventSource: 'config.amazonaws.com',
+    eventNames: ['StopConfigurationRecorder', 'DeleteDeliveryChannel'],
+    severity: 'high',
+    title: 'AWS Config recording was turned off',
+    why: 'Resource changes are no longer recorded or evaluated against Config rules.',
+    nextSteps: [
+      'Restart the configuration recorder (StartConfigurationRecorder) or restore the delivery channel, and ask who turned it off.',
+    ],
+    details: (r) => [
+      ['Recorder / channel', requestText(r, r.eventName === 'DeleteDeliveryChannel' ? 'deliveryChannelName' : 'configurationRecorderName')],
+    ],
+  },
+  {
+    eventSource: 'guardduty.amazonaws.com',
+    eventNames: ['DeleteDetector'],
+    severity: 'critical',
+    title: 'The GuardDuty detector was deleted',
+    why: 'Threat detection in this region is off, and its findings are gone.',
+    nextSteps: ['Re-enable GuardDuty in this region and find out who deleted the detector and why.'],
+    details: (r) => [['Detector', requestText(r, 'detectorId')]],
+  },
+  {
+    eventSource: 'guardduty.amazonaws.com',
+    eventNames: ['UpdateDetector'],
+    severity: 'critical',
+    title: 'The GuardDuty detector was disabled',
+    why: 'Threat detection in this region is suspended.',
+    nextSteps: ['Re-enable the detector (UpdateDetector enable=true) and find out who disabled it and why.'],
+    when: (r) => request(r, 'enable') === false,
+    details: (r) => [['Detector', requestText(r, 'detectorId')]],
+  },
+  {
+    eventSource: 'guardduty.amazonaws.com',
+    eventNames: ['DisassociateFromAdministratorAccount', 'DisassociateFromMasterAccount'],
+    severity: 'high',
+    title: 'GuardDuty left its administrator account',
+    why: 'The security team’s administrator account no longer sees this account’s findings.',
+    nextSteps: ['Re-invite the account from the GuardDuty administrator account and find out who disassociated it.'],
+    details: (r) => [['Detector', requestText(r, 'detectorId')]],
+  },
+  {
+    eventSource: 'kms.amazonaws.com',
+    eventNames: ['ScheduleKeyDeletion'],
+    severity: 'high',
+    title: 'A KMS key was scheduled for deletion',
+    why: 'Once deleted, everything encrypted under the key is unrecoverable.',
+    nextSteps: ['If the deletion is not planned, cancel it before the waiting period ends: aws kms cancel-key-deletion --key-id <key>.'],
+    details: (r) => [
+      ['Key', requestText(r, 'keyId')],
+      ['Waiting period (days)', String(request(r, 'pendingWindowInDays') ?? 30)],
+    ],
+  },
+  {
+    eventSource: 'kms.amazonaws.com',
+    eventNames: ['DisableKey'],
+    severity: 'high',
+    title: 'A KMS key was disabled',
+    why: 'Nothing can decrypt data under the key until it is enabled again.',
+    nextSteps: ['If unplanned, re-enable it (aws kms enable-key --key-id <key>) and check which workloads failed meanwhile.'],
+    details: (r) => [['Key', requestText(r, 'keyId')]],
+  },
+  {
+    eventSource: 'iam.amazonaws.com',
+    eventNames: ['CreateAccessKey'],
+    severity: 'critical',
+    title: 'An access key was created for the root user',
+    why: 'Root access keys give unrestricted, long-lived API access to the whole account; AWS advises having none.',
+    nextSteps: ['Delete the root access key unless a documented exception exists, and review the root user’s recent activity.'],
+    // Root creates a key for itself when the request names no user.
+    when: (r) => r.userIdentity.type === 'Root' && request(r, 'userName') === undefined,
+  },
+  {
+    eventSource: 'ec2.amazonaws.com',
+    eventNames: ['AuthorizeSecurityGroupIngress'],
+    severity: 'high',
+    title: 'A security group was opened to the internet',
+    why: 'Anyone on the internet can now reach the listed ports of every resource in the group.',
+    nextSteps: ['Narrow the rule to known addresses or remove it; check what listens on those ports.'],
+    when: (r) => worldOpenPermissions(r).length > 0,
+    details: (r) => [
+      ['Security group', requestText(r, 'groupId')],
+      ['Opened to the internet', worldOpenPermissions(r).map(describePorts).join(', ')],
+    ],
+  },
+];
+
+export function alertRuleFor(record: CloudTrailRecord): AlertRule | undefined {
+  return ALERT_RULES.find(
+    (rule) => rule.eventSource === record.eventSource && rule.eventNames.includes(record.eventName) && (rule.when?.(record) ?? true),
+  );
+}

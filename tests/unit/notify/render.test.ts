@@ -1,0 +1,91 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { executePlan } from '../../../src/actions';
+import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } from '../../../src/notify';
+import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
+import { planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
+import { mockAccount } from '../../support/aws-mocks';
+
+const alertArbitrary: fc.Arbitrary<Alert> = fc.record({
+  severity: fc.constantFrom(...SEVERITIES),
+  trigger: fc.constantFrom(...TRIGGERS),
+  event: fc.string({ minLength: 1, maxLength: 300 }),
+  title: fc.string({ unit: 'grapheme', maxLength: 400 }),
+  summary: fc.string(),
+  account: fc.constant('111122223333'),
+  region: fc.constant('us-east-1'),
+  time: fc.constant('2026-11-25T02:51:37Z'),
+  facts: fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 5 }),
+  links: fc.constant([]),
+});
+
+describe('Notification format', () => {
+  it('keeps every subject within what SNS accepts: at most 100 printable ASCII characters, one line', () => {
+    fc.assert(
+      fc.property(alertArbitrary, (alert) => {
+        const subject = renderSubject(alert);
+        expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX_LENGTH);
+        expect(subject).toMatch(/^\[Warden\] [A-Z]+:[\x20-\x7E]*$/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('always gives subscribers exactly the severity, trigger and event attributes, as strings', () => {
+    fc.assert(
+      fc.property(alertArbitrary, (alert) => {
+        const attributes = renderAttributes(alert);
+        expect(Object.keys(attributes)).toEqual(['severity', 'trigger', 'event']);
+        expect(attributes.severity).toEqual({ DataType: 'String', StringValue: alert.severity });
+        expect(attributes.trigger?.StringValue).toBe(alert.trigger);
+        expect(Object.values(attributes).every((a) => a.DataType === 'String' && a.StringValue.length > 0)).toBe(true);
+      }),
+    );
+  });
+
+  it('renders an AWS Chatbot custom notification when WARDEN_MESSAGE_FORMAT=chatbot', () => {
+    // Prepare
+    const plan = planSample('cloudtrail', 'root-signin-no-mfa');
+    // Act
+    const input = publishInput(plan.alert as Alert, plan.steps, { topicArn: TOPIC_ARN, messageFormat: 'chatbot', accountAlias: 'prod' });
+    // Assess
+    const message = JSON.parse(input.Message);
+    expect(message).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: 'CRITICAL: Root user signed in to the console WITHOUT MFA' },
+      metadata: { eventType: 'signin:ConsoleLogin' },
+    });
+    expect(message.content.description).toContain('*MFA:* NO');
+    expect(message.content.description).toContain('*Account:* 111122223333 (prod)');
+    expect(message.content.nextSteps).toHaveLength(3);
+  });
+});
+
+describe('Executor: CloudTrail notifications', () => {
+  let mocks: ReturnType<typeof mockAccount>;
+  afterEach(() => {
+    for (const mock of Object.values(mocks)) mock.restore();
+  });
+
+  it('publishes the rendered alert with its filterable attributes', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    const plan = planSample('cloudtrail', 'root-signin-no-mfa', settingsWith({ WARDEN_ACCOUNT_ALIAS: 'prod' }));
+    // Act
+    const outcomes = await executePlan(plan, { clients: testClients(), excludeTag: 'warden:exclude', accountAlias: 'prod' });
+    // Assess
+    expect(outcomes).toMatchObject([{ stepId: 'notify', status: 'done', detail: 'message message-1 published' }]);
+    expect(mocks.sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {
+      TopicArn: TOPIC_ARN,
+      Subject: '[Warden] CRITICAL: Root user signed in to the console WITHOUT MFA',
+      Message: expect.stringContaining('Source IP      198.51.100.23'),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        trigger: { DataType: 'String', StringValue: 'cloudtrail' },
+        event: { DataType: 'String', StringValue: 'signin:ConsoleLogin' },
+      },
+    });
+  });
+});
