@@ -16,7 +16,6 @@ const lambdaBundleOptions = {
   exclude: [],
   // ESM bundles have no `require`; some CommonJS dependencies still call it.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-  metafile: true,
 };
 
 module.exports = () => lambdaBundleOptions;

@@ -3,6 +3,7 @@ export {
   AUTOMATION_ASSUME_ROLE,
   automationRoleActions,
   bestRuleMatch,
+  catalogueRunbooks,
   findRemediation,
   missingParameters,
   normalizeRuleName,

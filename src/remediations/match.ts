@@ -125,6 +125,10 @@ export function findRemediation(ruleName: string, overrides: RemediationOverride
  * deployment grants exactly these; runbooks mapped in WARDEN_REMEDIATIONS need their own.
  */
 export function automationRoleActions(): string[] {
-  const runbooks = new Set(CATALOGUE.flatMap((entry) => (isManual(entry) ? [] : [entry.runbook])));
-  return [...new Set([...runbooks].flatMap((name) => RUNBOOKS[name]?.permissions ?? []))].sort();
+  return [...new Set(catalogueRunbooks().flatMap((name) => RUNBOOKS[name]?.permissions ?? []))].sort();
+}
+
+/** The runbooks the catalogue can start, sorted: the Config function may start these and no other. */
+export function catalogueRunbooks(): string[] {
+  return [...new Set(CATALOGUE.flatMap((entry) => (isManual(entry) ? [] : [entry.runbook])))].sort();
 }

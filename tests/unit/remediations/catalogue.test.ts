@@ -103,7 +103,7 @@ describe('Remediation catalogue', () => {
     for (const entry of CATALOGUE.filter(isManual)) expect(entry.manual.length).toBeGreaterThan(20);
   });
 
-  it('is documented in README.md by the generated table (run `npm run docs` after changing it)', () => {
+  it('is documented in README.md by the generated table (run `npm run generate` after changing it)', () => {
     // Prepare
     const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     // biome pads table cells; compare the cells, not the padding.

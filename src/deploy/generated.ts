@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withCatalogueTable } from '../remediations/table';
+import { iamResources } from './iam';
+import { permissionsByTrigger, samplePlans } from './permissions';
+
+/**
+ * Files derived from the code, by path relative to the project root, with the content they must have.
+ * `npm run generate` writes them; a test fails when one is stale.
+ */
+export function generatedFiles(root: string): Record<string, string> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const iam = iamResources(permissionsByTrigger(samplePlans(join(root, 'events'))));
+  return {
+    'README.md': withCatalogueTable(readme),
+    'deploy/iam.json': `${JSON.stringify(iam, null, 2)}\n`,
+  };
+}

@@ -1,0 +1,181 @@
+import type { Trigger } from '../plan';
+import { automationRoleActions, catalogueRunbooks } from '../remediations';
+
+/**
+ * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
+ * actions its plans can produce (permissionsByTrigger) plus what Lambda itself needs, the automation
+ * role the actions of the catalogued runbooks. `npm run generate` writes them to deploy/iam.json,
+ * which serverless.yml includes.
+ *
+ * Names are built from the stack name rather than referenced, because the KMS key policy names the
+ * function roles and the topic is encrypted with that key: a Ref would make a dependency cycle.
+ */
+
+type Resource = string | Record<string, unknown>;
+interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: Resource | Resource[];
+  Condition?: Record<string, unknown>;
+}
+
+const sub = (template: string) => ({ 'Fn::Sub': template });
+const arn = (rest: string) => sub(`arn:\${AWS::Partition}:${rest}`);
+
+/** Resource names shared with deploy/resources.yml (the topic, the queue) and the functions' log groups. */
+export const STACK_NAMES = {
+  topic: '${AWS::StackName}-alerts',
+  failedEventsQueue: '${AWS::StackName}-failed-events',
+  logGroup: (trigger: Trigger) => `/aws/lambda/\${AWS::StackName}-${trigger}`,
+};
+
+export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
+  guardduty: 'GuarddutyFunctionRole',
+  config: 'ConfigFunctionRole',
+  cloudtrail: 'CloudtrailFunctionRole',
+};
+export const AUTOMATION_ROLE_ID = 'AutomationRole';
+
+/** Lambda's own needs, beside the plans': write its log group, and park a failed event in the queue (on-failure destination). */
+export const PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
+
+/**
+ * Mutating actions that the Service Authorization Reference lists with no resource type: they act on
+ * the account or region as a whole, so `Resource: "*"` is the narrowest grant AWS supports.
+ */
+export const ACCOUNT_LEVEL_ACTIONS = new Set([
+  'ec2:EnableEbsEncryptionByDefault',
+  'guardduty:CreateDetector',
+  'iam:UpdateAccountPasswordPolicy',
+  's3:PutAccountPublicAccessBlock',
+]);
+
+/** Reads never change anything; several (ec2:Describe*, autoscaling:Describe*) support no resource-level permissions at all. */
+export const isReadOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.test(action);
+
+/** Where a mutating action may act: this account and region, or the one resource it is for. */
+function scopeOf(action: string): Resource[] {
+  const service = action.split(':')[0];
+  switch (action) {
+    case 'sns:Publish':
+      return [arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`)];
+    case 'iam:PassRole':
+      return [{ 'Fn::GetAtt': [AUTOMATION_ROLE_ID, 'Arn'] }];
+    case 'ssm:StartAutomationExecution':
+      // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
+      return catalogueRunbooks().map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
+    case 'sqs:SendMessage':
+      return [arn(`sqs:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.failedEventsQueue}`)];
+  }
+  if (service === 'iam') return [arn('iam::${AWS::AccountId}:*')];
+  if (service === 's3') return [arn('s3:::*')];
+  // Snapshot ARNs carry no account id.
+  if (service === 'ec2') return [arn('ec2:${AWS::Region}:${AWS::AccountId}:*'), arn('ec2:${AWS::Region}::snapshot/*')];
+  return [arn(`${service}:\${AWS::Region}:\${AWS::AccountId}:*`)];
+}
+
+/** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
+export function statementsFor(actions: string[]): Statement[] {
+  const statements: Statement[] = [];
+  const reads = actions.filter(isReadOnly);
+  if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
+  const accountLevel = actions.filter((action) => ACCOUNT_LEVEL_ACTIONS.has(action));
+  if (accountLevel.length > 0)
+    statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
+  const scoped = new Map<string, { actions: string[]; resources: Resource[] }>();
+  for (const action of actions.filter((a) => !isReadOnly(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
+    const resources = scopeOf(action);
+    const key = JSON.stringify(resources);
+    const entry = scoped.get(key) ?? { actions: [], resources };
+    entry.actions.push(action);
+    scoped.set(key, entry);
+  }
+  for (const { actions: grouped, resources } of scoped.values()) {
+    const service = (grouped[0] ?? '').split(':')[0] ?? '';
+    const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}Writes`;
+    statements.push({
+      Sid: statements.some((statement) => statement.Sid === name) ? `${name}${statements.length}` : name,
+      Effect: 'Allow',
+      Action: grouped,
+      Resource: resources,
+      ...(grouped.includes('iam:PassRole') ? { Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } } : {}),
+    });
+  }
+  return statements;
+}
+
+function functionRole(trigger: Trigger, actions: string[]) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `Warden ${trigger} function: exactly the calls its plans can make`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: `warden-${trigger}`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'WriteOwnLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: arn(`logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${STACK_NAMES.logGroup(trigger)}:*`),
+              },
+              ...statementsFor([...actions, 'sqs:SendMessage']),
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+function automationRole() {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: 'Assumed by the SSM Automation runbooks Warden starts: exactly what the catalogued runbooks need',
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ssm.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Only Automation executions in this account may assume it (confused-deputy guard).
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') },
+              ArnLike: { 'aws:SourceArn': arn('ssm:*:${AWS::AccountId}:automation-execution/*') },
+            },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'warden-runbooks',
+          PolicyDocument: { Version: '2012-10-17', Statement: statementsFor(automationRoleActions()) },
+        },
+      ],
+    },
+  };
+}
+
+/** The CloudFormation `Resources` of every Warden role. */
+export function iamResources(permissions: Record<Trigger, string[]>) {
+  return {
+    Resources: {
+      ...Object.fromEntries(
+        (Object.keys(FUNCTION_ROLE_IDS) as Trigger[]).map((trigger) => [
+          FUNCTION_ROLE_IDS[trigger],
+          functionRole(trigger, permissions[trigger]),
+        ]),
+      ),
+      [AUTOMATION_ROLE_ID]: automationRole(),
+    },
+  };
+}

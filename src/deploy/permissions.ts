@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { actionFor } from '../actions/registry';
+import { type Plan, TRIGGERS, type Trigger } from '../plan';
+import { planEvent } from '../respond';
+import { loadSettings } from '../settings';
+
+/**
+ * The settings a deployed stack plans with: topic and automation role set, and once more with runbooks
+ * followed, so every step a function can take appears in some plan.
+ */
+const DEPLOYED_SETTINGS = [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extra) =>
+  loadSettings({
+    WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
+    WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+    ...extra,
+  }),
+);
+
+/** The plans of every sample under `eventsDir` (events/<trigger>/*.json), for each deployed setting. */
+export function samplePlans(eventsDir: string): Plan[] {
+  return TRIGGERS.flatMap((trigger) =>
+    readdirSync(join(eventsDir, trigger))
+      .filter((file) => file.endsWith('.json'))
+      .flatMap((file) => {
+        const event = JSON.parse(readFileSync(join(eventsDir, trigger, file), 'utf8'));
+        return DEPLOYED_SETTINGS.flatMap((settings) => {
+          const planned = planEvent(event, settings);
+          if (!planned.ok) throw new Error(`${trigger}/${file} does not plan: ${planned.error}`);
+          return [planned.plan];
+        });
+      }),
+  );
+}
+
+/**
+ * The IAM actions each trigger's function needs: what its plans' steps declare (src/actions), sorted.
+ * The deployed roles hold exactly these, so a new step without a permission, or a permission no step
+ * uses, shows up as a difference.
+ */
+export function permissionsByTrigger(plans: Plan[]): Record<Trigger, string[]> {
+  const byTrigger = Object.fromEntries(TRIGGERS.map((trigger) => [trigger, new Set<string>()])) as Record<Trigger, Set<string>>;
+  for (const plan of plans)
+    for (const step of plan.steps)
+      for (const permission of actionFor(step.action).permissions(step.input as never)) byTrigger[plan.trigger].add(permission);
+  return Object.fromEntries(TRIGGERS.map((trigger) => [trigger, [...byTrigger[trigger]].sort()])) as Record<Trigger, string[]>;
+}

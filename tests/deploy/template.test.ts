@@ -1,0 +1,206 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_LEVEL_ACTIONS, FUNCTION_ROLE_IDS, isReadOnly, PLATFORM_ACTIONS } from '../../src/deploy/iam';
+import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
+import { TRIGGERS, type Trigger } from '../../src/plan';
+import { automationRoleActions } from '../../src/remediations';
+import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
+import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
+
+// Contract tests on what `npm run package` produced: the template CloudFormation would deploy.
+const TEMPLATE = join(import.meta.dirname, '..', '..', '.serverless', 'cloudformation-template-update-stack.json');
+if (!existsSync(TEMPLATE)) throw new Error(`${TEMPLATE} is missing: run \`npm run package\` first (npm test does)`);
+
+type Json = Record<string, unknown>;
+interface CfnResource {
+  Type: string;
+  Properties: Json;
+  Condition?: string;
+}
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+}
+
+const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { Resources: Record<string, CfnResource> };
+const resources = Object.entries(template.Resources);
+const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const getAttId = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+const functionIds: Record<Trigger, string> = {
+  guardduty: 'GuarddutyLambdaFunction',
+  config: 'ConfigLambdaFunction',
+  cloudtrail: 'CloudtrailLambdaFunction',
+};
+const functionOf = (trigger: Trigger) => template.Resources[functionIds[trigger]] as CfnResource;
+
+/** Every policy statement in the template, with where it sits. */
+const statements: { where: string; statement: Statement }[] = [
+  ...ofType('AWS::IAM::Role').flatMap(([id, role]) =>
+    (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) =>
+      policy.PolicyDocument.Statement.map((statement) => ({ where: id, statement })),
+    ),
+  ),
+  ...[...ofType('AWS::KMS::Key'), ...ofType('AWS::SNS::TopicPolicy'), ...ofType('AWS::SQS::QueuePolicy')].flatMap(([id, resource]) =>
+    ((resource.Properties.KeyPolicy ?? resource.Properties.PolicyDocument) as { Statement: Statement[] }).Statement.map((statement) => ({
+      where: id,
+      statement,
+    })),
+  ),
+];
+
+const roleActions = (roleId: string) =>
+  [...new Set(statements.filter(({ where }) => where === roleId).flatMap(({ statement }) => list(statement.Action)))].sort();
+
+describe('the packaged template', () => {
+  describe('routes each sample event to its own function only', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => {
+      const target = (rule.Properties.Targets as { Arn: unknown }[])[0];
+      const trigger = TRIGGERS.find((t) => functionIds[t] === getAttId(target?.Arn));
+      return { trigger, pattern: rule.Properties.EventPattern as unknown as EventPattern };
+    });
+
+    it('has one rule per function, whose pattern is the routing source the code uses', () => {
+      expect(rules.map((rule) => rule.trigger).sort()).toEqual([...TRIGGERS].sort());
+      for (const rule of rules) expect(rule.pattern).toEqual(ROUTES[rule.trigger as Trigger]);
+    });
+
+    it.each(sampleCases())('%s/%s', (trigger, name) => {
+      // Act
+      const matched = rules.filter((rule) => matchesPattern(loadSample(trigger, name), rule.pattern)).map((rule) => rule.trigger);
+      // Assess
+      expect(matched).toEqual([trigger]);
+    });
+  });
+
+  describe('IAM: least privilege derived from the code', () => {
+    const derived = permissionsByTrigger(samplePlans(EVENTS_DIR));
+
+    it.each(TRIGGERS)('the %s role holds exactly the calls its plans make, plus logging and the failure queue', (trigger) => {
+      expect(roleActions(FUNCTION_ROLE_IDS[trigger])).toEqual([...new Set([...derived[trigger], ...PLATFORM_ACTIONS])].sort());
+    });
+
+    it('the automation role holds exactly what the catalogued runbooks need', () => {
+      expect(roleActions('AutomationRole')).toEqual(automationRoleActions());
+    });
+
+    it('only the config function may pass the automation role, and only to SSM', () => {
+      const passRole = statements.filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
+      expect(passRole.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.config]);
+      expect(passRole[0]?.statement.Resource).toEqual([{ 'Fn::GetAtt': ['AutomationRole', 'Arn'] }]);
+      expect(passRole[0]?.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+    });
+
+    it('grants no wildcard action anywhere', () => {
+      const allows = statements.filter(({ statement }) => statement.Effect === 'Allow');
+      for (const { where, statement } of allows)
+        for (const action of list(statement.Action)) expect(`${where}: ${action}`).not.toMatch(/\*/);
+    });
+
+    it('grants Resource "*" only to reads and to calls AWS scopes to no resource, each in a statement that says so', () => {
+      const roleStatements = statements.filter(({ where, statement }) => where.endsWith('Role') && statement.Effect === 'Allow');
+      for (const { where, statement } of roleStatements.filter(({ statement }) => list(statement.Resource).includes('*'))) {
+        const actions = list(statement.Action);
+        if (statement.Sid === 'Reads')
+          expect(
+            actions.filter((action) => !isReadOnly(action)),
+            where,
+          ).toEqual([]);
+        else {
+          expect(statement.Sid, where).toBe('AccountLevelCallsWithoutResourceTypes');
+          expect(
+            actions.filter((action) => !ACCOUNT_LEVEL_ACTIONS.has(action)),
+            where,
+          ).toEqual([]);
+        }
+      }
+    });
+
+    it('scopes EC2 mutations to the account and region', () => {
+      const ec2Writes = statements.find(({ where, statement }) => where === FUNCTION_ROLE_IDS.guardduty && statement.Sid === 'Ec2Writes');
+      expect(ec2Writes?.statement.Resource).toEqual([
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' },
+      ]);
+    });
+
+    it('lets only the function roles and the delivering AWS services use the key; the account administers it', () => {
+      const keyStatements = statements.filter(({ where }) => where === 'AlertsKey').map(({ statement }) => statement);
+      const users = keyStatements.filter((statement) => list(statement.Action).includes('kms:Decrypt'));
+      expect(users.map((statement) => statement.Sid).sort()).toEqual([
+        'AlarmsPublishToTheTopic',
+        'FunctionsPublishToTheTopic',
+        'LogsEncryptTheFunctionLogs',
+      ]);
+      const functions = users.find((statement) => statement.Sid === 'FunctionsPublishToTheTopic') as Statement & {
+        Principal: { AWS: unknown[] };
+      };
+      expect(functions.Principal.AWS.map(getAttId).sort()).toEqual(Object.values(FUNCTION_ROLE_IDS).sort());
+      const admin = keyStatements.find((statement) => statement.Sid === 'AccountAdministersTheKey');
+      expect(list(admin?.Action ?? []).filter((action) => /Encrypt|Decrypt|GenerateDataKey/.test(action))).toEqual([]);
+    });
+  });
+
+  describe('nothing lost, nothing unencrypted', () => {
+    it.each(TRIGGERS)('the %s function runs Node 24 on arm64 with its own role and a concurrency bound', (trigger) => {
+      const { Properties } = functionOf(trigger);
+      expect(Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(getAttId(Properties.Role)).toBe(FUNCTION_ROLE_IDS[trigger]);
+      expect(Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+      expect((Properties.Environment as { Variables: Json }).Variables.WARDEN_TOPIC_ARN).toEqual({ Ref: 'AlertsTopic' });
+    });
+
+    it.each(TRIGGERS)('a failed %s event is retried, then parked in the encrypted queue', (trigger) => {
+      const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
+      const invokeConfig = configs.find((properties) => (properties.FunctionName as { Ref: string }).Ref === functionIds[trigger]) ?? {};
+      expect(invokeConfig).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+      const { OnFailure } = invokeConfig.DestinationConfig as { OnFailure: { Destination: unknown } };
+      expect(getAttId(OnFailure.Destination)).toBe('FailedEventsQueue');
+    });
+
+    it('EventBridge parks what it cannot deliver in the same queue, which accepts only Warden rules', () => {
+      for (const [, rule] of ofType('AWS::Events::Rule')) {
+        const target = (rule.Properties.Targets as { DeadLetterConfig: { Arn: unknown } }[])[0];
+        expect(getAttId(target?.DeadLetterConfig.Arn)).toBe('FailedEventsQueue');
+      }
+      const sender = statements.find(({ where, statement }) => where === 'FailedEventsQueuePolicy' && statement.Effect === 'Allow');
+      expect(sender?.statement.Condition).toEqual({
+        ArnLike: {
+          'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${AWS::StackName}-*' },
+        },
+      });
+    });
+
+    it('alarms on every function error and on any parked event, to the alerts topic', () => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+      const watched = alarms.map((alarm) => (alarm.Dimensions as { Value: unknown }[])[0]?.Value);
+      expect(watched).toEqual(
+        expect.arrayContaining([
+          ...Object.values(functionIds).map((id) => ({ Ref: id })),
+          { 'Fn::GetAtt': ['FailedEventsQueue', 'QueueName'] },
+        ]),
+      );
+      for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertsTopic' }]);
+    });
+
+    it('encrypts the topic, the queue, the logs and the deployment bucket; rotates the key', () => {
+      expect(template.Resources.AlertsTopic?.Properties.KmsMasterKeyId).toEqual({ Ref: 'AlertsKey' });
+      expect(template.Resources.AlertsKey?.Properties.EnableKeyRotation).toBe(true);
+      for (const [, queue] of ofType('AWS::SQS::Queue')) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      for (const [, group] of ofType('AWS::Logs::LogGroup')) {
+        expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': ['AlertsKey', 'Arn'] });
+        expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+      for (const [, bucket] of ofType('AWS::S3::Bucket')) expect(bucket.Properties.BucketEncryption).toBeDefined();
+    });
+
+    it('subscribes an e-mail address only when one is given', () => {
+      expect(template.Resources.AlertsEmailSubscription?.Condition).toBe('HasAlertEmail');
+    });
+  });
+});
