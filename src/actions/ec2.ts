@@ -38,6 +38,11 @@ const INSPECT_STEP = 'inspect';
 /** EC2 tag values hold at most 256 characters: 12 group ids. */
 const TAG_VALUE_MAX_LENGTH = 256;
 const WARDEN_GROUP_NAME = /^warden-(untrack|quarantine)-vpc-/;
+/** The egress rules AWS gives a new group: IPv4 always, IPv6 when the VPC has an IPv6 block. */
+const DEFAULT_EGRESS: IpPermission[] = [
+  { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+  { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+];
 const ALL_TRAFFIC: IpPermission = {
   IpProtocol: '-1',
   IpRanges: [{ CidrIp: '0.0.0.0/0' }],
@@ -116,13 +121,14 @@ async function findOrCreateGroup(ec2: EC2Client, input: CreateSecurityGroupComma
   if (existing) return { group: existing, created: false };
   try {
     const created = await ec2.send(new CreateSecurityGroupCommand(input));
-    // A new group starts with the default allow-all egress rule and no ingress rule.
+    // A new group starts with no ingress rule and allow-all egress: to 0.0.0.0/0, and also to ::/0
+    // when the VPC has an IPv6 block. Both are listed; revoking the one that may not exist is harmless.
     const group: SecurityGroup = {
       GroupId: created.GroupId,
       GroupName: name,
       VpcId: vpcId,
       IpPermissions: [],
-      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      IpPermissionsEgress: DEFAULT_EGRESS,
     };
     return { group, created: true };
   } catch (error) {
@@ -133,7 +139,6 @@ async function findOrCreateGroup(ec2: EC2Client, input: CreateSecurityGroupComma
   }
 }
 
-const hasRules = (permissions?: IpPermission[]) => (permissions ?? []).length > 0;
 const allowsAll = (permissions?: IpPermission[]) =>
   (permissions ?? []).some(
     (p) => p.IpProtocol === '-1' && p.IpRanges?.some((r) => r.CidrIp === '0.0.0.0/0') && p.Ipv6Ranges?.some((r) => r.CidrIpv6 === '::/0'),
@@ -196,20 +201,21 @@ export const ensureQuarantineGroup = defineAction<CreateSecurityGroupCommandInpu
     const { group, created } = await findOrCreateGroup(ec2, input);
     const GroupId = group.GroupId;
     const changes: string[] = [];
-    if (hasRules(group.IpPermissions)) {
-      await ignoring(
-        'InvalidPermission.NotFound',
-        ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: group.IpPermissions })),
-      );
-      changes.push('removed inbound rules');
-    }
-    if (hasRules(group.IpPermissionsEgress)) {
-      await ignoring(
-        'InvalidPermission.NotFound',
-        ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: group.IpPermissionsEgress })),
-      );
-      changes.push('removed outbound rules');
-    }
+    // One call per rule, in parallel: a rule that is already gone must not keep the others in place.
+    const revoked = await Promise.all([
+      ...(group.IpPermissions ?? []).map((rule) =>
+        ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).then(
+          () => 'inbound',
+        ),
+      ),
+      ...(group.IpPermissionsEgress ?? []).map((rule) =>
+        ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))).then(
+          () => 'outbound',
+        ),
+      ),
+    ]);
+    if (revoked.includes('inbound')) changes.push('removed inbound rules');
+    if (revoked.includes('outbound')) changes.push('removed outbound rules');
     return groupResult(GroupId, created, changes);
   },
 });

@@ -49,9 +49,14 @@ describe('Executor: GuardDuty containment', () => {
         },
       ],
     });
+    // Both default egress rules go: IPv4, and IPv6 (present when the VPC has an IPv6 block).
     expect(ec2).toReceiveCommandWith(RevokeSecurityGroupEgressCommand, {
       GroupId: QUARANTINE_GROUP,
       IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+    expect(ec2).toReceiveCommandWith(RevokeSecurityGroupEgressCommand, {
+      GroupId: QUARANTINE_GROUP,
+      IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
     });
     expect(ec2).toReceiveCommandWith(AuthorizeSecurityGroupIngressCommand, {
       GroupId: UNTRACK_GROUP,
