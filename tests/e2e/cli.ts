@@ -6,14 +6,14 @@ import { endpoint } from './support';
 
 /** Runs `warden <args...>` in-process against the emulator, as a user would at a terminal. */
 export async function warden(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   const code = await main(
     args,
-    { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) },
+    { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
     { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' },
   );
-  return { code, stdout, stderr };
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 /** `warden replay <file> --apply --yes --endpoint <moto>` for one event written to a file. */

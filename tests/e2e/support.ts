@@ -52,7 +52,8 @@ export async function createWorld(aws: MotoClients): Promise<World> {
   const vpcId = Vpc?.VpcId ?? '';
   const subnetIds = await Promise.all(
     ['10.0.1.0/24', '10.0.2.0/24'].map(
-      async (CidrBlock) => (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock, AvailabilityZone: `${REGION}a` }))).Subnet?.SubnetId ?? '',
+      async (CidrBlock) =>
+        (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock, AvailabilityZone: `${REGION}a` }))).Subnet?.SubnetId ?? '',
     ),
   );
   const appGroupIds = await Promise.all(
@@ -87,7 +88,9 @@ export async function launchInstance(aws: MotoClients, world: World, { interface
         Groups: DeviceIndex === 0 ? world.appGroupIds : [world.appGroupIds[1] ?? ''],
       })),
       BlockDeviceMappings: ['/dev/sda1', '/dev/sdf'].map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 8 } })),
-      TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries({ Name: 'api', ...tags }).map(([Key, Value]) => ({ Key, Value })) }],
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries({ Name: 'api', ...tags }).map(([Key, Value]) => ({ Key, Value })) },
+      ],
     }),
   );
   return describeInstance(aws, Instances[0]?.InstanceId ?? '');
@@ -96,7 +99,10 @@ export async function launchInstance(aws: MotoClients, world: World, { interface
 /** Puts a running instance into a new Auto Scaling group of desired capacity 1, as if the group had launched it. */
 export async function joinAutoScalingGroup(aws: MotoClients, world: World, instanceId: string, name = 'api-production'): Promise<void> {
   await aws.ec2.send(
-    new CreateLaunchTemplateCommand({ LaunchTemplateName: `${name}-lt`, LaunchTemplateData: { ImageId: 'ami-12345678', InstanceType: 't3.micro' } }),
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: `${name}-lt`,
+      LaunchTemplateData: { ImageId: 'ami-12345678', InstanceType: 't3.micro' },
+    }),
   );
   await aws.autoscaling.send(
     new CreateAutoScalingGroupCommand({
@@ -119,8 +125,10 @@ export async function describeInstance(aws: MotoClients, instanceId: string): Pr
 }
 
 export const tagsOf = (instance: Instance) => Object.fromEntries((instance.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-export const groupsByInterface = (instance: Instance) =>
-  Object.fromEntries((instance.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId ?? '', (eni.Groups ?? []).map((g) => g.GroupId).sort()]));
+export const groupsByInterface = (instance: Instance): Record<string, string[]> =>
+  Object.fromEntries(
+    (instance.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId ?? '', (eni.Groups ?? []).map((g) => g.GroupId ?? '').sort()]),
+  );
 
 export async function securityGroup(aws: MotoClients, groupId: string) {
   const { SecurityGroups = [] } = await aws.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
@@ -153,6 +161,7 @@ export async function topicMessages(topicArn: string): Promise<{ message: string
 }
 
 const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
+// biome-ignore lint/suspicious/noExplicitAny: scenarios rewrite sample events field by field; Warden's schemas check them.
 export const loadEvent = (path: string) => JSON.parse(readFileSync(join(EVENTS_DIR, path), 'utf8')) as Record<string, any>;
 
 /**
@@ -180,4 +189,23 @@ export function findingAbout(instance: Instance, sample = 'guardduty/crypto-mini
     })),
   };
   return event;
+}
+
+/** Everything Warden could change, as Describe calls show it: compared before and after to prove nothing changed. */
+export async function accountState(aws: MotoClients, topicArn: string) {
+  const [{ Reservations = [] }, { SecurityGroups = [] }, { Snapshots = [] }, messages] = await Promise.all([
+    aws.ec2.send(new DescribeInstancesCommand({})),
+    aws.ec2.send(new DescribeSecurityGroupsCommand({})),
+    aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] })),
+    topicMessages(topicArn),
+  ]);
+  const instances = Reservations.flatMap((r) => r.Instances ?? []).map((i) => ({
+    id: i.InstanceId,
+    tags: tagsOf(i),
+    groups: groupsByInterface(i),
+  }));
+  const groups = SecurityGroups.map((g) => ({ id: g.GroupId, in: g.IpPermissions, out: g.IpPermissionsEgress })).sort((a, b) =>
+    String(a.id).localeCompare(String(b.id)),
+  );
+  return { instances, groups, snapshots: Snapshots.length, messages: messages.length };
 }

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
+import {
+  createWorld,
+  describeInstance,
+  endpoint,
+  findingAbout,
+  groupsByInterface,
+  launchInstance,
+  loadEvent,
+  motoClients,
+  resetAccount,
+  tagsOf,
+  topicMessages,
+  type World,
+} from './support';
+
+// The deployed code path: a Lambda handler at cold start, configured by environment variables,
+// with WARDEN_ENDPOINT pointing its clients at the emulator.
+
+const aws = motoClients();
+let world: World;
+
+beforeEach(async () => {
+  await resetAccount();
+  world = await createWorld(aws);
+  quietConsole();
+});
+afterEach(restoreEnvironment);
+
+const handler = (name: 'guardduty' | 'cloudtrail') => coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: world.topicArn });
+
+describe('the cloudtrail handler', () => {
+  it('turns a root sign-in without MFA into one critical message, read back from the topic', async () => {
+    // Prepare
+    const cloudtrail = await handler('cloudtrail');
+    const event = loadEvent('cloudtrail/root-signin-no-mfa.json');
+    // Act
+    const response = await cloudtrail(event as never);
+    // Assess
+    expect(response.decision).toBe('notify');
+    const messages = await topicMessages(world.topicArn);
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    expect(message?.subject.length).toBeLessThanOrEqual(100);
+    expect(message?.subject).toMatch(/root/i);
+    expect(message?.attributes).toEqual({ severity: 'critical', trigger: 'cloudtrail', event: 'signin:ConsoleLogin' });
+    expect(message?.message).toContain(event.detail.sourceIPAddress);
+    expect(message?.message).toMatch(/MFA\W+no/i);
+    expect(message?.message).toContain(event.detail.eventID);
+  });
+});
+
+describe('the guardduty handler', () => {
+  it('quarantines the instance a finding names', async () => {
+    // Prepare
+    const guardduty = await handler('guardduty');
+    const instance = await launchInstance(aws, world, { interfaces: 1 });
+    // Act
+    const response = await guardduty(findingAbout(instance) as never);
+    // Assess
+    expect(response.decision).toBe('act');
+    const isolated = await describeInstance(aws, instance.InstanceId ?? '');
+    expect(tagsOf(isolated)['warden:state']).toBe('quarantined');
+    expect(Object.values(groupsByInterface(isolated)).flat()).not.toEqual(Object.values(groupsByInterface(instance)).flat());
+    expect(await topicMessages(world.topicArn)).toHaveLength(1);
+  });
+});
