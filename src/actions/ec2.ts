@@ -161,64 +161,65 @@ const groupPermissions = {
   ],
 } satisfies Record<GroupRole, string[]>;
 
+/**
+ * An action that finds or creates a Warden group of one VPC, then brings its rules to what the
+ * group's role needs; `adjust` returns what it changed.
+ */
+function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: SecurityGroup) => Promise<string[]>) {
+  return defineAction<CreateSecurityGroupCommandInput>({
+    service: 'ec2',
+    operation: 'CreateSecurityGroup',
+    permissions: () => groupPermissions[role],
+    async run(input, context): Promise<ActionResult> {
+      const ec2 = context.clients.ec2;
+      const { group, created } = await findOrCreateGroup(ec2, input);
+      return groupResult(group.GroupId, created, await adjust(ec2, group));
+    },
+  });
+}
+
 /** Allow-all in and out (IPv4 and IPv6): AWS tracks no connection through such rules. */
-export const ensureUntrackGroup = defineAction<CreateSecurityGroupCommandInput>({
-  service: 'ec2',
-  operation: 'CreateSecurityGroup',
-  permissions: () => groupPermissions.untrack,
-  async run(input, context): Promise<ActionResult> {
-    const ec2 = context.clients.ec2;
-    const { group, created } = await findOrCreateGroup(ec2, input);
-    const GroupId = group.GroupId;
-    const changes: string[] = [];
-    if (!allowsAll(group.IpPermissions)) {
-      await ignoring(
-        'InvalidPermission.Duplicate',
-        ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [ALL_TRAFFIC] })),
-      );
-      changes.push('allowed all inbound');
-    }
-    if (!allowsAll(group.IpPermissionsEgress)) {
-      await ignoring(
-        'InvalidPermission.Duplicate',
-        ec2.send(
-          new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }),
-        ),
-      );
-      changes.push('allowed all outbound');
-    }
-    return groupResult(GroupId, created, changes);
-  },
+export const ensureUntrackGroup = defineGroupAction('untrack', async (ec2, { GroupId, IpPermissions, IpPermissionsEgress }) => {
+  const changes = await Promise.all([
+    allowsAll(IpPermissions)
+      ? undefined
+      : ignoring(
+          'InvalidPermission.Duplicate',
+          ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [ALL_TRAFFIC] })),
+        ).then(() => 'allowed all inbound'),
+    // The default egress rule already allows all IPv4 traffic.
+    allowsAll(IpPermissionsEgress)
+      ? undefined
+      : ignoring(
+          'InvalidPermission.Duplicate',
+          ec2.send(
+            new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }),
+          ),
+        ).then(() => 'allowed all outbound'),
+  ]);
+  return changes.filter((change) => change !== undefined);
 });
 
 /** No rules at all. Rules someone added to the group since are removed. */
-export const ensureQuarantineGroup = defineAction<CreateSecurityGroupCommandInput>({
-  service: 'ec2',
-  operation: 'CreateSecurityGroup',
-  permissions: () => groupPermissions.quarantine,
-  async run(input, context): Promise<ActionResult> {
-    const ec2 = context.clients.ec2;
-    const { group, created } = await findOrCreateGroup(ec2, input);
-    const GroupId = group.GroupId;
-    const changes: string[] = [];
+export const ensureQuarantineGroup = defineGroupAction(
+  'quarantine',
+  async (ec2, { GroupId, IpPermissions = [], IpPermissionsEgress = [] }) => {
     // One call per rule, in parallel: a rule that is already gone must not keep the others in place.
     const revoked = await Promise.all([
-      ...(group.IpPermissions ?? []).map((rule) =>
+      ...IpPermissions.map((rule) =>
         ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).then(
-          () => 'inbound',
+          () => 'removed inbound rules',
         ),
       ),
-      ...(group.IpPermissionsEgress ?? []).map((rule) =>
+      ...IpPermissionsEgress.map((rule) =>
         ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))).then(
-          () => 'outbound',
+          () => 'removed outbound rules',
         ),
       ),
     ]);
-    if (revoked.includes('inbound')) changes.push('removed inbound rules');
-    if (revoked.includes('outbound')) changes.push('removed outbound rules');
-    return groupResult(GroupId, created, changes);
+    return [...new Set(revoked)];
   },
-});
+);
 
 function groupResult(GroupId: string | undefined, created: boolean, changes: string[]): ActionResult {
   const what = created ? `created ${GroupId}` : `found ${GroupId}`;

@@ -1,34 +1,26 @@
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replayApplied } from './cli';
 import {
   autoScalingGroup,
-  createWorld,
   describeInstance,
   findingAbout,
+  freshAccountPerTest,
   groupsByInterface,
   joinAutoScalingGroup,
   launchInstance,
-  motoClients,
-  resetAccount,
   securityGroup,
   snapshotsOf,
   tagsOf,
   topicMessages,
-  type World,
 } from './support';
 
 // GuardDuty containment through `warden replay --apply`, with the account's state read back afterwards.
 
-const aws = motoClients();
-let world: World;
+const account = freshAccountPerTest();
+const { aws } = account;
 
-beforeEach(async () => {
-  await resetAccount();
-  world = await createWorld(aws);
-});
-
-const contain = (event: unknown) => replayApplied(event, '--topic-arn', world.topicArn);
+const contain = (event: unknown) => replayApplied(event, '--topic-arn', account.world.topicArn);
 
 async function expectIsolated(instanceId: string, originalGroups: Record<string, string[]>) {
   const instance = await describeInstance(aws, instanceId);
@@ -52,7 +44,7 @@ async function expectIsolated(instanceId: string, originalGroups: Record<string,
 describe('a high-severity finding about a running instance', () => {
   it('with one interface: isolated, recorded, protected, snapshotted, notified once', async () => {
     // Prepare
-    const launched = await launchInstance(aws, world, { interfaces: 1 });
+    const launched = await launchInstance(aws, account.world, { interfaces: 1 });
     const instanceId = launched.InstanceId ?? '';
     const originalGroups = groupsByInterface(launched);
     // Act
@@ -71,7 +63,7 @@ describe('a high-severity finding about a running instance', () => {
         'warden:instance-id': instanceId,
         'warden:finding-id': tags['warden:finding-id'],
       });
-    const messages = await topicMessages(world.topicArn);
+    const messages = await topicMessages(account.world.topicArn);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.subject).toContain(instanceId);
     expect(messages[0]?.attributes).toMatchObject({ trigger: 'guardduty' });
@@ -79,9 +71,9 @@ describe('a high-severity finding about a running instance', () => {
 
   it('with two interfaces in an Auto Scaling group: both isolated, detached without losing capacity', async () => {
     // Prepare
-    const launched = await launchInstance(aws, world, { interfaces: 2 });
+    const launched = await launchInstance(aws, account.world, { interfaces: 2 });
     const instanceId = launched.InstanceId ?? '';
-    await joinAutoScalingGroup(aws, world, instanceId);
+    await joinAutoScalingGroup(aws, account.world, instanceId);
     const member = await describeInstance(aws, instanceId);
     const desiredBefore = (await autoScalingGroup(aws, 'api-production'))?.DesiredCapacity;
     // Act
@@ -93,14 +85,14 @@ describe('a high-severity finding about a running instance', () => {
     expect(group?.Instances?.map((i) => i.InstanceId)).not.toContain(instanceId);
     expect(group?.DesiredCapacity).toBe(desiredBefore);
     expect(await snapshotsOf(aws, instanceId)).toHaveLength(2);
-    expect(await topicMessages(world.topicArn)).toHaveLength(1);
+    expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
   });
 });
 
 describe('repeats', () => {
   it('the same finding twice, then an update of it: one snapshot per volume, one message', async () => {
     // Prepare
-    const launched = await launchInstance(aws, world, { interfaces: 1 });
+    const launched = await launchInstance(aws, account.world, { interfaces: 1 });
     const finding = findingAbout(launched);
     await contain(finding);
     // Act
@@ -111,6 +103,6 @@ describe('repeats', () => {
     // Assess
     expect([again.code, updated.code]).toEqual([0, 0]);
     expect(await snapshotsOf(aws, launched.InstanceId ?? '')).toHaveLength(2);
-    expect(await topicMessages(world.topicArn)).toHaveLength(1);
+    expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
   });
 });

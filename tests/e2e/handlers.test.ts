@@ -1,34 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 import {
-  createWorld,
   describeInstance,
   endpoint,
   findingAbout,
+  freshAccountPerTest,
   groupsByInterface,
   launchInstance,
   loadEvent,
-  motoClients,
-  resetAccount,
   tagsOf,
   topicMessages,
-  type World,
 } from './support';
 
 // The deployed code path: a Lambda handler at cold start, configured by environment variables,
 // with WARDEN_ENDPOINT pointing its clients at the emulator.
 
-const aws = motoClients();
-let world: World;
-
-beforeEach(async () => {
-  await resetAccount();
-  world = await createWorld(aws);
+const account = freshAccountPerTest();
+const { aws } = account;
+beforeEach(() => {
   quietConsole();
 });
 afterEach(restoreEnvironment);
 
-const handler = (name: 'guardduty' | 'cloudtrail') => coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: world.topicArn });
+const handler = (name: 'guardduty' | 'cloudtrail') =>
+  coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn });
 
 describe('the cloudtrail handler', () => {
   it('turns a root sign-in without MFA into one critical message, read back from the topic', async () => {
@@ -39,7 +34,7 @@ describe('the cloudtrail handler', () => {
     const response = await cloudtrail(event as never);
     // Assess
     expect(response.decision).toBe('notify');
-    const messages = await topicMessages(world.topicArn);
+    const messages = await topicMessages(account.world.topicArn);
     expect(messages).toHaveLength(1);
     const [message] = messages;
     expect(message?.subject.length).toBeLessThanOrEqual(100);
@@ -55,7 +50,7 @@ describe('the guardduty handler', () => {
   it('quarantines the instance a finding names', async () => {
     // Prepare
     const guardduty = await handler('guardduty');
-    const instance = await launchInstance(aws, world, { interfaces: 1 });
+    const instance = await launchInstance(aws, account.world, { interfaces: 1 });
     // Act
     const response = await guardduty(findingAbout(instance) as never);
     // Assess
@@ -63,6 +58,6 @@ describe('the guardduty handler', () => {
     const isolated = await describeInstance(aws, instance.InstanceId ?? '');
     expect(tagsOf(isolated)['warden:state']).toBe('quarantined');
     expect(Object.values(groupsByInterface(isolated)).flat()).not.toEqual(Object.values(groupsByInterface(instance)).flat());
-    expect(await topicMessages(world.topicArn)).toHaveLength(1);
+    expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { inject } from 'vitest';
+import { beforeEach, inject } from 'vitest';
 
 // An AWS account in the moto server, set up and read back the way an operator would with the SDK.
 
@@ -208,4 +208,14 @@ export async function accountState(aws: MotoClients, topicArn: string) {
     String(a.id).localeCompare(String(b.id)),
   );
   return { instances, groups, snapshots: Snapshots.length, messages: messages.length };
+}
+
+/** Registers a reset before each test: every scenario starts from an empty account holding just the standard world. */
+export function freshAccountPerTest(): { aws: MotoClients; world: World } {
+  const account = { aws: motoClients(), world: undefined as unknown as World };
+  beforeEach(async () => {
+    await resetAccount();
+    account.world = await createWorld(account.aws);
+  });
+  return account;
 }
