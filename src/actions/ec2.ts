@@ -69,6 +69,14 @@ function toLiveInstance(instance: Instance): LiveInstance {
   };
 }
 
+/** The instance as it is now; throws InvalidInstanceID.NotFound when there is none. */
+export async function readInstance(ec2: EC2Client, instanceId: string): Promise<LiveInstance> {
+  const response = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const found = response.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
+  if (!found) throw Object.assign(new Error(`instance ${instanceId} does not exist`), { name: 'InvalidInstanceID.NotFound' });
+  return toLiveInstance(found);
+}
+
 /**
  * Re-reads the instance before anything changes it. Guards: it still exists, it has not gained the
  * exclusion tag since the finding, and it has no interface the plan does not cover.
@@ -79,10 +87,7 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
   readOnly: true,
   permissions: () => ['ec2:DescribeInstances'],
   async run(input, context) {
-    const response = await context.clients.ec2.send(new DescribeInstancesCommand(input));
-    const found = response.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
-    if (!found) throw Object.assign(new Error(`instance ${input.InstanceIds[0]} does not exist`), { name: 'InvalidInstanceID.NotFound' });
-    const instance = toLiveInstance(found);
+    const instance = await readInstance(context.clients.ec2, input.InstanceIds[0] ?? '');
     if (instance.state === 'terminated')
       throw Object.assign(new Error(`instance ${instance.instanceId} is terminated`), { name: 'InstanceTerminated' });
     if (context.excludeTag in instance.tags)

@@ -1,4 +1,4 @@
-export type { LiveInstance } from './ec2';
+export { type LiveInstance, readInstance } from './ec2';
 export { classifyError, errorCode } from './errors';
 export { dependenciesOf, type ExecutorOptions, executePlan, resolveReferences, validatePlan } from './executor';
 export { ACTIONS, actionFor } from './registry';

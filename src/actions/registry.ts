@@ -9,6 +9,7 @@ import {
   swapInterfaceGroups,
   tagQuarantinedInstance,
 } from './ec2';
+import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
@@ -30,6 +31,10 @@ export const ACTIONS: Record<string, Action<never>> = {
   readBucketTags,
   startAutomation,
   followAutomation,
+  // warden release (CLI only; no Lambda plan produces these)
+  restoreInterfaceGroups,
+  removeQuarantineTags,
+  disableTerminationProtection,
 };
 
 export function actionFor(type: string): Action<never> {

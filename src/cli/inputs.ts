@@ -1,8 +1,16 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { unwrapEvents } from '../events/wrap';
+import type { Io } from './io';
 
-/** One event read from the command line: its label (file, or file#index) and the JSON, or why not. */
-export type InputEvent = { source: string; raw: unknown } | { source: string; error: string };
+/**
+ * One event read from the command line: its label (file, file#index or file#Findings[2]) and the
+ * JSON, with a note when Warden wrapped a raw export into an EventBridge event; or why there is none.
+ */
+export type InputEvent = { source: string; raw: unknown; note?: string } | { source: string; error: string };
+
+/** The path that means standard input. */
+export const STDIN = '-';
 
 const EVENT_FILE_EXTENSIONS = new Set(['.json']);
 
@@ -11,6 +19,10 @@ export async function expandPaths(paths: string[]): Promise<{ files: string[]; e
   const files: string[] = [];
   const errors: InputEvent[] = [];
   for (const path of paths) {
+    if (path === STDIN) {
+      files.push(path);
+      continue;
+    }
     const info = await stat(path).catch(() => undefined);
     if (!info) errors.push({ source: path, error: 'no such file or directory' });
     else if (!info.isDirectory()) files.push(path);
@@ -37,23 +49,81 @@ async function walk(directory: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** A file holds one event or a JSON array of events. */
-export async function readEvents(file: string): Promise<InputEvent[]> {
+/**
+ * A file (or `-`, standard input) holds one JSON document (an event, an array of events, or a raw
+ * export Warden wraps: see src/events/wrap.ts) or newline-delimited JSON, one document per line.
+ */
+export async function readEvents(file: string, readStdin: () => Promise<Buffer> = readAll): Promise<InputEvent[]> {
+  const label = file === STDIN ? 'stdin' : file;
   let text: string;
   try {
-    const bytes = await readFile(file);
-    if (bytes.includes(0)) return [{ source: file, error: 'binary file, not JSON' }];
+    const bytes = file === STDIN ? await readStdin() : await readFile(file);
+    if (bytes.includes(0)) return [{ source: label, error: 'binary file, not JSON' }];
     text = bytes.toString('utf8');
   } catch (error) {
-    return [{ source: file, error: `cannot read: ${(error as Error).message}` }];
+    return [{ source: label, error: `cannot read: ${(error as Error).message}` }];
   }
-  if (text.trim() === '') return [{ source: file, error: 'empty file' }];
-  let parsed: unknown;
+  if (text.trim() === '') return [{ source: label, error: 'empty file' }];
+  const documents = parseDocuments(text);
+  if ('error' in documents) return [{ source: label, error: documents.error }];
+  const several = documents.values.length > 1;
+  return documents.values.flatMap((value, line) =>
+    unwrapEvents(value).map(({ raw, note, path }) => {
+      const where = [several ? `line ${line + 1}` : '', path ?? ''].filter(Boolean).join(' ');
+      return { source: where ? `${label}#${where}` : label, raw, ...(note ? { note } : {}) };
+    }),
+  );
+}
+
+/** One JSON document, or else newline-delimited JSON; the error of the whole-file parse when neither. */
+function parseDocuments(text: string): { values: unknown[] } | { error: string } {
   try {
-    parsed = JSON.parse(text);
+    return { values: [JSON.parse(text)] };
   } catch (error) {
-    return [{ source: file, error: `invalid JSON: ${(error as Error).message}` }];
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length > 1) {
+      const values: unknown[] = [];
+      for (const [index, line] of lines.entries()) {
+        try {
+          values.push(JSON.parse(line));
+        } catch (lineError) {
+          return {
+            error: `invalid JSON: ${oneLine((error as Error).message)} (read as newline-delimited JSON, line ${index + 1}: ${oneLine((lineError as Error).message)})`,
+          };
+        }
+      }
+      return { values };
+    }
+    return { error: `invalid JSON: ${oneLine((error as Error).message)}` };
   }
-  if (Array.isArray(parsed)) return parsed.map((raw, index) => ({ source: `${file}#${index}`, raw }));
-  return [{ source: file, raw: parsed }];
+}
+
+/** JSON.parse quotes the offending text, newlines included; a report line stays one line. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
+async function readAll(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Above this many files a terminal shows a progress bar while reading. */
+const PROGRESS_FROM_FILES = 20;
+
+/** Reads every file, with a progress bar on a terminal when there are many. */
+export async function readAllInputs(paths: string[], io: Pick<Io, 'stderr' | 'progress' | 'readStdin'>): Promise<InputEvent[]> {
+  const { files, errors } = await expandPaths(paths);
+  const inputs: InputEvent[] = [...errors];
+  const showProgress = io.progress && files.length > PROGRESS_FROM_FILES;
+  for (const [index, file] of files.entries()) {
+    inputs.push(...(await readEvents(file, io.readStdin)));
+    if (showProgress) io.stderr(`\r${progressBar(index + 1, files.length)}`);
+  }
+  if (showProgress) io.stderr('\n');
+  return inputs;
+}
+
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total} files`;
 }

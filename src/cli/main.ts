@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { WardenError } from '../errors';
-import { loadSettings, type SettingName } from '../settings';
-import { type Io, replay } from './replay';
+import { loadSettings, type SettingName, type Settings } from '../settings';
+import type { Io } from './io';
+import { listPatterns, showPattern } from './patterns';
+import { release } from './release';
+import { replay } from './replay';
+import { validate } from './validate';
 
 declare const WARDEN_VERSION: string | undefined;
 
@@ -13,61 +19,135 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--exclude-tag <key>', 'excludeTag', 'tag key that exempts a resource (WARDEN_EXCLUDE_TAG, default warden:exclude)'],
   ['--account-alias <alias>', 'accountAlias', 'account name shown in messages (WARDEN_ACCOUNT_ALIAS)'],
   ['--act-on-samples', 'actOnSamples', 'let GuardDuty sample findings act (WARDEN_ACT_ON_SAMPLES)'],
-  ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
-  ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
   ['--message-format <format>', 'messageFormat', 'notification body: text or chatbot (WARDEN_MESSAGE_FORMAT, default text)'],
 ];
+/** Where AWS calls go: the usual credential chain and region, or an emulator. */
+const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
+  ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
+  ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
+];
 
-async function askOnTerminal(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
+/** The project's sample events: beside dist/ when bundled, two levels up from src/cli/ in source. */
+function samplesDirectory(from = import.meta.dirname): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'events', 'guardduty'))) return join(dir, 'events');
+  return join(from, 'events');
+}
+
+async function askOnTerminal(question: string, io: Io): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    io.stderr(`${question}\nwarden: not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.\n`);
+    return false;
+  }
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await prompt.question(`${question} [y/N] `);
   prompt.close();
   return /^y(es)?$/i.test(answer.trim());
 }
 
+const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
+  loadSettings(env, Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])));
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+
 /** Runs the `warden` command line; returns the exit code instead of exiting, for tests. */
 export async function main(argv: string[], io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   let exitCode = 0;
   const program = new Command('warden')
-    .description('Replay AWS security events through Warden: see the plan, or apply it.')
+    .description('Replay AWS security events through Warden: see the plan, apply it, undo a quarantine, learn the patterns.')
     .version(typeof WARDEN_VERSION === 'string' ? WARDEN_VERSION : 'dev')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .addHelpText('after', examples('warden patterns', 'warden replay events/guardduty', 'warden release i-0abc123def4567890 --dry-run'));
 
   const replayCommand = program
     .command('replay')
-    .description('plan the response to each event (files, arrays of events, or directories of .json files)')
-    .argument('<paths...>', 'event files or directories')
+    .description('plan the response to each event: EventBridge events, arrays, NDJSON, GuardDuty get-findings or CloudTrail exports')
+    .argument('<paths...>', 'event files, directories (walked), or - for standard input')
     .option('--json', 'print one JSON array, one object per event, in input order')
-    .option('--apply', 'execute the plans (asks first unless --yes)')
+    .option('--explain', 'show, per event, the deployed rule that matched and the policy line that decided')
+    .option('--apply', 'execute the plans (shows them and asks first unless --yes)')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
     .option('--profile <name>', 'AWS profile for --apply')
     .addHelpText(
       'after',
-      '\nExamples:\n  warden replay events/guardduty\n  warden replay events --json\n  warden replay finding.json --apply --endpoint http://127.0.0.1:5000 --yes',
+      examples(
+        'warden replay events/guardduty',
+        'warden replay events --json --explain',
+        'aws guardduty get-findings --detector-id $D --finding-ids $F | warden replay -',
+        'warden replay finding.json --apply --endpoint http://127.0.0.1:5000 --yes',
+      ),
     );
-  for (const [flag, , help] of SETTING_FLAGS) replayCommand.addOption(new Option(flag, help));
+  for (const [flag, , help] of [...SETTING_FLAGS, ...TARGET_FLAGS]) replayCommand.addOption(new Option(flag, help));
   replayCommand.action(async (paths: string[], flags: Record<string, unknown>) => {
-    const overrides = Object.fromEntries(SETTING_FLAGS.map(([, setting]) => [setting, flags[setting]]));
-    const settings = loadSettings(env, overrides);
-    const confirm = flags.yes ? async () => true : askOnTerminal;
     exitCode = await replay(
       paths,
-      settings,
-      { json: Boolean(flags.json), apply: Boolean(flags.apply), profile: flags.profile as string | undefined, confirm },
+      settingsFrom(flags, env),
+      {
+        json: Boolean(flags.json),
+        explain: Boolean(flags.explain),
+        apply: Boolean(flags.apply),
+        profile: flags.profile as string | undefined,
+        confirm: flags.yes ? async () => true : (question: string) => askOnTerminal(question, io),
+      },
       io,
     );
   });
+
+  const releaseCommand = program
+    .command('release')
+    .description("undo Warden's quarantine of an instance: restore each interface's recorded groups, remove the quarantine tags")
+    .argument('<instance-id>', 'the quarantined instance')
+    .option('--dry-run', 'show the plan, change nothing')
+    .option('--disable-termination-protection', 'also let the instance be terminated again')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples('warden release i-0abc123def4567890 --dry-run', 'warden release i-0abc123def4567890 --disable-termination-protection --yes'),
+    );
+  for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
+  releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
+    exitCode = await release(
+      instanceId,
+      settingsFrom(flags, env),
+      {
+        dryRun: Boolean(flags.dryRun),
+        disableTerminationProtection: Boolean(flags.disableTerminationProtection),
+        profile: flags.profile as string | undefined,
+        confirm: flags.yes ? async () => true : (question: string) => askOnTerminal(question, io),
+      },
+      io,
+    );
+  });
+
+  program
+    .command('patterns')
+    .description('the security and SysOps exam response patterns: what detects each, the response, whether Warden automates it')
+    .argument('[pattern]', 'show one pattern and replay its sample event')
+    .option('--json', 'print the catalogue as JSON')
+    .addHelpText('after', examples('warden patterns', 'warden patterns crypto-mining', 'warden patterns --json'))
+    .action(async (name: string | undefined, flags: Record<string, unknown>) => {
+      exitCode = name ? await showPattern(name, samplesDirectory(), settingsFrom({}, env), io) : listPatterns(io, Boolean(flags.json));
+    });
+
+  program
+    .command('validate')
+    .description('check events against Warden’s schemas only, with the path of each problem')
+    .argument('<paths...>', 'event files, directories, or - for standard input')
+    .addHelpText('after', examples('warden validate events', 'warden validate my-finding.json'))
+    .action(async (paths: string[]) => {
+      exitCode = await validate(paths, io);
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 2;
     if (error instanceof WardenError) {
       io.stderr(`warden: ${error.message}\n`);

@@ -1,8 +1,13 @@
-import type { Outcome, Step, Trigger } from '../plan';
+import type { Outcome, Plan, Step, Trigger } from '../plan';
+import { type Paint, plain, type Style } from './style';
 
 /** One row of `warden replay --json`: the contract in DESIGN.md, plus outcomes after --apply. */
 export interface ReplayReport {
   file: string;
+  /** Set when the input was a raw export Warden wrapped into an EventBridge event. */
+  note?: string;
+  /** With --explain: the deployed rule that matched and the policy line that decided. */
+  explain?: string[];
   trigger: Trigger | null;
   decision: 'act' | 'notify' | 'ignore' | 'error';
   reason: string;
@@ -13,16 +18,36 @@ export interface ReplayReport {
 export const reportSteps = (steps: Step[]): ReplayReport['steps'] =>
   steps.map(({ id, service, operation, input, why, after }) => ({ id, service, operation, input, why, after }));
 
-const DECISION_LABEL: Record<ReplayReport['decision'], string> = { act: 'ACT', notify: 'NOTIFY', ignore: 'IGNORE', error: 'ERROR' };
+/** The report row of a plan, labelled by where it came from. */
+export const reportOf = (file: string, plan: Plan, extra: Pick<ReplayReport, 'note' | 'explain'> = {}): ReplayReport => ({
+  file,
+  ...extra,
+  trigger: plan.trigger,
+  decision: plan.decision,
+  reason: plan.reason,
+  steps: reportSteps(plan.steps),
+});
+
+const DECISION_LABEL: Record<ReplayReport['decision'], [string, Style]> = {
+  act: ['ACT', 'red'],
+  notify: ['NOTIFY', 'yellow'],
+  ignore: ['IGNORE', 'dim'],
+  error: ['ERROR', 'red'],
+};
+const STATUS_STYLE: Record<Outcome['status'], Style> = { done: 'green', 'already-done': 'green', skipped: 'dim', failed: 'red' };
 
 /** The readable form: a header per event, then its numbered steps (and their outcomes after --apply). */
-export function renderReport(report: ReplayReport): string {
-  const lines = [`${report.file}`, `  ${DECISION_LABEL[report.decision].padEnd(6)}  ${report.trigger ?? '-'}: ${report.reason}`];
+export function renderReport(report: ReplayReport, paint: Paint = plain): string {
+  const [label, style] = DECISION_LABEL[report.decision];
+  const lines = [paint('bold', report.file)];
+  if (report.note) lines.push(paint('dim', `  (${report.note})`));
+  lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ?? '-'}: ${report.reason}`);
+  for (const line of report.explain ?? []) lines.push(paint('cyan', `          ${line}`));
   const width = Math.max(0, ...report.steps.map((step) => `${step.service} ${step.operation}`.length));
   report.steps.forEach((step, index) => {
     const call = `${step.service} ${step.operation}`.padEnd(width);
     const outcome = report.outcomes?.find((o) => o.stepId === step.id);
-    const result = outcome ? `  => ${outcome.status.toUpperCase()}: ${outcome.detail}` : '';
+    const result = outcome ? `  => ${paint(STATUS_STYLE[outcome.status], outcome.status.toUpperCase())}: ${outcome.detail}` : '';
     lines.push(`  ${String(index + 1).padStart(2)}. ${call}  ${step.why}${result}`);
   });
   return lines.join('\n');

@@ -59,6 +59,12 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   };
 }
 
+/** The alert rule that decides an event (for `warden replay --explain`). */
+export function cloudTrailBasis(event: CloudTrailEvent): string {
+  const finding = event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail);
+  return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
+}
+
 function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
   if (record.userIdentity.type !== 'Root')
     return { ignore: `console sign-in by ${record.userIdentity.type} ${principal(record)}, not the root user` };

@@ -5,11 +5,12 @@ import { planCloudTrail } from './cloudtrail';
 import { planConfig } from './config';
 import { planGuardDuty } from './guardduty';
 
-export { type CloudTrailSettings, planCloudTrail } from './cloudtrail';
+export { type CloudTrailSettings, cloudTrailBasis, planCloudTrail } from './cloudtrail';
 export { ALERT_RULES, type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 export { CONFIG_STEPS, type ConfigSettings, evaluationKey, planConfig } from './config';
 export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
 export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
+export { type InstanceState, planRelease, type ReleaseOptions } from './release';
 
 /** The one place that maps a parsed event to its trigger's playbook. Pure. */
 export function planFor(parsed: ParsedEvent, settings: Settings): Plan {

@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
 import { AUTOMATION_ROLE_ARN, EVENTS_DIR } from '../../fixtures';
-
-async function warden(...args: string[]) {
-  const out: string[] = [];
-  const code = await main(args, { stdout: (t) => out.push(t), stderr: () => {} }, {});
-  return { code, stdout: out.join('') };
-}
+import { warden } from '../../support/cli';
 
 describe('warden replay events/config', () => {
   it('shows the runbook and its parameters for each sample that acts', async () => {

@@ -2,15 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main';
 import { EVENTS_DIR } from '../../fixtures';
-
-async function warden(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, {});
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+import { warden } from '../../support/cli';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
 

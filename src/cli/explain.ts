@@ -1,0 +1,50 @@
+import { parseEvent } from '../events';
+import { cloudTrailBasis, policyFor } from '../playbooks';
+import { findRemediation } from '../remediations';
+import { type EventPattern, matchesPattern, ROUTES } from '../routing';
+import type { Settings } from '../settings';
+
+/**
+ * For `warden replay --explain`: which deployed rule (src/routing/routes.json) routed the event, and
+ * which policy line decided it. The decision's reason says what the guards (archived, sample,
+ * severity, exclusion tag, compliance change) made of it.
+ */
+export function explainEvent(raw: unknown, settings: Settings): string[] {
+  const parsed = parseEvent(raw);
+  if (!parsed.ok)
+    return [parsed.trigger ? `rule: ${describeRoute(raw, ROUTES[parsed.trigger], parsed.trigger)}` : 'rule: no deployed rule matches'];
+  const rule = `rule: ${describeRoute(raw, ROUTES[parsed.trigger], parsed.trigger)}`;
+  switch (parsed.trigger) {
+    case 'guardduty': {
+      const line = policyFor(parsed.event.detail.type);
+      return [rule, `policy: GuardDuty policy line "${line.match}" -> ${line.response} (src/playbooks/guardduty-policy.ts)`];
+    }
+    case 'config': {
+      const remediation = findRemediation(parsed.event.detail.configRuleName, settings.remediations);
+      if (!remediation) return [rule, 'policy: no catalogue or WARDEN_REMEDIATIONS entry matches the rule name'];
+      const what = remediation.kind === 'runbook' ? remediation.runbook : 'no runbook (manual)';
+      return [rule, `policy: ${remediation.source} entry "${remediation.matched}" -> ${what} (src/remediations/catalogue.ts)`];
+    }
+    case 'cloudtrail':
+      return [rule, `policy: ${cloudTrailBasis(parsed.event)}`];
+  }
+}
+
+/** `guardduty: source aws.guardduty, detail-type GuardDuty Finding`; for an `$or` rule, the branch that matched. */
+function describeRoute(raw: unknown, pattern: EventPattern, trigger: string): string {
+  const branches = pattern.$or as EventPattern[] | undefined;
+  if (!branches) return `${trigger}: ${describePattern(pattern)}`;
+  const index = branches.findIndex((branch) => matchesPattern(raw, branch));
+  const branch = branches[index];
+  return branch ? `${trigger}, branch ${index + 1} of ${branches.length}: ${describePattern(branch)}` : trigger;
+}
+
+function describePattern(pattern: EventPattern, prefix = ''): string {
+  return Object.entries(pattern)
+    .map(([field, value]) =>
+      Array.isArray(value)
+        ? `${prefix}${field} ${value.map((v) => JSON.stringify(v)).join('|')}`
+        : describePattern(value, `${prefix}${field}.`),
+    )
+    .join(', ');
+}

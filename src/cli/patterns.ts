@@ -1,0 +1,50 @@
+import { join, relative } from 'node:path';
+import { PATTERNS, type Pattern, patternNamed } from '../patterns/catalogue';
+import type { Settings } from '../settings';
+import type { Io } from './io';
+import { replay } from './replay';
+import { painter } from './style';
+
+const AUTOMATION_LABEL: Record<Pattern['automation'], string> = {
+  contain: 'contains',
+  remediate: 'remediates',
+  notify: 'notifies',
+  none: 'not handled',
+};
+
+/** `warden patterns`: the catalogue as a table, or as JSON. */
+export function listPatterns(io: Io, json: boolean): number {
+  if (json) {
+    io.stdout(`${JSON.stringify(PATTERNS, null, 2)}\n`);
+    return 0;
+  }
+  const paint = painter(io.colour);
+  const rows = PATTERNS.map((p) => [p.name, p.detectedBy, AUTOMATION_LABEL[p.automation], p.title]);
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
+  io.stdout(`${paint('bold', line(['PATTERN', 'DETECTED BY', 'WARDEN', 'WHAT HAPPENS']))}\n${rows.map(line).join('\n')}\n`);
+  io.stdout(`\n${PATTERNS.length} patterns. \`warden patterns <pattern>\` explains one and replays its sample event.\n`);
+  return 0;
+}
+
+/** `warden patterns <name>`: one scenario, then the plan its sample produces (a dry run). */
+export async function showPattern(name: string, eventsDir: string, settings: Settings, io: Io): Promise<number> {
+  const pattern = patternNamed(name);
+  if (!pattern) {
+    io.stderr(`warden: no pattern "${name}"; known patterns: ${PATTERNS.map((p) => p.name).join(', ')}\n`);
+    return 1;
+  }
+  const paint = painter(io.colour);
+  const facts: [string, string][] = [
+    ['detected by', pattern.detectedBy],
+    ['event', pattern.event],
+    ['response', pattern.response],
+    ['Warden', AUTOMATION_LABEL[pattern.automation]],
+    ['sample', pattern.sample ? join('events', pattern.sample) : 'none'],
+    ...(pattern.instead ? ([['instead', pattern.instead]] as [string, string][]) : []),
+  ];
+  io.stdout(`${paint('bold', pattern.title)}\n${facts.map(([label, value]) => `  ${label.padEnd(11)}  ${value}`).join('\n')}\n\n`);
+  if (!pattern.sample) return 0;
+  const sample = relative(process.cwd(), join(eventsDir, pattern.sample));
+  return replay([sample], settings, { json: false, explain: true, apply: false, confirm: async () => false }, io);
+}

@@ -1,0 +1,44 @@
+import { executePlan, readInstance } from '../actions';
+import { createClients } from '../aws';
+import { planRelease } from '../playbooks';
+import type { Settings } from '../settings';
+import type { Io } from './io';
+import { renderReport, reportOf } from './report';
+import { painter } from './style';
+
+export interface ReleaseCommandOptions {
+  dryRun: boolean;
+  disableTerminationProtection: boolean;
+  profile?: string;
+  confirm: (question: string) => Promise<boolean>;
+}
+
+/**
+ * `warden release <instance-id>`: reads the instance, plans the undo of its quarantine, shows the
+ * plan, and (unless --dry-run, and once confirmed) executes it. Exit code 1 when refused or a step failed.
+ */
+export async function release(instanceId: string, settings: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
+  const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
+  const instance = await readInstance(clients.ec2, instanceId).catch((error: Error) => error);
+  if (instance instanceof Error) {
+    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n`);
+    return 1;
+  }
+  const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
+  if ('refused' in plan) {
+    io.stderr(`warden: ${plan.refused}\n`);
+    return 1;
+  }
+  const report = reportOf(instanceId, plan);
+  const render = () => `${renderReport(report, painter(io.colour))}\n`;
+  io.stdout(render());
+  if (options.dryRun) return 0;
+  const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
+  if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
+    io.stderr('Nothing was executed.\n');
+    return 1;
+  }
+  report.outcomes = await executePlan(plan, { clients, excludeTag: settings.excludeTag });
+  io.stdout(`\n${render()}`);
+  return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * Raw exports people have at hand, wrapped into the EventBridge events the deployed rules deliver, so
+ * `warden replay` plans them as the functions would:
+ * - `aws guardduty get-findings` output (`Findings`, PascalCase as the AWS CLI prints it) or a
+ *   console-exported finding (camelCase, as the API returns it);
+ * - a CloudTrail log file (`Records`), `aws cloudtrail lookup-events` output (`Events`, each with the
+ *   record as a JSON string in `CloudTrailEvent`), or a single record.
+ * Anything else is returned as it is. Each wrapped event comes with a note saying what was done.
+ *
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
+ * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ */
+
+export interface Unwrapped {
+  raw: unknown;
+  /** Set when the input was not an EventBridge event and Warden wrapped it into one. */
+  note?: string;
+  /** Where in the input it came from, e.g. `Findings[2]`. */
+  path?: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An input value (one parsed JSON document) -> the events in it, in order. */
+export function unwrapEvents(value: unknown): Unwrapped[] {
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => unwrapEvents(item).map((u) => ({ ...u, path: join(`[${index}]`, u.path) })));
+  if (!isObject(value)) return [{ raw: value }];
+  const list = (key: string) => (Array.isArray(value[key]) ? (value[key] as unknown[]) : undefined);
+  const findings = list('Findings') ?? list('findings');
+  if (findings) return findings.map((finding, index) => ({ ...fromFinding(finding), path: `Findings[${index}]` }));
+  const records = list('Records');
+  if (records)
+    return records.map((record, index) => ({ ...fromCloudTrailRecord(record, 'CloudTrail log record'), path: `Records[${index}]` }));
+  const lookedUp = list('Events');
+  if (lookedUp) return lookedUp.map((event, index) => ({ ...fromLookupEvent(event), path: `Events[${index}]` }));
+  if ('CloudTrailEvent' in value) return [fromLookupEvent(value)];
+  if ('detail-type' in value) return [{ raw: value }];
+  if (isFinding(value)) return [fromFinding(value)];
+  if (isCloudTrailRecord(value)) return [fromCloudTrailRecord(value, 'CloudTrail record')];
+  return [{ raw: value }];
+}
+
+const join = (head: string, tail?: string) => (tail ? `${head}.${tail}` : head);
+
+const isFinding = (value: Json) => ('schemaVersion' in value || 'SchemaVersion' in value) && ('type' in value || 'Type' in value);
+const isCloudTrailRecord = (value: Json) => 'eventVersion' in value && 'eventSource' in value && 'eventName' in value;
+
+/** `AccountId` -> `accountId`, all the way down: the AWS CLI prints GuardDuty findings in PascalCase, EventBridge in camelCase. */
+function camelCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCaseKeys);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCaseKeys(item)]));
+}
+
+function fromFinding(input: unknown): Unwrapped {
+  if (!isObject(input)) return { raw: input };
+  const pascal = 'SchemaVersion' in input || 'AccountId' in input;
+  const finding = (pascal ? camelCaseKeys(input) : input) as Json;
+  const service = isObject(finding.service) ? finding.service : undefined;
+  // The API carries additionalInfo as {value: "<JSON>", type}; EventBridge delivers the parsed fields.
+  const additional = isObject(service?.additionalInfo) ? service.additionalInfo : undefined;
+  if (service && typeof additional?.value === 'string') {
+    const parsed = parseJsonObject(additional.value);
+    if (parsed) service.additionalInfo = { ...parsed, type: additional.type };
+  }
+  return {
+    raw: {
+      version: '0',
+      id: String(finding.id ?? ''),
+      'detail-type': 'GuardDuty Finding',
+      source: 'aws.guardduty',
+      account: finding.accountId,
+      time: finding.updatedAt,
+      region: finding.region,
+      resources: [],
+      detail: finding,
+    },
+    note: `wrapped a GuardDuty finding${pascal ? ' (get-findings output, keys converted to camelCase)' : ''} into a "GuardDuty Finding" event`,
+  };
+}
+
+function parseJsonObject(text: string): Json | undefined {
+  try {
+    const parsed = JSON.parse(text);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fromLookupEvent(input: unknown): Unwrapped {
+  const text = isObject(input) ? input.CloudTrailEvent : undefined;
+  const record = typeof text === 'string' ? parseJsonObject(text) : undefined;
+  if (!record) return { raw: input, note: 'a lookup-events entry without a readable CloudTrailEvent field' };
+  return fromCloudTrailRecord(record, 'lookup-events record');
+}
+
+function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
+  if (!isObject(input)) return { raw: input };
+  const signIn = input.eventType === 'AwsConsoleSignIn';
+  const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
+  const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
+  const identity = isObject(input.userIdentity) ? input.userIdentity : {};
+  return {
+    raw: {
+      version: '0',
+      id: String(input.eventID ?? ''),
+      'detail-type': detailType,
+      source: signIn ? 'aws.signin' : `aws.${service}`,
+      account: input.recipientAccountId ?? identity.accountId,
+      time: input.eventTime,
+      region: input.awsRegion,
+      resources: [],
+      detail: input,
+    },
+    note: `wrapped a ${what} into an "${detailType}" event`,
+  };
+}

@@ -1,0 +1,299 @@
+import type { Decision } from '../plan';
+
+/**
+ * The response patterns of the AWS security and SysOps exams, as data: what happens, which service
+ * sees it, which EventBridge event carries it, what the response is, and whether Warden automates it
+ * today with a sample under events/ that shows it (`warden patterns <name>` replays it). Tests replay
+ * every sample and check the decision and the AWS call claimed here.
+ */
+export type Detector = 'CloudTrail' | 'Config' | 'GuardDuty' | 'Security Hub' | 'Inspector' | 'Macie' | 'KMS';
+
+export interface Pattern {
+  name: string;
+  title: string;
+  detectedBy: Detector;
+  /** The EventBridge event: `source / detail-type`. */
+  event: string;
+  response: string;
+  /** contain: Warden changes AWS; notify: Warden tells people; none: Warden does not handle it (yet). */
+  automation: 'contain' | 'remediate' | 'notify' | 'none';
+  /** Path under events/ of the sample that demonstrates it; null when Warden does not handle the event. */
+  sample: string | null;
+  /** What replaying the sample must plan: the decision and one AWS operation it includes. */
+  expect?: { decision: Decision; operation?: string };
+  /** For patterns Warden does not automate: what a person or another service does instead. */
+  instead?: string;
+}
+
+const SIGN_IN = 'aws.signin / AWS Console Sign In via CloudTrail';
+const API_CALL = 'aws.<service> / AWS API Call via CloudTrail';
+const GUARDDUTY = 'aws.guardduty / GuardDuty Finding';
+const CONFIG = 'aws.config / Config Rules Compliance Change';
+const NOTIFIED = { decision: 'notify', operation: 'Publish' } as const;
+const QUARANTINED = { decision: 'act', operation: 'ModifyNetworkInterfaceAttribute' } as const;
+const REMEDIATED = { decision: 'act', operation: 'StartAutomationExecution' } as const;
+
+export const PATTERNS: readonly Pattern[] = [
+  {
+    name: 'root-signin-without-mfa',
+    title: 'Root user signed in to the console without MFA',
+    detectedBy: 'CloudTrail',
+    event: SIGN_IN,
+    response: 'critical alert with source IP, client and next steps (rotate the password, enable MFA, review activity)',
+    automation: 'notify',
+    sample: 'cloudtrail/root-signin-no-mfa.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'root-signin-failed',
+    title: 'Someone failed to sign in as the root user',
+    detectedBy: 'CloudTrail',
+    event: SIGN_IN,
+    response: 'high alert: who tried, from where',
+    automation: 'notify',
+    sample: 'cloudtrail/root-signin-failed.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'root-api-call',
+    title: 'The root user made an API call',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'high alert: everyday work belongs to IAM roles',
+    automation: 'notify',
+    sample: 'cloudtrail/root-api-call.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'root-access-key-created',
+    title: 'An access key was created for the root user',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'critical alert: delete the key (iam-root-access-key-check has no runbook; root keys need the root user)',
+    automation: 'notify',
+    sample: 'cloudtrail/iam-create-access-key-root.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'sg-opened-to-world',
+    title: 'A security group was opened to the internet (SSH from 0.0.0.0/0)',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'alert within seconds of the call; the restricted-ssh Config rule then remediates',
+    automation: 'notify',
+    sample: 'cloudtrail/sg-open-ssh-world.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'restricted-ssh',
+    title: 'Config finds a security group allowing SSH from anywhere',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWS-DisableIncomingSSHOnPort22 removes the rule, then an alert says so',
+    automation: 'remediate',
+    sample: 'config/restricted-ssh.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'cloudtrail-stopped',
+    title: 'CloudTrail logging was stopped',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'critical alert: someone may be covering tracks; restart logging (aws cloudtrail start-logging)',
+    automation: 'notify',
+    sample: 'cloudtrail/cloudtrail-stop-logging.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'cloudtrail-trail-deleted',
+    title: 'A CloudTrail trail was deleted',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'critical alert; the cloudtrail-enabled Config rule reports the gap',
+    automation: 'notify',
+    sample: 'cloudtrail/cloudtrail-delete-trail.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'config-recorder-stopped',
+    title: 'AWS Config recording was stopped',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'high alert: compliance is no longer watched',
+    automation: 'notify',
+    sample: 'cloudtrail/config-stop-recorder.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'guardduty-detector-deleted',
+    title: 'The GuardDuty detector was deleted',
+    detectedBy: 'CloudTrail',
+    event: API_CALL,
+    response: 'critical alert: threat detection is off in this region',
+    automation: 'notify',
+    sample: 'cloudtrail/guardduty-delete-detector.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'kms-key-deletion-scheduled',
+    title: 'A KMS key was scheduled for deletion',
+    detectedBy: 'KMS',
+    event: API_CALL,
+    response: 'high alert with the key and the deletion date: cancel it in the waiting period (aws kms cancel-key-deletion)',
+    automation: 'notify',
+    sample: 'cloudtrail/kms-schedule-key-deletion.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'kms-key-disabled',
+    title: 'A KMS key was disabled',
+    detectedBy: 'KMS',
+    event: API_CALL,
+    response: 'high alert: whatever the key encrypts is unreadable until it is enabled again',
+    automation: 'notify',
+    sample: 'cloudtrail/kms-disable-key.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'kms-rotation-off',
+    title: 'Config finds a customer managed key without rotation',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWSConfigRemediation-EnableKeyRotation turns rotation on',
+    automation: 'remediate',
+    sample: 'config/kms-rotation.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'crypto-mining',
+    title: 'An instance talks to a cryptocurrency-mining pool',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'quarantine the instance (no traffic in or out), snapshot its volumes, protect it from termination, alert',
+    automation: 'contain',
+    sample: 'guardduty/crypto-mining.json',
+    expect: QUARANTINED,
+  },
+  {
+    name: 'command-and-control',
+    title: 'An instance talks to a command-and-control server',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'quarantine, evidence, alert',
+    automation: 'contain',
+    sample: 'guardduty/backdoor-c2.json',
+    expect: QUARANTINED,
+  },
+  {
+    name: 'tor-client',
+    title: 'An instance connects to the Tor network',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'quarantine, evidence, alert',
+    automation: 'contain',
+    sample: 'guardduty/tor-client.json',
+    expect: QUARANTINED,
+  },
+  {
+    name: 'ssh-brute-force-actor',
+    title: 'An instance brute-forces SSH on other hosts',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'the instance is the attacker: quarantine, evidence, alert',
+    automation: 'contain',
+    sample: 'guardduty/ssh-brute-force-actor.json',
+    expect: QUARANTINED,
+  },
+  {
+    name: 'ssh-brute-force-target',
+    title: 'An instance is the target of SSH brute force',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'the instance is the victim: never quarantined (low severity is ignored; above the threshold it is reported)',
+    automation: 'notify',
+    sample: 'guardduty/ssh-brute-force-target.json',
+    expect: { decision: 'ignore' },
+  },
+  {
+    name: 'leaked-credentials',
+    title: 'GuardDuty flags IAM credentials used from an unusual place',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response: 'alert: deactivate the key and review what it did (Warden contains EC2 instances only)',
+    automation: 'notify',
+    sample: 'guardduty/non-ec2-iam.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 's3-bucket-public',
+    title: 'An S3 bucket was made publicly readable',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWS-DisableS3BucketPublicReadWrite blocks public access on the bucket',
+    automation: 'remediate',
+    sample: 'config/s3-public-read.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'imdsv1-allowed',
+    title: 'An instance still accepts IMDSv1',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWSConfigRemediation-EnforceEC2InstanceIMDSv2 requires session tokens',
+    automation: 'remediate',
+    sample: 'config/imdsv2.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'weak-password-policy',
+    title: 'The IAM password policy is weaker than the rule asks',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWSConfigRemediation-SetIAMPasswordPolicy sets the rule’s own values',
+    automation: 'remediate',
+    sample: 'config/iam-password-policy.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'rds-public',
+    title: 'An RDS instance is publicly accessible',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response: 'AWSConfigRemediation-DisablePublicAccessToRDSInstance',
+    automation: 'remediate',
+    sample: 'config/rds-public.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'security-hub-control-fails',
+    title: 'A Security Hub control fails (its Config rule turns NON_COMPLIANT)',
+    detectedBy: 'Security Hub',
+    event: CONFIG,
+    response: 'Security Hub controls run as Config rules named securityhub-…: Warden matches the managed rule and remediates',
+    automation: 'remediate',
+    sample: 'config/securityhub-prefixed.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'inspector-critical-cve',
+    title: 'Inspector finds a critical CVE on an instance',
+    detectedBy: 'Inspector',
+    event: 'aws.inspector2 / Inspector2 Finding',
+    response: 'patch: AWS-RunPatchBaseline through Patch Manager, or rebuild from a patched AMI',
+    automation: 'none',
+    sample: null,
+    instead: 'route Inspector2 findings with severity CRITICAL to a Patch Manager maintenance window or a ticket; Warden does not patch',
+  },
+  {
+    name: 'macie-pii-public-bucket',
+    title: 'Macie finds personal data in a publicly accessible bucket',
+    detectedBy: 'Macie',
+    event: 'aws.macie / Macie Finding',
+    response: 'block public access, then review who read the objects (S3 server access logs, CloudTrail data events)',
+    automation: 'none',
+    sample: null,
+    instead: 'the s3-bucket-public-read-prohibited pattern closes the bucket through Config; Macie findings themselves are not handled',
+  },
+];
+
+export const patternNamed = (name: string): Pattern | undefined => PATTERNS.find((pattern) => pattern.name === name);

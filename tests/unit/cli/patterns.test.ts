@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PATTERNS } from '../../../src/patterns/catalogue';
+import { planEvent } from '../../../src/respond';
+import { EVENTS_DIR, loadSample, settingsWith } from '../../fixtures';
+import { warden } from '../../support/cli';
+
+describe('the exam pattern catalogue', () => {
+  it('has at least 20 scenarios with unique names, across every detecting service', () => {
+    expect(PATTERNS.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(PATTERNS.map((p) => p.name)).size).toBe(PATTERNS.length);
+    expect(new Set(PATTERNS.map((p) => p.detectedBy))).toEqual(
+      new Set(['CloudTrail', 'Config', 'GuardDuty', 'Security Hub', 'Inspector', 'Macie', 'KMS']),
+    );
+  });
+
+  const automated = PATTERNS.filter((p) => p.sample !== null);
+  it.each(automated.map((p) => [p.name, p] as const))('%s: its sample produces the response the catalogue claims', (_name, pattern) => {
+    // Prepare
+    const path = join(EVENTS_DIR, pattern.sample ?? '');
+    expect(existsSync(path)).toBe(true);
+    const [trigger = '', file = ''] = (pattern.sample ?? '').split('/');
+    // Act
+    const planned = planEvent(loadSample(trigger, file.replace(/\.json$/, '')), settingsWith());
+    // Assess
+    if (!planned.ok) throw new Error(planned.error);
+    expect(planned.plan.decision).toBe(pattern.expect?.decision);
+    const operations = planned.plan.steps.map((step) => step.operation);
+    if (pattern.expect?.operation) expect(operations).toContain(pattern.expect.operation);
+    if (pattern.automation === 'notify') expect(operations.filter((op) => op !== 'Publish')).toEqual([]);
+    // A runbook named in the response is the one the plan starts.
+    const runbook = pattern.response.match(/\b(AWS(ConfigRemediation)?-[A-Za-z0-9]+)/)?.[1];
+    if (runbook) expect(planned.plan.steps.map((step) => step.input.DocumentName)).toContain(runbook);
+  });
+
+  it('says what to do instead for every scenario Warden does not handle', () => {
+    for (const pattern of PATTERNS.filter((p) => p.sample === null)) {
+      expect(pattern.automation).toBe('none');
+      expect(pattern.instead?.length).toBeGreaterThan(20);
+    }
+  });
+});
+
+describe('warden patterns', () => {
+  it('lists every scenario with what detects it and what Warden does', async () => {
+    const { code, stdout } = await warden('patterns');
+    expect(code).toBe(0);
+    for (const pattern of PATTERNS) expect(stdout).toContain(pattern.name);
+    expect(stdout).toMatch(/crypto-mining +GuardDuty +contains/);
+    expect(stdout).toMatch(/inspector-critical-cve +Inspector +not handled/);
+  });
+
+  it('explains one scenario and replays its sample as a dry run', async () => {
+    const { code, stdout } = await warden('patterns', 'kms-key-deletion-scheduled');
+    expect(code).toBe(0);
+    expect(stdout).toContain('A KMS key was scheduled for deletion');
+    expect(stdout).toMatch(/sample +events\/cloudtrail\/kms-schedule-key-deletion\.json/);
+    expect(stdout).toMatch(/NOTIFY +cloudtrail: A KMS key was scheduled for deletion/);
+    expect(stdout).toContain('policy: alert rule "kms:ScheduleKeyDeletion rule"');
+  });
+
+  it('names the known patterns when asked for an unknown one', async () => {
+    const { code, stderr } = await warden('patterns', 'nope');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^warden: no pattern "nope"; known patterns: root-signin-without-mfa, /);
+  });
+
+  it('prints the catalogue as JSON', async () => {
+    const { stdout } = await warden('patterns', '--json');
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(PATTERNS)));
+  });
+});

@@ -1,0 +1,116 @@
+import {
+  DeleteTagsCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planRelease } from '../../../src/playbooks';
+import { quarantinedInstance, runningInstance } from '../../support/aws-mocks';
+import { warden } from '../../support/cli';
+
+const ec2 = mockClient(EC2Client);
+const INSTANCE = 'i-0a1b2c3d4e5f67890';
+const ENI = 'eni-0b1c2d3e4f5a6b7c8';
+
+beforeEach(() => ec2.reset());
+afterEach(() => ec2.reset());
+
+const describing = (instance: ReturnType<typeof runningInstance>) =>
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance] }] });
+const mutations = () => ec2.calls().filter((call) => !(call.args[0] instanceof DescribeInstancesCommand));
+
+describe('warden release', () => {
+  it('restores each interface to its recorded groups, then removes the quarantine tags', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    // Act
+    const { code, stdout } = await warden('release', INSTANCE, '--yes');
+    // Assess
+    expect(code).toBe(0);
+    expect(ec2).toReceiveCommandWith(ModifyNetworkInterfaceAttributeCommand, { NetworkInterfaceId: ENI, Groups: ['sg-0123456789abcdef0'] });
+    const untag = ec2.commandCalls(DeleteTagsCommand)[0]?.args[0].input;
+    expect(untag?.Resources).toEqual([INSTANCE]);
+    expect(untag?.Tags?.map((tag) => tag.Key)).toEqual(expect.arrayContaining(['warden:state', `warden:sg:${ENI}`]));
+    expect(untag?.Tags?.map((tag) => tag.Key)).not.toContain('Name');
+    // The tags hold the only record of the original groups: they go last.
+    expect(mutations().map((call) => call.args[0].constructor.name)).toEqual([
+      'ModifyNetworkInterfaceAttributeCommand',
+      'DeleteTagsCommand',
+    ]);
+    expect(ec2).not.toReceiveCommand(ModifyInstanceAttributeCommand);
+    expect(stdout).toMatch(/=> DONE: eni-0b1c2d3e4f5a6b7c8 is back on sg-0123456789abcdef0/);
+  });
+
+  it('turns termination protection off only when asked', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    // Act
+    const { code } = await warden('release', INSTANCE, '--yes', '--disable-termination-protection');
+    // Assess
+    expect(code).toBe(0);
+    expect(ec2).toReceiveCommandWith(ModifyInstanceAttributeCommand, { InstanceId: INSTANCE, DisableApiTermination: { Value: false } });
+  });
+
+  it('with --dry-run shows the plan and changes nothing', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    // Act
+    const { code, stdout } = await warden('release', INSTANCE, '--dry-run');
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1\. ec2 ModifyNetworkInterfaceAttribute +put eni-0b1c2d3e4f5a6b7c8 back on its original groups/);
+    expect(stdout).toMatch(/2\. ec2 DeleteTags/);
+    expect(mutations()).toEqual([]);
+  });
+
+  it('refuses an instance Warden did not quarantine, and changes nothing', async () => {
+    // Prepare
+    describing(runningInstance());
+    // Act
+    const { code, stderr } = await warden('release', INSTANCE, '--yes');
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toBe(`warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`);
+    expect(mutations()).toEqual([]);
+  });
+
+  it('says so when the instance does not exist', async () => {
+    // Prepare
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    // Act
+    const { code, stderr } = await warden('release', INSTANCE, '--yes');
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toBe(`warden: cannot read ${INSTANCE}: instance ${INSTANCE} does not exist\n`);
+  });
+
+  it('does nothing without confirmation', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    // Act: tests have no terminal, so nothing can be confirmed.
+    const { code, stderr } = await warden('release', INSTANCE);
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain('Nothing was executed.');
+    expect(mutations()).toEqual([]);
+  });
+});
+
+describe('planRelease', () => {
+  it('refuses rather than guess when an interface has no recorded groups', () => {
+    // Act
+    const plan = planRelease(
+      {
+        instanceId: INSTANCE,
+        tags: { 'warden:state': 'quarantined', [`warden:sg:${ENI}`]: 'sg-1' },
+        interfaces: [{ id: ENI }, { id: 'eni-new' }],
+      },
+      { disableTerminationProtection: false },
+    );
+    // Assess
+    expect(plan).toEqual({ refused: expect.stringMatching(/no recorded groups for eni-new/) });
+  });
+});
