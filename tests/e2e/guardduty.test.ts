@@ -1,9 +1,10 @@
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { replayApplied } from './cli';
+import { replayApplied, warden } from './cli';
 import {
   autoScalingGroup,
   describeInstance,
+  endpoint,
   findingAbout,
   freshAccountPerTest,
   groupsByInterface,
@@ -104,5 +105,36 @@ describe('repeats', () => {
     expect([again.code, updated.code]).toEqual([0, 0]);
     expect(await snapshotsOf(aws, launched.InstanceId ?? '')).toHaveLength(2);
     expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
+  });
+});
+
+describe('warden release', () => {
+  it('after a quarantine, restores the original groups and removes the quarantine tags', async () => {
+    // Prepare
+    const launched = await launchInstance(aws, account.world, { interfaces: 2 });
+    const instanceId = launched.InstanceId ?? '';
+    await contain(findingAbout(launched));
+    // Act
+    const { code, stdout } = await warden('release', instanceId, '--yes', '--disable-termination-protection', '--endpoint', endpoint());
+    // Assess
+    expect(code, stdout).toBe(0);
+    const released = await describeInstance(aws, instanceId);
+    expect(groupsByInterface(released)).toEqual(groupsByInterface(launched));
+    expect(Object.keys(tagsOf(released)).filter((key) => key.startsWith('warden:'))).toEqual([]);
+    await aws.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+    expect((await describeInstance(aws, instanceId)).State?.Name).toMatch(/shutting-down|terminated/);
+    // Evidence stays.
+    expect(await snapshotsOf(aws, instanceId)).toHaveLength(2);
+  });
+
+  it('refuses an instance Warden did not quarantine, and changes nothing', async () => {
+    // Prepare
+    const instance = await launchInstance(aws, account.world, { interfaces: 1 });
+    // Act
+    const { code, stderr } = await warden('release', instance.InstanceId ?? '', '--yes', '--endpoint', endpoint());
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/was not quarantined by Warden/);
+    expect(groupsByInterface(await describeInstance(aws, instance.InstanceId ?? ''))).toEqual(groupsByInterface(instance));
   });
 });
