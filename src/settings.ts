@@ -19,6 +19,11 @@ export const SETTINGS_ENV = {
   remediations: 'WARDEN_REMEDIATIONS',
   waitForAutomation: 'WARDEN_WAIT_FOR_AUTOMATION',
   messageFormat: 'WARDEN_MESSAGE_FORMAT',
+  maxIsolationsPerHour: 'WARDEN_MAX_ISOLATIONS_PER_HOUR',
+  allowedAccounts: 'WARDEN_ALLOWED_ACCOUNTS',
+  deniedAccounts: 'WARDEN_DENIED_ACCOUNTS',
+  protectedVpcs: 'WARDEN_PROTECTED_VPCS',
+  isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -26,6 +31,18 @@ export type SettingName = keyof typeof SETTINGS_ENV;
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/** A comma-separated list of ids, each checked: `111122223333,444455556666`. */
+const idList = (pattern: RegExp, example: string) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(pattern, `expected a comma-separated list such as ${example}`)));
 
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `expected an ${service} ARN`);
 
@@ -49,6 +66,16 @@ const SettingsSchema = z.object({
   waitForAutomation: booleanFlag.default(false),
   /** `text` for e-mail and SMS subscribers, `chatbot` for AWS Chatbot (Amazon Q Developer in chat) custom notifications. */
   messageFormat: z.enum(['text', 'chatbot']).default('text'),
+  /** Circuit breaker: past this many isolations in the last hour (account and region), notify instead of isolating. */
+  maxIsolationsPerHour: z.coerce.number().int().min(1).default(5),
+  /** When set, only instances of these accounts may be isolated. */
+  allowedAccounts: idList(/^\d{12}$/, '111122223333,444455556666').default([]),
+  /** Instances of these accounts are never isolated, only reported. */
+  deniedAccounts: idList(/^\d{12}$/, '111122223333').default([]),
+  /** Instances with an interface in one of these VPCs are never isolated, only reported. */
+  protectedVpcs: idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718').default([]),
+  /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
+  isolateSoleTarget: booleanFlag.default(false),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -9,6 +9,7 @@ import {
   swapInterfaceGroups,
   tagQuarantinedInstance,
 } from './ec2';
+import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
 import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
@@ -18,6 +19,8 @@ import type { Action } from './types';
 /** Every action a plan step may name, keyed by the step's `action`. */
 export const ACTIONS: Record<string, Action<never>> = {
   describeInstance,
+  checkIsolationBudget,
+  checkSoleLoadBalancerTarget,
   ensureUntrackGroup,
   ensureQuarantineGroup,
   recordOriginalGroups,

@@ -1,5 +1,6 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -7,6 +8,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 export interface AwsClients {
   ec2: EC2Client;
   autoscaling: AutoScalingClient;
+  elbv2: ElasticLoadBalancingV2Client;
   sns: SNSClient;
   ssm: SSMClient;
   s3: S3Client;
@@ -39,6 +41,7 @@ export function createClients(options: ClientOptions): AwsClients {
   };
   const ec2 = once(() => new EC2Client(config));
   const autoscaling = once(() => new AutoScalingClient(config));
+  const elbv2 = once(() => new ElasticLoadBalancingV2Client(config));
   const sns = once(() => new SNSClient(config));
   const ssm = once(() => new SSMClient(config));
   // Emulators serve buckets by path, not by virtual host.
@@ -49,6 +52,9 @@ export function createClients(options: ClientOptions): AwsClients {
     },
     get autoscaling() {
       return autoscaling();
+    },
+    get elbv2() {
+      return elbv2();
     },
     get sns() {
       return sns();

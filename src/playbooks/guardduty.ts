@@ -29,7 +29,19 @@ export function guardDutySeverity(score: number): Severity {
   return 'low';
 }
 
-export type GuardDutySettings = Pick<Settings, 'minSeverity' | 'excludeTag' | 'actOnSamples' | 'topicArn' | 'accountAlias'>;
+export type GuardDutySettings = Pick<
+  Settings,
+  | 'minSeverity'
+  | 'excludeTag'
+  | 'actOnSamples'
+  | 'topicArn'
+  | 'accountAlias'
+  | 'maxIsolationsPerHour'
+  | 'allowedAccounts'
+  | 'deniedAccounts'
+  | 'protectedVpcs'
+  | 'isolateSoleTarget'
+>;
 
 /**
  * Decides what to do about a GuardDuty finding and plans it. Pure: no network, no clock.
@@ -61,6 +73,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.tags.some((tag) => tag.key === settings.excludeTag))
     return notify(`instance ${instance.instanceId} carries the exclusion tag ${settings.excludeTag}: reported, not touched`);
 
+  const protection = protectedBy(finding, instance, settings);
+  if (protection) return notify(`instance ${instance.instanceId} ${protection}: reported, not contained`);
+
   const rule = policyFor(finding.type);
   const role = finding.service.resourceRole ?? 'unknown';
   if (rule.response === RESPONSES.notify) return notify(`${rule.because} (policy ${rule.match}): reported, not contained`);
@@ -70,7 +85,7 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
   const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}`;
-  const steps = containmentSteps(finding, instance);
+  const steps = containmentSteps(finding, instance, settings);
   const alert = findingAlert(finding, reason);
   return {
     ...base,
@@ -81,13 +96,27 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   };
 }
 
+/** Why settings protect this instance's account or network from isolation, if they do. */
+function protectedBy(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): string | undefined {
+  if (settings.deniedAccounts.includes(finding.accountId)) return `is in account ${finding.accountId}, listed in WARDEN_DENIED_ACCOUNTS`;
+  if (settings.allowedAccounts.length > 0 && !settings.allowedAccounts.includes(finding.accountId))
+    return `is in account ${finding.accountId}, not listed in WARDEN_ALLOWED_ACCOUNTS`;
+  const vpc = instance.networkInterfaces.find((eni) => settings.protectedVpcs.includes(eni.vpcId))?.vpcId;
+  if (vpc) return `has an interface in ${vpc}, listed in WARDEN_PROTECTED_VPCS`;
+  return undefined;
+}
+
+/** The window of the isolation circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR). */
+export const ISOLATION_WINDOW_MINUTES = 60;
+
 /**
  * Isolation first. The critical path is four sequential round trips once a VPC has its Warden
  * groups: DescribeInstances -> (DescribeSecurityGroups | CreateTags) -> swap to the allow-all group
- * -> swap to the quarantine group; every interface and VPC goes in parallel. Evidence steps depend
- * only on the inspection, so they never delay isolation.
+ * -> swap to the quarantine group; every interface and VPC goes in parallel. The guards that need
+ * AWS state (the circuit breaker's count, the load balancer check) run beside the inspection, and
+ * evidence steps depend only on them, so neither delays isolation.
  */
-function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails): Step[] {
+function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
   const instanceId = instance.instanceId;
   const interfaces = instance.networkInterfaces;
   const vpcs = [...new Set(interfaces.map((eni) => eni.vpcId))];
@@ -101,6 +130,38 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
     why: 'read the instance as it is now (exclusion tag, interfaces, groups, volumes)',
     after: [],
   });
+  const budget = ec2({
+    id: 'isolation-budget',
+    action: 'checkIsolationBudget',
+    operation: 'DescribeTags',
+    input: {
+      Filters: [
+        { Name: 'resource-type', Values: ['instance'] },
+        { Name: 'key', Values: [QUARANTINE_TAGS.quarantinedAt] },
+      ],
+      MaxResults: 1000,
+      Limit: settings.maxIsolationsPerHour,
+      WindowMinutes: ISOLATION_WINDOW_MINUTES,
+      InstanceId: instanceId,
+    },
+    why: `circuit breaker: at most ${settings.maxIsolationsPerHour} isolation(s) per hour (WARDEN_MAX_ISOLATIONS_PER_HOUR), counted from quarantine tags`,
+    after: [],
+  });
+  const soleTarget: Step[] = settings.isolateSoleTarget
+    ? []
+    : [
+        {
+          id: 'load-balancer-check',
+          action: 'checkSoleLoadBalancerTarget',
+          service: 'elbv2',
+          operation: 'DescribeTargetHealth',
+          input: { InstanceId: instanceId, VpcIds: vpcs },
+          why: 'refuse to isolate the only healthy target of a load balancer (WARDEN_ISOLATE_SOLE_LB_TARGET)',
+          after: [],
+        },
+      ];
+  // Every change waits for these: the instance as it is now, and each guard's verdict.
+  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id)];
   const groups = vpcs.flatMap((vpcId) =>
     (['untrack', 'quarantine'] as const).map((role) =>
       ec2({
@@ -112,8 +173,8 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
           role === 'untrack'
             ? `find or create the allow-all group of ${vpcId} that makes existing flows untracked`
             : `find or create the quarantine group of ${vpcId} (no inbound, no outbound rules)`,
-        // After the inspection, so an excluded or vanished instance leaves the account untouched.
-        after: [inspect.id],
+        // After the inspection and the guards, so an excluded, vanished or protected instance leaves the account untouched.
+        after: gates,
       }),
     ),
   );
@@ -129,7 +190,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
       })),
     },
     why: 'record each interface’s security groups so the quarantine can be undone',
-    after: [inspect.id],
+    after: gates,
   });
   const swaps = interfaces.flatMap((eni) => {
     const untrack = ec2({
@@ -175,7 +236,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
       operation: 'ModifyInstanceAttribute',
       input: { InstanceId: instanceId, DisableApiTermination: { Value: true } },
       why: 'protect the evidence from termination',
-      after: [inspect.id],
+      after: gates,
     }),
     ec2({
       id: 'snapshot',
@@ -197,7 +258,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
         ],
       },
       why: 'snapshot every EBS volume as evidence',
-      after: [inspect.id],
+      after: gates,
     }),
   ];
   const autoScalingGroup = instance.tags.find((tag) => tag.key === AUTOSCALING_GROUP_TAG)?.value;
@@ -209,10 +270,10 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails):
       operation: 'DetachInstances',
       input: { AutoScalingGroupName: autoScalingGroup, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: false },
       why: `take the instance out of ${autoScalingGroup} so the group neither terminates the evidence nor loses capacity`,
-      after: [inspect.id],
+      after: gates,
     });
   }
-  return [inspect, ...groups, record, ...swaps, ...evidence];
+  return [inspect, budget, ...soleTarget, ...groups, record, ...swaps, ...evidence];
 }
 
 export function securityGroupInput(role: GroupRole, vpcId: string) {

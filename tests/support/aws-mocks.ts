@@ -9,6 +9,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSnapshotsCommand,
+  DescribeTagsCommand,
   EC2Client,
   type Instance,
   ModifyInstanceAttributeCommand,
@@ -16,6 +17,11 @@ import {
   RevokeSecurityGroupEgressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
+import {
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -80,7 +86,12 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   const ec2 = mockClient(EC2Client);
   const autoscaling = mockClient(AutoScalingClient);
   const sns = mockClient(SNSClient);
+  const elbv2 = mockClient(ElasticLoadBalancingV2Client);
   const fresh = state === 'fresh';
+  // No other instance quarantined lately (the circuit breaker is closed); no load balancer.
+  ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+  elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [] });
+  elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
   ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [fresh ? runningInstance() : quarantinedInstance()] }] });
   ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => {
     const name = input.Filters?.find((f: { Name: string }) => f.Name === 'group-name')?.Values?.[0];
@@ -108,7 +119,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  return { ec2, autoscaling, sns };
+  return { ec2, autoscaling, sns, elbv2 };
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */

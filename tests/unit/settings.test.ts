@@ -34,6 +34,11 @@ describe('settings', () => {
       WARDEN_REMEDIATIONS: '{"acme-tags": {"runbook": "Acme-TagResource", "resourceIdParameter": "ResourceId"}}',
       WARDEN_WAIT_FOR_AUTOMATION: 'true',
       WARDEN_MESSAGE_FORMAT: 'chatbot',
+      WARDEN_MAX_ISOLATIONS_PER_HOUR: '3',
+      WARDEN_ALLOWED_ACCOUNTS: '111122223333, 444455556666',
+      WARDEN_DENIED_ACCOUNTS: '777788889999',
+      WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718',
+      WARDEN_ISOLATE_SOLE_LB_TARGET: 'true',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -48,6 +53,11 @@ describe('settings', () => {
       remediations: { 'acme-tags': { runbook: 'Acme-TagResource', resourceIdParameter: 'ResourceId' } },
       waitForAutomation: true,
       messageFormat: 'chatbot',
+      maxIsolationsPerHour: 3,
+      allowedAccounts: ['111122223333', '444455556666'],
+      deniedAccounts: ['777788889999'],
+      protectedVpcs: ['vpc-0a1b2c3d4e5f60718'],
+      isolateSoleTarget: true,
     });
   });
 
@@ -63,6 +73,9 @@ describe('settings', () => {
     ['WARDEN_MIN_SEVERITY', 'high', /WARDEN_MIN_SEVERITY="high"/],
     ['WARDEN_MIN_SEVERITY', '11', /WARDEN_MIN_SEVERITY/],
     ['WARDEN_DRY_RUN', 'maybe', /WARDEN_DRY_RUN="maybe": expected true or false/],
+    ['WARDEN_ALLOWED_ACCOUNTS', '1111,2222', /WARDEN_ALLOWED_ACCOUNTS="1111,2222": expected a comma-separated list/],
+    ['WARDEN_PROTECTED_VPCS', 'prod', /WARDEN_PROTECTED_VPCS="prod": expected a comma-separated list such as vpc-/],
+    ['WARDEN_MAX_ISOLATIONS_PER_HOUR', '0', /WARDEN_MAX_ISOLATIONS_PER_HOUR="0"/],
     ['WARDEN_TOPIC_ARN', 'my-topic', /WARDEN_TOPIC_ARN="my-topic": expected an sns ARN/],
     ['WARDEN_ENDPOINT', 'not a url', /WARDEN_ENDPOINT/],
     ['AWS_REGION', 'Frankfurt', /AWS_REGION/],

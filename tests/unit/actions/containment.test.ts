@@ -123,6 +123,8 @@ describe('Executor: GuardDuty containment', () => {
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
     expect(statusOf(outcomes)).toEqual({
       inspect: 'done',
+      'isolation-budget': 'done',
+      'load-balancer-check': 'done',
       [`untrack-group:${VPC}`]: 'already-done',
       [`quarantine-group:${VPC}`]: 'already-done',
       'record-groups': 'already-done',

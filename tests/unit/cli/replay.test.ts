@@ -42,7 +42,7 @@ describe('warden replay', () => {
   it('prints a readable plan by default', async () => {
     const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
     expect(stdout).toContain('ACT     guardduty: the instance talks to cryptocurrency-mining infrastructure');
-    expect(stdout).toMatch(/ 6\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
+    expect(stdout).toMatch(/ 8\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
   });
 
   it('takes settings from flags, as the Lambda functions take them from the environment', async () => {

@@ -91,11 +91,10 @@ describe('Playbook: guardduty', () => {
       ShouldDecrementDesiredCapacity: false,
     });
     expect(byId.get('tag-instance')?.after).toEqual(['quarantine:eni-0a6b7c8d9e0f1a2b3', 'quarantine:eni-0b7c8d9e0f1a2b3c4']);
-    expect(['snapshot', 'termination-protection', 'detach-autoscaling'].map((id) => byId.get(id)?.after)).toEqual([
-      ['inspect'],
-      ['inspect'],
-      ['inspect'],
-    ]);
+    // Evidence waits for the inspection and the guards that run beside it, never for isolation.
+    const gates = ['inspect', 'isolation-budget', 'load-balancer-check'];
+    expect(['snapshot', 'termination-protection', 'detach-autoscaling'].map((id) => byId.get(id)?.after)).toEqual([gates, gates, gates]);
+    for (const gate of gates) expect(byId.get(gate)?.after).toEqual([]);
   });
 
   it('shows a clear placeholder and says why when no topic is configured', () => {
@@ -123,5 +122,24 @@ describe('GuardDuty policy table', () => {
 
   it('reports finding types no row covers', () => {
     expect(policyFor('Policy:S3/BucketBlockPublicAccessDisabled')).toMatchObject({ match: '*', response: 'notify' });
+  });
+});
+
+describe('protected accounts and VPCs', () => {
+  it.each([
+    ['a denied account', { WARDEN_DENIED_ACCOUNTS: '111122223333' }, /account 111122223333, listed in WARDEN_DENIED_ACCOUNTS/],
+    ['an account not allowed', { WARDEN_ALLOWED_ACCOUNTS: '444455556666' }, /not listed in WARDEN_ALLOWED_ACCOUNTS/],
+    ['a protected VPC', { WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718' }, /vpc-0a1b2c3d4e5f60718, listed in WARDEN_PROTECTED_VPCS/],
+  ])('an instance in %s is reported, never contained', (_name, settings, reason) => {
+    // Act
+    const plan = planSample('guardduty', 'crypto-mining', settingsWith(settings));
+    // Assess
+    expect(plan.decision).toBe('notify');
+    expect(plan.reason).toMatch(reason);
+    expect(plan.steps.map((step) => step.operation)).toEqual(['Publish']);
+  });
+
+  it('an allowed account acts', () => {
+    expect(planSample('guardduty', 'crypto-mining', settingsWith({ WARDEN_ALLOWED_ACCOUNTS: '111122223333' })).decision).toBe('act');
   });
 });

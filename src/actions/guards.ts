@@ -1,0 +1,79 @@
+import { DescribeTagsCommand, type DescribeTagsCommandInput } from '@aws-sdk/client-ec2';
+import {
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  type TargetGroup,
+  type TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { defineAction } from './types';
+
+// Guards that need AWS state. Each runs beside the inspection; a guard that says no returns
+// `skipped`, and every change of the plan, which waits for it, is skipped with it.
+
+/**
+ * Circuit breaker: counts the instances quarantined in the last window from their
+ * `warden:quarantined-at` tags (state AWS already has: no table to keep), one DescribeTags call.
+ * Past the limit, nothing is isolated and the notification says why. Parallel invocations may each
+ * pass with the last free place: reserved concurrency bounds that overshoot.
+ */
+export const checkIsolationBudget = defineAction<DescribeTagsCommandInput & { Limit: number; WindowMinutes: number; InstanceId: string }>({
+  service: 'ec2',
+  operation: 'DescribeTags',
+  readOnly: true,
+  permissions: () => ['ec2:DescribeTags'],
+  async run({ Limit, WindowMinutes, InstanceId, ...request }, context) {
+    const { Tags = [] } = await context.clients.ec2.send(new DescribeTagsCommand(request));
+    const since = context.now().getTime() - WindowMinutes * 60_000;
+    // This instance's own quarantine (a repeat delivery) does not count against it.
+    const recent = Tags.filter((tag) => tag.ResourceId !== InstanceId && Date.parse(tag.Value ?? '') >= since).length;
+    if (recent >= Limit)
+      return {
+        status: 'skipped',
+        detail: `circuit breaker open: ${recent} instance(s) quarantined in the last ${WindowMinutes} minutes, the limit is ${Limit} (WARDEN_MAX_ISOLATIONS_PER_HOUR); not isolated, a person must decide`,
+      };
+    return { status: 'done', detail: `${recent} of ${Limit} isolation(s) used in the last ${WindowMinutes} minutes` };
+  },
+});
+
+const healthy = (target: TargetHealthDescription) => target.TargetHealth?.State === 'healthy';
+
+/**
+ * Refuses to isolate the only healthy target of an ELBv2 target group (an outage is worse than a
+ * person deciding). Lists the target groups of the instance's VPCs, then reads their health in parallel.
+ */
+export const checkSoleLoadBalancerTarget = defineAction<{ InstanceId: string; VpcIds: string[] }>({
+  service: 'elbv2',
+  operation: 'DescribeTargetHealth',
+  readOnly: true,
+  permissions: () => ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+  async run({ InstanceId, VpcIds }, context) {
+    const elbv2 = context.clients.elbv2;
+    const groups: TargetGroup[] = [];
+    let Marker: string | undefined;
+    do {
+      const page = await elbv2.send(new DescribeTargetGroupsCommand({ Marker, PageSize: 400 }));
+      groups.push(...(page.TargetGroups ?? []).filter((group) => group.TargetType === 'instance' && VpcIds.includes(group.VpcId ?? '')));
+      Marker = page.NextMarker;
+    } while (Marker);
+    const health = await Promise.all(
+      groups.map(async (group) => ({
+        group,
+        targets:
+          (await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }))).TargetHealthDescriptions ?? [],
+      })),
+    );
+    const soleIn = health
+      .filter(({ targets }) => {
+        const healthyTargets = targets.filter(healthy);
+        return healthyTargets.length === 1 && healthyTargets[0]?.Target?.Id === InstanceId;
+      })
+      .map(({ group }) => group.TargetGroupName ?? group.TargetGroupArn);
+    if (soleIn.length > 0)
+      return {
+        status: 'skipped',
+        detail: `the instance is the only healthy target of ${soleIn.join(', ')}: not isolated (WARDEN_ISOLATE_SOLE_LB_TARGET=true isolates anyway)`,
+      };
+    const member = health.filter(({ targets }) => targets.some((target) => target.Target?.Id === InstanceId)).length;
+    return { status: 'done', detail: `target of ${member} group(s), never the only healthy one` };
+  },
+});

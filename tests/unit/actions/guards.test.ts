@@ -1,0 +1,129 @@
+import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
+import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { afterEach, describe, expect, it } from 'vitest';
+import { executePlan } from '../../../src/actions';
+import type { Outcome } from '../../../src/plan';
+import { planSample, settingsWith, testClients } from '../../fixtures';
+import { mockAccount, mutatingCalls, VPC } from '../../support/aws-mocks';
+
+// The guards that need AWS state, run against a mocked account: when one says no, nothing changes
+// and the notification says why.
+
+const NOW = new Date('2026-11-24T21:48:09.000Z');
+const INSTANCE = 'i-0a1b2c3d4e5f67890';
+const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+const run = (settings: Record<string, string> = {}) =>
+  executePlan(planSample('guardduty', 'crypto-mining', settingsWith(settings)), {
+    clients: testClients(),
+    excludeTag: 'warden:exclude',
+    now: () => NOW,
+  });
+const outcome = (outcomes: Outcome[], id: string) => outcomes.find((o) => o.stepId === id);
+const published = () => String(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message);
+
+let mocks: ReturnType<typeof mockAccount>;
+afterEach(() => {
+  for (const mock of Object.values(mocks)) mock.restore();
+});
+
+const quarantinedLately = (...ages: [instance: string, minutes: number][]) =>
+  mocks.ec2.on(DescribeTagsCommand).resolves({
+    Tags: ages.map(([ResourceId, minutes]) => ({
+      ResourceId,
+      ResourceType: 'instance',
+      Key: 'warden:quarantined-at',
+      Value: minutesAgo(minutes),
+    })),
+  });
+
+describe('circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR)', () => {
+  it('opens at the limit: nothing changes, and the message says why', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    quarantinedLately(['i-01', 5], ['i-02', 20]);
+    // Act
+    const outcomes = await run({ WARDEN_MAX_ISOLATIONS_PER_HOUR: '2' });
+    // Assess
+    expect(outcome(outcomes, 'isolation-budget')).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringMatching(/circuit breaker open: 2 instance/),
+    });
+    expect(mutatingCalls(mocks.ec2)).toEqual([]);
+    expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('skipped');
+    expect(published()).toMatch(/circuit breaker open/);
+  });
+
+  it('counts only the last hour, and not the instance itself (a repeat delivery)', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    quarantinedLately(['i-01', 61], ['i-02', 90], [INSTANCE, 1], ['i-03', 10]);
+    // Act
+    const outcomes = await run({ WARDEN_MAX_ISOLATIONS_PER_HOUR: '2' });
+    // Assess
+    expect(outcome(outcomes, 'isolation-budget')).toMatchObject({
+      status: 'done',
+      detail: '1 of 2 isolation(s) used in the last 60 minutes',
+    });
+    expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('done');
+    expect(mocks.ec2).toReceiveCommandWith(DescribeTagsCommand, {
+      Filters: [
+        { Name: 'resource-type', Values: ['instance'] },
+        { Name: 'key', Values: ['warden:quarantined-at'] },
+      ],
+      MaxResults: 1000,
+    });
+  });
+});
+
+describe('sole healthy load balancer target', () => {
+  const targetGroup = (name: string, vpc = VPC) => ({
+    TargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/${name}/0123456789abcdef`,
+    TargetGroupName: name,
+    TargetType: 'instance' as const,
+    VpcId: vpc,
+  });
+  const health = (...targets: [id: string, state: 'healthy' | 'unhealthy'][]) => ({
+    TargetHealthDescriptions: targets.map(([Id, State]) => ({ Target: { Id, Port: 443 }, TargetHealth: { State } })),
+  });
+
+  it('is not isolated: nothing changes and the message names the target group', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    mocks.elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [targetGroup('web'), targetGroup('other-vpc', 'vpc-0other')] });
+    mocks.elbv2.on(DescribeTargetHealthCommand).resolves(health([INSTANCE, 'healthy'], ['i-0peer', 'unhealthy']));
+    // Act
+    const outcomes = await run();
+    // Assess
+    expect(outcome(outcomes, 'load-balancer-check')).toMatchObject({
+      status: 'skipped',
+      detail: expect.stringMatching(/only healthy target of web/),
+    });
+    expect(mutatingCalls(mocks.ec2)).toEqual([]);
+    expect(mocks.elbv2).toHaveReceivedCommandTimes(DescribeTargetHealthCommand, 1);
+    expect(published()).toMatch(/only healthy target of web/);
+  });
+
+  it('is isolated when another target is healthy', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    mocks.elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [targetGroup('web')] });
+    mocks.elbv2.on(DescribeTargetHealthCommand).resolves(health([INSTANCE, 'healthy'], ['i-0peer', 'healthy']));
+    // Act
+    const outcomes = await run();
+    // Assess
+    expect(outcome(outcomes, 'load-balancer-check')?.status).toBe('done');
+    expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('done');
+  });
+
+  it('is isolated anyway when WARDEN_ISOLATE_SOLE_LB_TARGET=true, without asking the load balancers', async () => {
+    // Prepare
+    mocks = mockAccount('fresh');
+    // Act
+    const outcomes = await run({ WARDEN_ISOLATE_SOLE_LB_TARGET: 'true' });
+    // Assess
+    expect(outcome(outcomes, 'load-balancer-check')).toBeUndefined();
+    expect(mocks.elbv2).not.toHaveReceivedCommand(DescribeTargetGroupsCommand);
+    expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('done');
+  });
+});
