@@ -29,6 +29,25 @@ export function auditRecord(event: { id?: unknown }, response: Response, dryRun:
 }
 
 /**
+ * EMF metrics per event (namespace Warden, dimension trigger): the decision, the AWS changes made and
+ * failed, and for a completed quarantine the time from the event to "no traffic in or out".
+ */
+export function recordMetrics(metrics: Metrics, event: { time?: unknown }, response: Response, now = Date.now()): void {
+  metrics.addMetric(`Decision_${response.decision}`, MetricUnit.Count, 1);
+  const outcomes = response.outcomes ?? [];
+  const changed = outcomes.filter((outcome) => outcome.status === 'done' && !isRead(outcome));
+  const failed = outcomes.filter((outcome) => outcome.status === 'failed');
+  if (changed.length > 0) metrics.addMetric('ActionsTaken', MetricUnit.Count, changed.length);
+  if (failed.length > 0) metrics.addMetric('StepsFailed', MetricUnit.Count, failed.length);
+  const swaps = outcomes.filter((outcome) => outcome.stepId.startsWith('quarantine:'));
+  const eventTime = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+  if (swaps.length > 0 && swaps.every((swap) => swap.status === 'done') && Number.isFinite(eventTime))
+    metrics.addMetric('TimeToContainment', MetricUnit.Milliseconds, Math.max(0, now - eventTime));
+}
+
+const isRead = (outcome: { operation: string }) => /^(Describe|Get|List)/.test(outcome.operation);
+
+/**
  * Builds a trigger's Lambda handler: settings and clients once per cold start; per event, respond,
  * one audit log line and metrics. An invalid event is logged and counted, never retried; a
  * retryable AWS failure throws so that Lambda retries the event (every step is idempotent).
@@ -50,9 +69,8 @@ export function createHandler(trigger: Trigger) {
         return response;
       }
       logger.info('decision', { audit });
-      metrics.addMetric(`Decision_${response.decision}`, MetricUnit.Count, 1);
+      recordMetrics(metrics, event, response);
       const failed = (response.outcomes ?? []).filter((outcome) => outcome.status === 'failed');
-      if (failed.length > 0) metrics.addMetric('StepsFailed', MetricUnit.Count, failed.length);
       const retryable = failed.filter((outcome) => outcome.error?.retryable);
       if (retryable.length > 0)
         throw new RetryableExecutionError(

@@ -60,3 +60,48 @@ describe('Lambda handler: guardduty', () => {
     expect(mocks.sns.calls()).toHaveLength(0);
   });
 });
+
+describe('Lambda handler: audit record and metrics', () => {
+  const printed = () =>
+    [console.info, console.log, console.error]
+      .flatMap((spy) => (spy as unknown as { mock: { calls: unknown[][] } }).mock.calls.map((args) => String(args[0])))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line)];
+        } catch {
+          return [];
+        }
+      });
+
+  it('logs one audit record per event, with the documented fields', async () => {
+    // Act
+    const handler = await guardDutyHandler();
+    await handler(event('crypto-mining'));
+    // Assess
+    const records = printed().filter((line) => line.audit);
+    expect(records).toHaveLength(1);
+    const { audit } = records[0];
+    expect(Object.keys(audit).sort()).toEqual(['decision', 'dryRun', 'eventId', 'reason', 'resource', 'steps', 'subject', 'trigger']);
+    expect(audit).toMatchObject({ trigger: 'guardduty', decision: 'act', resource: 'i-0a1b2c3d4e5f67890', dryRun: false });
+    for (const step of audit.steps)
+      expect(step).toMatchObject({
+        stepId: expect.any(String),
+        operation: expect.any(String),
+        status: expect.any(String),
+        durationMs: expect.any(Number),
+      });
+  });
+
+  it('publishes EMF metrics: the decision, the changes made, and the time to containment', async () => {
+    // Act
+    // Powertools' dev mode (set by the test harness) turns metrics off unless told otherwise.
+    const handler = await guardDutyHandler({ POWERTOOLS_METRICS_DISABLED: 'false' });
+    await handler(event('crypto-mining'));
+    // Assess
+    const emf = printed().find((line) => line._aws?.CloudWatchMetrics);
+    expect(emf?._aws.CloudWatchMetrics[0].Namespace).toBe('Warden');
+    expect(emf).toMatchObject({ trigger: 'guardduty', Decision_act: 1 });
+    expect(emf?.ActionsTaken).toBeGreaterThan(5);
+    expect(emf?.TimeToContainment).toBeGreaterThan(0);
+  });
+});
