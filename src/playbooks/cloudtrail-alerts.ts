@@ -22,7 +22,20 @@ export interface AlertRule {
 }
 
 const request = (record: CloudTrailRecord, name: string): unknown => record.requestParameters?.[name];
-const requestText = (record: CloudTrailRecord, name: string): string => String(request(record, name) ?? 'unknown');
+const requestText = (record: CloudTrailRecord, name: string): string => textOf(request(record, name));
+
+/** A request parameter as text: CloudTrail's requestParameters can hold any JSON, not only what the API takes. */
+export function textOf(value: unknown): string {
+  if (value === undefined || value === null) return 'unknown';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  try {
+    return JSON.stringify(value) ?? 'unknown';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+const listOf = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 
 type IpPermission = {
   ipProtocol?: string;
@@ -35,18 +48,18 @@ export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'];
 
 /** The permissions of an AuthorizeSecurityGroupIngress call that admit the whole internet. */
 export function worldOpenPermissions(record: CloudTrailRecord): IpPermission[] {
-  const items = (request(record, 'ipPermissions') as { items?: IpPermission[] } | undefined)?.items ?? [];
+  const items = listOf<IpPermission>((request(record, 'ipPermissions') as { items?: unknown } | undefined)?.items);
   return items.filter(
     (permission) =>
-      permission.ipRanges?.items?.some((range) => WORLD_CIDRS.includes(range.cidrIp ?? '')) ||
-      permission.ipv6Ranges?.items?.some((range) => WORLD_CIDRS.includes(range.cidrIpv6 ?? '')),
+      listOf<{ cidrIp?: string }>(permission?.ipRanges?.items).some((range) => WORLD_CIDRS.includes(range?.cidrIp ?? '')) ||
+      listOf<{ cidrIpv6?: string }>(permission?.ipv6Ranges?.items).some((range) => WORLD_CIDRS.includes(range?.cidrIpv6 ?? '')),
   );
 }
 
 function describePorts(permission: IpPermission): string {
   if (permission.ipProtocol === '-1') return 'all traffic';
-  const ports = permission.fromPort === permission.toPort ? `${permission.fromPort}` : `${permission.fromPort}-${permission.toPort}`;
-  return `${permission.ipProtocol} ${ports}`;
+  const [from, to] = [textOf(permission.fromPort), textOf(permission.toPort)];
+  return `${textOf(permission.ipProtocol)} ${from === to ? from : `${from}-${to}`}`;
 }
 
 const LOGGING_STEPS = [
@@ -134,7 +147,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
     nextSteps: ['If the deletion is not planned, cancel it before the waiting period ends: aws kms cancel-key-deletion --key-id <key>.'],
     details: (r) => [
       ['Key', requestText(r, 'keyId')],
-      ['Waiting period (days)', String(request(r, 'pendingWindowInDays') ?? 30)],
+      ['Waiting period (days)', textOf(request(r, 'pendingWindowInDays') ?? 30)],
     ],
   },
   {
