@@ -8,6 +8,7 @@ import {
   type CreateSnapshotsCommandInput,
   CreateTagsCommand,
   type CreateTagsCommandInput,
+  DeleteSnapshotCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
@@ -20,6 +21,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
+  type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { type GroupRole, QUARANTINE_TAGS } from '../playbooks/guardduty';
 import { hasCode } from './errors';
@@ -338,33 +340,53 @@ export const enableTerminationProtection = defineAction<{ InstanceId: string; Di
 export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput>({
   service: 'ec2',
   operation: 'CreateSnapshots',
-  permissions: () => ['ec2:DescribeSnapshots', 'ec2:CreateSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags'],
+  permissions: () => ['ec2:DescribeSnapshots', 'ec2:CreateSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DeleteSnapshot'],
   async run(input, context) {
     const ec2 = context.clients.ec2;
     const instance = liveInstance(context);
     if (instance.volumes.length === 0) return { status: 'already-done', detail: 'the instance has no EBS volume' };
-    const existing = await ec2.send(
-      new DescribeSnapshotsCommand({
-        OwnerIds: ['self'],
-        Filters: [{ Name: `tag:${QUARANTINE_TAGS.instanceId}`, Values: [instance.instanceId] }],
-      }),
-    );
-    const covered = new Set((existing.Snapshots ?? []).map((snapshot) => snapshot.VolumeId));
+    const covered = new Set((await wardenSnapshots(ec2, instance.instanceId)).map((snapshot) => snapshot.VolumeId));
     const missing = instance.volumes.filter((volume) => !covered.has(volume));
     if (missing.length === 0) return { status: 'already-done', detail: `${covered.size} volume(s) already snapshotted` };
-    if (missing.length === instance.volumes.length) {
-      const created = await ec2.send(new CreateSnapshotsCommand(input));
-      const ids = (created.Snapshots ?? []).map((snapshot) => snapshot.SnapshotId);
-      return { status: 'done', detail: `snapshots ${ids.join(', ')}`, output: { SnapshotIds: ids } };
-    }
-    const ids = await Promise.all(
-      missing.map(async (VolumeId) => {
-        const { SnapshotId } = await ec2.send(
-          new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications }),
-        );
-        return SnapshotId;
-      }),
-    );
-    return { status: 'done', detail: `snapshots ${ids.join(', ')} of the volumes not yet snapshotted`, output: { SnapshotIds: ids } };
+    const created =
+      missing.length === instance.volumes.length
+        ? ((await ec2.send(new CreateSnapshotsCommand(input))).Snapshots ?? []).map((snapshot) => snapshot.SnapshotId ?? '')
+        : await Promise.all(
+            missing.map(
+              async (VolumeId) =>
+                (await ec2.send(new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications })))
+                  .SnapshotId ?? '',
+            ),
+          );
+    const duplicates = await dropConcurrentDuplicates(ec2, instance.instanceId, created);
+    const kept = created.filter((id) => !duplicates.includes(id));
+    if (kept.length === 0)
+      return { status: 'already-done', detail: 'another delivery snapshotted the volumes at the same time; its snapshots are kept' };
+    return { status: 'done', detail: `snapshots ${kept.join(', ')}`, output: { SnapshotIds: kept } };
   },
 });
+
+async function wardenSnapshots(ec2: EC2Client, instanceId: string) {
+  const { Snapshots = [] } = await ec2.send(
+    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${QUARANTINE_TAGS.instanceId}`, Values: [instanceId] }] }),
+  );
+  return Snapshots;
+}
+
+/**
+ * Two deliveries for one instance at once (two findings) can both find no snapshot and both take one.
+ * Each then looks again and deletes its own snapshot of a volume that already has an earlier one
+ * (by start time, then id): every run applies the same order, so exactly the first survives.
+ */
+async function dropConcurrentDuplicates(ec2: EC2Client, instanceId: string, created: string[]): Promise<string[]> {
+  const all = await wardenSnapshots(ec2, instanceId);
+  const order = (snapshot: Snapshot) => `${snapshot.StartTime?.toISOString() ?? ''} ${snapshot.SnapshotId}`;
+  const first = new Map<string, Snapshot>();
+  for (const snapshot of all) {
+    const current = first.get(snapshot.VolumeId ?? '');
+    if (!current || order(snapshot) < order(current)) first.set(snapshot.VolumeId ?? '', snapshot);
+  }
+  const duplicates = all.filter((snapshot) => created.includes(snapshot.SnapshotId ?? '') && first.get(snapshot.VolumeId ?? '') !== snapshot);
+  await Promise.all(duplicates.map((snapshot) => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshot.SnapshotId }))));
+  return duplicates.map((snapshot) => snapshot.SnapshotId ?? '');
+}

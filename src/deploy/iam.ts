@@ -54,6 +54,12 @@ export const ACCOUNT_LEVEL_ACTIONS = new Set([
 /** Reads never change anything; several (ec2:Describe*, autoscaling:Describe*) support no resource-level permissions at all. */
 export const isReadOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.test(action);
 
+/** Narrower than the resource alone: PassRole only to SSM; only Warden's own evidence snapshots may be deleted. */
+const CONDITIONS: Record<string, Record<string, unknown>> = {
+  'iam:PassRole': { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+  'ec2:DeleteSnapshot': { StringLike: { 'ec2:ResourceTag/warden:instance-id': '*' } },
+};
+
 /** Where a mutating action may act: this account and region, or the one resource it is for. */
 function scopeOf(action: string): Resource[] {
   const service = action.split(':')[0];
@@ -83,23 +89,24 @@ export function statementsFor(actions: string[]): Statement[] {
   const accountLevel = actions.filter((action) => ACCOUNT_LEVEL_ACTIONS.has(action));
   if (accountLevel.length > 0)
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
-  const scoped = new Map<string, { actions: string[]; resources: Resource[] }>();
+  const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
   for (const action of actions.filter((a) => !isReadOnly(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
     const resources = scopeOf(action);
-    const key = JSON.stringify(resources);
-    const entry = scoped.get(key) ?? { actions: [], resources };
+    const condition = CONDITIONS[action];
+    const key = JSON.stringify([resources, condition]);
+    const entry = scoped.get(key) ?? { actions: [], resources, condition };
     entry.actions.push(action);
     scoped.set(key, entry);
   }
-  for (const { actions: grouped, resources } of scoped.values()) {
+  for (const { actions: grouped, resources, condition } of scoped.values()) {
     const service = (grouped[0] ?? '').split(':')[0] ?? '';
-    const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}Writes`;
+    const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}Writes${condition ? 'WithCondition' : ''}`;
     statements.push({
       Sid: statements.some((statement) => statement.Sid === name) ? `${name}${statements.length}` : name,
       Effect: 'Allow',
       Action: grouped,
       Resource: resources,
-      ...(grouped.includes('iam:PassRole') ? { Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } } : {}),
+      ...(condition ? { Condition: condition } : {}),
     });
   }
   return statements;

@@ -129,6 +129,13 @@ describe('the packaged template', () => {
       ]);
     });
 
+    it("deletes only Warden's own evidence snapshots (a concurrent duplicate), never others", () => {
+      const deletes = statements.filter(({ statement }) => list(statement.Action).includes('ec2:DeleteSnapshot'));
+      expect(deletes.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.guardduty]);
+      expect(deletes[0]?.statement.Action).toEqual(['ec2:DeleteSnapshot']);
+      expect(deletes[0]?.statement.Condition).toEqual({ StringLike: { 'ec2:ResourceTag/warden:instance-id': '*' } });
+    });
+
     it('lets only the function roles and the delivering AWS services use the key; the account administers it', () => {
       const keyStatements = statements.filter(({ where }) => where === 'AlertsKey').map(({ statement }) => statement);
       const users = keyStatements.filter((statement) => list(statement.Action).includes('kms:Decrypt'));

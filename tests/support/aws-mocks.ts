@@ -5,6 +5,7 @@ import {
   CreateSecurityGroupCommand,
   CreateSnapshotsCommand,
   CreateTagsCommand,
+  DeleteSnapshotCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
@@ -116,6 +117,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
         ],
   });
   ec2.on(CreateSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-01' }, { SnapshotId: 'snap-02' }] });
+  ec2.on(DeleteSnapshotCommand).resolves({});
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });

@@ -4,7 +4,9 @@ import {
   CreateSecurityGroupCommand,
   CreateSnapshotsCommand,
   CreateTagsCommand,
+  DeleteSnapshotCommand,
   DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
@@ -213,5 +215,34 @@ describe('Executor: recording original groups', () => {
       [`quarantine:${ENI}`]: 'skipped',
     });
     expect(mocks.ec2).not.toHaveReceivedCommand(ModifyNetworkInterfaceAttributeCommand);
+  });
+});
+
+describe('Executor: concurrent deliveries for one instance', () => {
+  it('deletes its own snapshot of a volume another delivery snapshotted first, and keeps the first', async () => {
+    // Prepare: nothing snapshotted when we look, then the other delivery's earlier snapshots appear beside ours.
+    mocks = mockAccount('fresh');
+    const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+    mocks.ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [] })
+      .resolves({
+        Snapshots: [
+          { SnapshotId: 'snap-other-1', VolumeId: 'vol-0root000000000001', StartTime: at(0) },
+          { SnapshotId: 'snap-other-2', VolumeId: 'vol-0data000000000002', StartTime: at(0) },
+          { SnapshotId: 'snap-01', VolumeId: 'vol-0root000000000001', StartTime: at(1) },
+          { SnapshotId: 'snap-02', VolumeId: 'vol-0data000000000002', StartTime: at(1) },
+        ],
+      });
+    // Act
+    const outcomes = await run();
+    // Assess
+    expect(mocks.ec2).toReceiveCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-01' });
+    expect(mocks.ec2).toReceiveCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-02' });
+    expect(mocks.ec2).toHaveReceivedCommandTimes(DeleteSnapshotCommand, 2);
+    expect(outcomes.find((o) => o.stepId === 'snapshot')).toMatchObject({
+      status: 'already-done',
+      detail: expect.stringMatching(/another delivery/),
+    });
   });
 });
