@@ -94,7 +94,7 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
       throw Object.assign(new Error(`instance ${instance.instanceId} is terminated`), { name: 'InstanceTerminated' });
     if (context.excludeTag in instance.tags)
       return { status: 'skipped', detail: `instance now carries the exclusion tag ${context.excludeTag}: not touched` };
-    const planned = new Set(context.plan.steps.filter((s) => s.action === 'swapInterfaceGroups').map((s) => s.input.NetworkInterfaceId));
+    const planned = new Set(context.plan.steps.filter((s) => s.action === 'quarantineInterface').map((s) => s.input.NetworkInterfaceId));
     const uncovered = instance.interfaces.filter((eni) => !planned.has(eni.id)).map((eni) => eni.id);
     if (uncovered.length > 0)
       throw Object.assign(new Error(`instance has interfaces the finding does not list (${uncovered.join(', ')}); nothing was changed`), {
@@ -298,6 +298,30 @@ export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Gr
       return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already quarantined (${currentIds.join(', ')})` };
     await context.clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
     return { status: 'done', detail: `${input.NetworkInterfaceId}: [${currentIds.join(' ')}] -> [${input.Groups.join(' ')}]` };
+  },
+});
+
+/**
+ * The last swap, into the quarantine group. If it fails, the interface sits in the allow-all group:
+ * it is moved back to its original groups before the failure is reported, so a failure halfway
+ * leaves the instance as it was, and says so, never more open than before.
+ */
+export const quarantineInterface = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
+  ...swapInterfaceGroups,
+  async run(input, context) {
+    try {
+      return await swapInterfaceGroups.run(input, context);
+    } catch (error) {
+      const original = liveInstance(context).interfaces.find((eni) => eni.id === input.NetworkInterfaceId)?.groups.map((group) => group.id) ?? [];
+      const restored = await context.clients.ec2
+        .send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: input.NetworkInterfaceId, Groups: original }))
+        .then(
+          () => `moved back to its original groups ${original.join(', ')}: NOT isolated`,
+          (restoreError: Error) => `and could not be moved back to ${original.join(', ')} (${restoreError.name}): it may allow all traffic`,
+        );
+      if (error instanceof Error) error.message = `${error.message}; ${input.NetworkInterfaceId} ${restored}`;
+      throw error;
+    }
   },
 });
 

@@ -6,6 +6,7 @@ import {
   ensureUntrackGroup,
   recordOriginalGroups,
   snapshotVolumes,
+  quarantineInterface,
   swapInterfaceGroups,
   tagQuarantinedInstance,
 } from './ec2';
@@ -25,6 +26,7 @@ export const ACTIONS: Record<string, Action<never>> = {
   ensureQuarantineGroup,
   recordOriginalGroups,
   swapInterfaceGroups,
+  quarantineInterface,
   tagQuarantinedInstance,
   enableTerminationProtection,
   snapshotVolumes,

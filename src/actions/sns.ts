@@ -15,7 +15,7 @@ export const publishNotification = defineAction<PublishCommandInput>({
     const { plan } = context;
     const outcomes = context.outcomes().filter((outcome) => outcome.service !== 'sns');
     const changes = outcomes.filter((outcome) => !context.isReadOnly(outcome.stepId));
-    if (changes.some((outcome) => outcome.error?.retryable))
+    if (outcomes.some((outcome) => outcome.error?.retryable))
       return { status: 'skipped', detail: 'deferred: a step failed with a retryable error and the event will be retried' };
     if (changes.length > 0 && changes.every((outcome) => outcome.status === 'already-done'))
       return { status: 'skipped', detail: 'nothing changed since the first delivery; no second notification' };

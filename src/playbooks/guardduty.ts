@@ -204,7 +204,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     });
     const quarantine = ec2({
       id: `quarantine:${eni.networkInterfaceId}`,
-      action: 'swapInterfaceGroups',
+      action: 'quarantineInterface',
       operation: 'ModifyNetworkInterfaceAttribute',
       input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${quarantine-group:${eni.vpcId}.GroupId}`] },
       why: `move ${eni.networkInterfaceId} to the quarantine group: no traffic in or out`,

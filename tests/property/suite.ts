@@ -50,8 +50,10 @@ function mutate(event: Json, mutations: Mutation[]): unknown {
     for (const key of parentPath) parent = (parent as Json | undefined)?.[key as string];
     if (typeof parent !== 'object' || parent === null) continue;
     const target = parent as Json;
-    if (mutation.kind === 'add') target[mutation.key] = mutation.value;
-    else {
+    // Extra keys go on objects; on an array a key such as "length" would only break the generator.
+    if (mutation.kind === 'add') {
+      if (!Array.isArray(parent)) target[mutation.key] = mutation.value;
+    } else {
       const key = mutation.path[mutation.path.length - 1] as string;
       if (mutation.kind === 'delete') delete target[key];
       else target[key] = mutation.value;
