@@ -312,7 +312,10 @@ export const quarantineInterface = defineAction<{ NetworkInterfaceId: string; Gr
     try {
       return await swapInterfaceGroups.run(input, context);
     } catch (error) {
-      const original = liveInstance(context).interfaces.find((eni) => eni.id === input.NetworkInterfaceId)?.groups.map((group) => group.id) ?? [];
+      const original =
+        liveInstance(context)
+          .interfaces.find((eni) => eni.id === input.NetworkInterfaceId)
+          ?.groups.map((group) => group.id) ?? [];
       const restored = await context.clients.ec2
         .send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: input.NetworkInterfaceId, Groups: original }))
         .then(
@@ -378,8 +381,11 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput>({
         : await Promise.all(
             missing.map(
               async (VolumeId) =>
-                (await ec2.send(new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications })))
-                  .SnapshotId ?? '',
+                (
+                  await ec2.send(
+                    new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications }),
+                  )
+                ).SnapshotId ?? '',
             ),
           );
     const duplicates = await dropConcurrentDuplicates(ec2, instance.instanceId, created);
@@ -410,7 +416,9 @@ async function dropConcurrentDuplicates(ec2: EC2Client, instanceId: string, crea
     const current = first.get(snapshot.VolumeId ?? '');
     if (!current || order(snapshot) < order(current)) first.set(snapshot.VolumeId ?? '', snapshot);
   }
-  const duplicates = all.filter((snapshot) => created.includes(snapshot.SnapshotId ?? '') && first.get(snapshot.VolumeId ?? '') !== snapshot);
+  const duplicates = all.filter(
+    (snapshot) => created.includes(snapshot.SnapshotId ?? '') && first.get(snapshot.VolumeId ?? '') !== snapshot,
+  );
   await Promise.all(duplicates.map((snapshot) => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshot.SnapshotId }))));
   return duplicates.map((snapshot) => snapshot.SnapshotId ?? '');
 }

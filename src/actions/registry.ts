@@ -4,9 +4,9 @@ import {
   enableTerminationProtection,
   ensureQuarantineGroup,
   ensureUntrackGroup,
+  quarantineInterface,
   recordOriginalGroups,
   snapshotVolumes,
-  quarantineInterface,
   swapInterfaceGroups,
   tagQuarantinedInstance,
 } from './ec2';

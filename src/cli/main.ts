@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { WardenError } from '../errors';
@@ -8,6 +6,7 @@ import type { Io } from './io';
 import { listPatterns, showPattern } from './patterns';
 import { release } from './release';
 import { replay } from './replay';
+import { samplesDirectory } from './samples';
 import { validate } from './validate';
 
 declare const WARDEN_VERSION: string | undefined;
@@ -28,13 +27,6 @@ const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
 ];
-
-/** The project's sample events: beside dist/ when bundled, two levels up from src/cli/ in source. */
-function samplesDirectory(from = import.meta.dirname): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
-    if (existsSync(join(dir, 'events', 'guardduty'))) return join(dir, 'events');
-  return join(from, 'events');
-}
 
 async function askOnTerminal(question: string, io: Io): Promise<boolean> {
   if (!process.stdin.isTTY) {

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeEach, inject } from 'vitest';
+import { samplesDirectory } from '../../src/cli/samples';
 
 // An AWS account in the moto server, set up and read back the way an operator would with the SDK.
 
@@ -27,15 +28,15 @@ export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const endpoint = () => inject('motoEndpoint');
 
-export function motoClients() {
-  const config = { region: REGION, endpoint: endpoint(), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+export function motoClients(url = endpoint()) {
+  const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   return { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
 }
 export type MotoClients = ReturnType<typeof motoClients>;
 
 /** Wipes every service in the emulator: each scenario starts from an empty account. */
-export async function resetAccount(): Promise<void> {
-  const response = await fetch(`${endpoint()}/moto-api/reset`, { method: 'POST' });
+export async function resetAccount(url = endpoint()): Promise<void> {
+  const response = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
   if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
 }
 
@@ -67,7 +68,7 @@ export async function createWorld(aws: MotoClients): Promise<World> {
 }
 
 export interface LaunchOptions {
-  interfaces: 1 | 2;
+  interfaces: number;
   tags?: Record<string, string>;
 }
 
@@ -82,9 +83,9 @@ export async function launchInstance(aws: MotoClients, world: World, { interface
       InstanceType: 't3.micro',
       MinCount: 1,
       MaxCount: 1,
-      NetworkInterfaces: world.subnetIds.slice(0, interfaces).map((SubnetId, DeviceIndex) => ({
+      NetworkInterfaces: Array.from({ length: interfaces }, (_, DeviceIndex) => ({
         DeviceIndex,
-        SubnetId,
+        SubnetId: world.subnetIds[DeviceIndex % world.subnetIds.length],
         Groups: DeviceIndex === 0 ? world.appGroupIds : [world.appGroupIds[1] ?? ''],
       })),
       BlockDeviceMappings: ['/dev/sda1', '/dev/sdf'].map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 8 } })),
@@ -160,7 +161,7 @@ export async function topicMessages(topicArn: string): Promise<{ message: string
   }));
 }
 
-const EVENTS_DIR = join(import.meta.dirname, '..', '..', 'events');
+const EVENTS_DIR = samplesDirectory(import.meta.dirname);
 // biome-ignore lint/suspicious/noExplicitAny: scenarios rewrite sample events field by field; Warden's schemas check them.
 export const loadEvent = (path: string) => JSON.parse(readFileSync(join(EVENTS_DIR, path), 'utf8')) as Record<string, any>;
 

@@ -1,0 +1,79 @@
+import { createClients } from '../src/aws';
+import { TRIGGERS } from '../src/plan';
+import { respond } from '../src/respond';
+import { loadSettings } from '../src/settings';
+import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../tests/e2e/support';
+
+// Sequential AWS round trips from event to "no traffic in or out", counted by SDK middleware on real
+// HTTP calls to the moto emulator. Concurrent calls count once: the depth of the longest chain of
+// calls that each started after the previous one ended, up to the end of the last quarantine swap.
+
+/** AWS's GuardDuty automated-response sample (a Step Functions workflow) runs 14 steps one after another before isolation. */
+export const REFERENCE_SEQUENTIAL_STEPS = 14;
+
+interface Call {
+  operation: string;
+  start: number;
+  end: number;
+}
+
+function depthUntil(calls: Call[], until: number): number {
+  const done = calls.filter((call) => call.end <= until).sort((a, b) => a.start - b.start);
+  const depth = new Map<Call, number>();
+  for (const call of done) depth.set(call, 1 + Math.max(0, ...done.filter((p) => p.end <= call.start).map((p) => depth.get(p) ?? 0)));
+  return Math.max(0, ...depth.values());
+}
+
+type Next = (args: unknown) => Promise<unknown>;
+interface Tracked {
+  middlewareStack: { add(middleware: (next: Next, context: { commandName?: string }) => Next, options: object): void };
+}
+
+/** SDK middleware: every call's start and end, whichever client makes it. */
+const recordCallsInto = (calls: Call[]) => (next: Next, context: { commandName?: string }) => async (args: unknown) => {
+  const call = { operation: String(context.commandName), start: performance.now(), end: 0 };
+  try {
+    return await next(args);
+  } finally {
+    call.end = performance.now();
+    calls.push(call);
+  }
+};
+
+export interface RoundTripResult {
+  interfaces: number;
+  firstInVpc: number;
+  groupsExist: number;
+}
+
+export async function measureRoundTrips(endpoint: string, interfaceCounts: number[]): Promise<RoundTripResult[]> {
+  // The emulator takes any credentials; the SDK wants some.
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+  const results: RoundTripResult[] = [];
+  for (const interfaces of interfaceCounts) {
+    await resetAccount(endpoint);
+    const aws = motoClients(endpoint);
+    const world = await createWorld(aws);
+    const settings = loadSettings({ WARDEN_ENDPOINT: endpoint, WARDEN_TOPIC_ARN: world.topicArn, WARDEN_MAX_ISOLATIONS_PER_HOUR: '100' });
+    const depths: number[] = [];
+    // First in the VPC (Warden creates its groups), then a second instance (the groups exist).
+    for (let round = 0; round < 2; round++) {
+      const instance = await launchInstance(aws, world, { interfaces });
+      const calls: Call[] = [];
+      const clients = createClients(settings);
+      for (const client of [clients.ec2, clients.elbv2, clients.sns, clients.autoscaling])
+        (client as unknown as Tracked).middlewareStack.add(recordCallsInto(calls), {
+          step: 'initialize',
+          name: 'warden-bench-round-trips',
+        });
+      const response = await respond(findingAbout(instance), { settings, clients, only: TRIGGERS[0] });
+      const failed = (response.outcomes ?? []).filter((o) => o.status !== 'done' && o.status !== 'already-done');
+      if (response.decision !== 'act' || failed.length > 0) throw new Error(`the quarantine did not complete: ${JSON.stringify(failed)}`);
+      const swaps = calls.filter((call) => call.operation === 'ModifyNetworkInterfaceAttributeCommand');
+      depths.push(depthUntil(calls, Math.max(...swaps.map((call) => call.end))));
+    }
+    results.push({ interfaces, firstInVpc: depths[0] ?? 0, groupsExist: depths[1] ?? 0 });
+  }
+  return results;
+}

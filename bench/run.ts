@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { startMoto } from '../tests/support/moto';
+import { measureBundles } from './bundles';
+import { BURST, simulateBurst } from './burst';
+import { measurePlanning } from './planning';
+import { measureRoundTrips, REFERENCE_SEQUENTIAL_STEPS } from './round-trips';
+
+// `npm run bench`: prints a table and writes bench/results.json. Not a test: figures, not verdicts.
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+async function main() {
+  const bundles = await measureBundles();
+  console.log('\nBundles (esbuild, as deployed) and module import time in a fresh Node process');
+  console.table(
+    bundles.map((b) => ({
+      function: b.function,
+      bundle: kb(b.bundleBytes),
+      'from node_modules': kb(b.dependencyBytes),
+      'import bundled (ms)': b.bundledImportMs.toFixed(1),
+      'import unbundled (ms)': b.unbundledImportMs.toFixed(1),
+      'unbundled / bundled': b.importRatio.toFixed(2),
+    })),
+  );
+
+  const planning = measurePlanning();
+  console.log(
+    `\nPlanning: ${planning.eventsPerSecond.toLocaleString('en')} events/s on one core (${planning.samples} samples, ${cpus()[0]?.model ?? 'unknown CPU'})`,
+  );
+
+  const moto = await startMoto();
+  let roundTrips: Awaited<ReturnType<typeof measureRoundTrips>>;
+  try {
+    roundTrips = await measureRoundTrips(moto.endpoint, [1, 3]);
+  } finally {
+    moto.stop();
+  }
+  console.log(`\nSequential AWS round trips to "no traffic in or out" (SDK middleware, moto), reference: ${REFERENCE_SEQUENTIAL_STEPS}`);
+  console.table(roundTrips.map((r) => ({ interfaces: r.interfaces, 'first in the VPC': r.firstInVpc, 'groups exist': r.groupsExist })));
+
+  const burst = await simulateBurst();
+  console.log(
+    `\nBurst: ${BURST.findings} findings, ${BURST.concurrency} concurrent invocations, EC2 mutations ${BURST.mutating.burst} burst + ${BURST.mutating.perSecond}/s, ${BURST.roundTripMs} ms per call (simulated clock)`,
+  );
+  console.table([burst]);
+
+  const results = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    bundles,
+    planning,
+    roundTrips,
+    burst,
+  };
+  mkdirSync(join(import.meta.dirname, '..', 'bench'), { recursive: true });
+  writeFileSync(join(import.meta.dirname, '..', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nWritten to bench/results.json');
+}
+
+await main();
