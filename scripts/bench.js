@@ -1,15 +1,4 @@
-// npm run bench: bundles bench/run.ts (dependencies stay in node_modules) and runs it.
-import { build } from 'esbuild';
+// npm run bench: see bench/run.ts.
+import { runTypeScript } from './run-ts.js';
 
-const out = new URL('../dist/bench.mjs', import.meta.url);
-await build({
-  entryPoints: ['bench/run.ts'],
-  outfile: out.pathname,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-await import(out.href);
+await runTypeScript('bench/run.ts', 'bench');

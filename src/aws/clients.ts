@@ -39,39 +39,28 @@ export function createClients(options: ClientOptions): AwsClients {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   };
-  const ec2 = once(() => new EC2Client(config));
-  const autoscaling = once(() => new AutoScalingClient(config));
-  const elbv2 = once(() => new ElasticLoadBalancingV2Client(config));
-  const sns = once(() => new SNSClient(config));
-  const ssm = once(() => new SSMClient(config));
-  // Emulators serve buckets by path, not by virtual host.
-  const s3 = once(() => new S3Client({ ...config, forcePathStyle: Boolean(options.endpoint) }));
-  return {
-    get ec2() {
-      return ec2();
-    },
-    get autoscaling() {
-      return autoscaling();
-    },
-    get elbv2() {
-      return elbv2();
-    },
-    get sns() {
-      return sns();
-    },
-    get ssm() {
-      return ssm();
-    },
-    get s3() {
-      return s3();
-    },
-  };
+  return lazily<AwsClients>({
+    ec2: () => new EC2Client(config),
+    autoscaling: () => new AutoScalingClient(config),
+    elbv2: () => new ElasticLoadBalancingV2Client(config),
+    sns: () => new SNSClient(config),
+    ssm: () => new SSMClient(config),
+    // Emulators serve buckets by path, not by virtual host.
+    s3: () => new S3Client({ ...config, forcePathStyle: Boolean(options.endpoint) }),
+  });
 }
 
-function once<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
+/** An object whose every property is made on first read, then kept. */
+function lazily<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
+  const made: Partial<T> = {};
+  const object = {} as T;
+  for (const key of Object.keys(makers) as (keyof T)[])
+    Object.defineProperty(object, key, {
+      enumerable: true,
+      get: () => {
+        made[key] ??= makers[key]();
+        return made[key];
+      },
+    });
+  return object;
 }
