@@ -22,33 +22,13 @@ import type { InstanceDetails } from '../../src/events';
 import type { Outcome } from '../../src/plan';
 import { loadSample, planSample, testClients } from '../fixtures';
 import { mockAccount, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
+import { FAULTS } from './faults';
 
 // Every AWS operation the containment executors call, failing in each way AWS fails: the outcome
 // reported, the retry decision, and the state left behind are each asserted.
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 type Mocks = ReturnType<typeof mockAccount>;
-
-const FAULTS = {
-  throttling: { error: { name: 'ThrottlingException', message: 'Rate exceeded', $fault: 'client' }, retryable: true },
-  'access denied': {
-    error: { name: 'AccessDenied', message: 'not authorized to perform this operation', $fault: 'client' },
-    retryable: false,
-  },
-  'group not found': {
-    error: { name: 'InvalidGroup.NotFound', message: "The security group 'sg-x' does not exist", $fault: 'client' },
-    retryable: false,
-  },
-  'instance not found': {
-    error: { name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-x' does not exist", $fault: 'client' },
-    retryable: false,
-  },
-  timeout: { error: { name: 'TimeoutError', message: 'socket hang up' }, retryable: true },
-  '5xx': {
-    error: { name: 'InternalError', message: 'An internal error has occurred', $fault: 'server', $metadata: { httpStatusCode: 500 } },
-    retryable: true,
-  },
-} as const;
 
 /** Each operation with the client it belongs to and the plan step that calls it. */
 const OPERATIONS = [
