@@ -7,6 +7,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ACTIONS } from '../src/actions';
 import { createClients } from '../src/aws';
 import { samplesDirectory } from '../src/cli/samples';
 import { respond } from '../src/respond';
@@ -284,7 +285,7 @@ export async function simulateBurst(): Promise<BurstResult> {
     const start = Math.max(lanes[lane] ?? 0, next.readyAt);
     const state: Invocation = { frontier: start };
     invocations += 1;
-    const response = await invocation.run(state, () => respond(next.event, { settings, clients, only: 'guardduty' }));
+    const response = await invocation.run(state, () => respond(next.event, { settings, actions: ACTIONS, clients, only: 'guardduty' }));
     lanes[lane] = state.frontier;
     end = Math.max(end, state.frontier);
     const retryable = (response.outcomes ?? []).some((outcome) => outcome.status === 'failed' && outcome.error?.retryable);

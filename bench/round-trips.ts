@@ -1,3 +1,8 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ACTIONS } from '../src/actions';
 import { createClients } from '../src/aws';
 import { TRIGGERS } from '../src/plan';
 import { respond } from '../src/respond';
@@ -62,12 +67,17 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
       const instance = await launchInstance(aws, world, { interfaces });
       const calls: Call[] = [];
       const clients = createClients(settings);
-      for (const client of [clients.ec2, clients.elbv2, clients.sns, clients.autoscaling])
+      for (const client of [
+        clients.of(EC2Client),
+        clients.of(ElasticLoadBalancingV2Client),
+        clients.of(SNSClient),
+        clients.of(AutoScalingClient),
+      ])
         (client as unknown as Tracked).middlewareStack.add(recordCallsInto(calls), {
           step: 'initialize',
           name: 'warden-bench-round-trips',
         });
-      const response = await respond(findingAbout(instance), { settings, clients, only: TRIGGERS[0] });
+      const response = await respond(findingAbout(instance), { settings, actions: ACTIONS, clients, only: TRIGGERS[0] });
       const failed = (response.outcomes ?? []).filter((o) => o.status !== 'done' && o.status !== 'already-done');
       if (response.decision !== 'act' || failed.length > 0) throw new Error(`the quarantine did not complete: ${JSON.stringify(failed)}`);
       const swaps = calls.filter((call) => call.operation === 'ModifyNetworkInterfaceAttributeCommand');

@@ -1,4 +1,5 @@
+import { CLOUDTRAIL_ACTIONS } from '../src/actions/cloudtrail-actions';
 import { createHandler } from '../src/lambda';
 
-/** EventBridge -> root sign-in or never-quiet API call -> notification plan -> executed and logged. */
-export const handler = createHandler('cloudtrail');
+/** EventBridge -> root sign-in or never-quiet API call -> one actionable notification. */
+export const handler = createHandler('cloudtrail', CLOUDTRAIL_ACTIONS);

@@ -1,4 +1,5 @@
+import { CONFIG_ACTIONS } from '../src/actions/config-actions';
 import { createHandler } from '../src/lambda';
 
-/** EventBridge -> Config compliance change -> SSM Automation remediation plan -> executed, logged and notified. */
-export const handler = createHandler('config');
+/** EventBridge -> Config compliance change -> SSM Automation runbook started, logged and notified. */
+export const handler = createHandler('config', CONFIG_ACTIONS);

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { ActionRegistry } from './actions/types';
 import { createClients } from './aws';
 import { RetryableExecutionError } from './errors';
 import type { Trigger } from './plan';
@@ -52,7 +53,7 @@ const isRead = (outcome: { operation: string }) => /^(Describe|Get|List)/.test(o
  * one audit log line and metrics. An invalid event is logged and counted, never retried; a
  * retryable AWS failure throws so that Lambda retries the event (every step is idempotent).
  */
-export function createHandler(trigger: Trigger) {
+export function createHandler(trigger: Trigger, actions: ActionRegistry) {
   const settings = loadSettings();
   const clients = createClients(settings);
   const logger = new Logger({ serviceName: 'warden', persistentKeys: { trigger } });
@@ -61,7 +62,7 @@ export function createHandler(trigger: Trigger) {
   return async (event: EventBridgeEvent<string, unknown>, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<Response> => {
     try {
       const deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
-      const response = await respond(event, { settings, clients, only: trigger, deadline });
+      const response = await respond(event, { settings, actions, clients, only: trigger, deadline });
       const audit = auditRecord(event, response, settings.dryRun);
       if (response.decision === 'error') {
         logger.error('invalid event', { audit });

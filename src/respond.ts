@@ -1,4 +1,5 @@
-import { executePlan } from './actions';
+import { executePlan } from './actions/executor';
+import type { ActionRegistry } from './actions/types';
 import type { AwsClients } from './aws';
 import { parseEvent } from './events';
 import type { Decision, Outcome, Plan, Trigger } from './plan';
@@ -25,6 +26,8 @@ export interface Response {
 
 export interface RespondOptions {
   settings: Settings;
+  /** The actions this process may run (a function's own registry, or all of them). */
+  actions: ActionRegistry;
   clients: AwsClients;
   now?: () => Date;
   /** A Lambda function handles one trigger; any other event is an error, never executed. */
@@ -34,7 +37,7 @@ export interface RespondOptions {
 }
 
 /** Parse, plan and (unless dry run) execute one event. Never throws for a bad event. */
-export async function respond(raw: unknown, { settings, clients, now, only, deadline }: RespondOptions): Promise<Response> {
+export async function respond(raw: unknown, { settings, actions, clients, now, only, deadline }: RespondOptions): Promise<Response> {
   const planned = planEvent(raw, settings);
   if (!planned.ok) return { trigger: planned.trigger, decision: 'error', reason: planned.error };
   const { plan } = planned;
@@ -43,6 +46,7 @@ export async function respond(raw: unknown, { settings, clients, now, only, dead
   const summary = { trigger: plan.trigger, decision: plan.decision, reason: plan.reason, plan };
   if (settings.dryRun || plan.steps.length === 0) return summary;
   const outcomes = await executePlan(plan, {
+    actions,
     clients,
     excludeTag: settings.excludeTag,
     accountAlias: settings.accountAlias,

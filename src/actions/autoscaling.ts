@@ -1,4 +1,5 @@
 import {
+  AutoScalingClient,
   DescribeAutoScalingInstancesCommand,
   DetachInstancesCommand,
   type DetachInstancesCommandInput,
@@ -16,7 +17,7 @@ export const detachFromAutoScalingGroup = defineAction<DetachInstancesCommandInp
   operation: 'DetachInstances',
   permissions: () => ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DetachInstances'],
   async run(input, context) {
-    const autoscaling = context.clients.autoscaling;
+    const autoscaling = context.clients.of(AutoScalingClient);
     const { AutoScalingInstances = [] } = await autoscaling.send(
       new DescribeAutoScalingInstancesCommand({ InstanceIds: input.InstanceIds }),
     );

@@ -13,7 +13,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSnapshotsCommand,
-  type EC2Client,
+  EC2Client,
   type Instance,
   type IpPermission,
   ModifyInstanceAttributeCommand,
@@ -89,7 +89,7 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
   readOnly: true,
   permissions: () => ['ec2:DescribeInstances'],
   async run(input, context) {
-    const instance = await readInstance(context.clients.ec2, input.InstanceIds[0] ?? '');
+    const instance = await readInstance(context.clients.of(EC2Client), input.InstanceIds[0] ?? '');
     if (instance.state === 'terminated')
       throw Object.assign(new Error(`instance ${instance.instanceId} is terminated`), { name: 'InstanceTerminated' });
     if (context.excludeTag in instance.tags)
@@ -178,7 +178,7 @@ function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: Secu
     operation: 'CreateSecurityGroup',
     permissions: () => groupPermissions[role],
     async run(input, context): Promise<ActionResult> {
-      const ec2 = context.clients.ec2;
+      const ec2 = context.clients.of(EC2Client);
       const { group, created } = await findOrCreateGroup(ec2, input);
       return groupResult(group.GroupId, created, await adjust(ec2, group));
     },
@@ -273,7 +273,7 @@ export const recordOriginalGroups = defineAction<CreateTagsCommandInput>({
       tags.push({ Key: key, Value: value });
     }
     if (tags.length === 0) return { status: 'already-done', detail: ['original groups already recorded', ...notes].join('; ') };
-    await context.clients.ec2.send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));
+    await context.clients.of(EC2Client).send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));
     return {
       status: 'done',
       detail: [
@@ -296,7 +296,7 @@ export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Gr
       return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already on ${input.Groups.join(', ')}` };
     if (current.length > 0 && current.every((group) => group.name.startsWith('warden-quarantine-')))
       return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already quarantined (${currentIds.join(', ')})` };
-    await context.clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+    await context.clients.of(EC2Client).send(new ModifyNetworkInterfaceAttributeCommand(input));
     return { status: 'done', detail: `${input.NetworkInterfaceId}: [${currentIds.join(' ')}] -> [${input.Groups.join(' ')}]` };
   },
 });
@@ -316,7 +316,8 @@ export const quarantineInterface = defineAction<{ NetworkInterfaceId: string; Gr
         liveInstance(context)
           .interfaces.find((eni) => eni.id === input.NetworkInterfaceId)
           ?.groups.map((group) => group.id) ?? [];
-      const restored = await context.clients.ec2
+      const restored = await context.clients
+        .of(EC2Client)
         .send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: input.NetworkInterfaceId, Groups: original }))
         .then(
           () => `moved back to its original groups ${original.join(', ')}: NOT isolated`,
@@ -340,7 +341,7 @@ export const tagQuarantinedInstance = defineAction<CreateTagsCommandInput>({
         status: 'already-done',
         detail: `quarantined since ${tags[QUARANTINE_TAGS.quarantinedAt]} for finding ${tags[QUARANTINE_TAGS.findingId]}`,
       };
-    await context.clients.ec2.send(new CreateTagsCommand(input));
+    await context.clients.of(EC2Client).send(new CreateTagsCommand(input));
     return { status: 'done', detail: `tagged ${input.Resources?.join(', ')} as quarantined` };
   },
 });
@@ -350,7 +351,7 @@ export const enableTerminationProtection = defineAction<{ InstanceId: string; Di
   operation: 'ModifyInstanceAttribute',
   permissions: () => ['ec2:DescribeInstanceAttribute', 'ec2:ModifyInstanceAttribute'],
   async run(input, context) {
-    const ec2 = context.clients.ec2;
+    const ec2 = context.clients.of(EC2Client);
     const current = await ec2.send(
       new DescribeInstanceAttributeCommand({ InstanceId: input.InstanceId, Attribute: 'disableApiTermination' }),
     );
@@ -369,7 +370,7 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput>({
   operation: 'CreateSnapshots',
   permissions: () => ['ec2:DescribeSnapshots', 'ec2:CreateSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DeleteSnapshot'],
   async run(input, context) {
-    const ec2 = context.clients.ec2;
+    const ec2 = context.clients.of(EC2Client);
     const instance = liveInstance(context);
     if (instance.volumes.length === 0) return { status: 'already-done', detail: 'the instance has no EBS volume' };
     const covered = new Set((await wardenSnapshots(ec2, instance.instanceId)).map((snapshot) => snapshot.VolumeId));

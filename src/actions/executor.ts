@@ -2,10 +2,11 @@ import type { AwsClients } from '../aws';
 import { PlanValidationError } from '../errors';
 import { MISSING, type Outcome, type Plan, type Step } from '../plan';
 import { classifyError } from './errors';
-import { actionFor } from './registry';
-import type { ExecutionContext } from './types';
+import { type ActionRegistry, actionIn, type ExecutionContext } from './types';
 
 export interface ExecutorOptions {
+  /** The actions this process may run: a Lambda function's own, or every action (the CLI). */
+  actions: ActionRegistry;
   clients: AwsClients;
   excludeTag: string;
   accountAlias?: string;
@@ -29,10 +30,10 @@ export function dependenciesOf(step: Step): string[] {
 }
 
 /** Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles). */
-export function validatePlan(plan: Plan): void {
+export function validatePlan(plan: Plan, actions: ActionRegistry): void {
   const seen = new Set<string>();
   for (const step of plan.steps) {
-    const action = actionFor(step.action);
+    const action = actionIn(actions, step.action);
     if (action.service !== step.service || action.operation !== step.operation)
       throw new PlanValidationError(
         `step ${step.id}: action ${step.action} calls ${action.service}:${action.operation}, not ${step.service}:${step.operation}`,
@@ -53,7 +54,7 @@ export function validatePlan(plan: Plan): void {
  * `always` steps (notifications) run last and see every other outcome. Returns outcomes in plan order.
  */
 export async function executePlan(plan: Plan, options: ExecutorOptions): Promise<Outcome[]> {
-  validatePlan(plan);
+  validatePlan(plan, options.actions);
   const now = options.now ?? (() => new Date());
   const outputs = new Map<string, Record<string, unknown>>();
   const settled = new Map<string, Outcome>();
@@ -67,7 +68,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     messageFormat: options.messageFormat,
     output: <T>(id: string) => outputs.get(id) as T | undefined,
     outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),
-    isReadOnly: (id: string) => Boolean(actionFor(byId.get(id)?.action ?? '').readOnly),
+    isReadOnly: (id: string) => Boolean(actionIn(options.actions, byId.get(id)?.action ?? '').readOnly),
     now,
     deadline: options.deadline,
     sleep: options.sleep,
@@ -82,7 +83,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
           { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
           0,
         )
-      : await invoke(step, context, outputs);
+      : await invoke(step, context, outputs, options.actions);
     settled.set(step.id, outcome);
     return outcome;
   };
@@ -100,7 +101,12 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   return plan.steps.map((step) => settled.get(step.id) as Outcome);
 }
 
-async function invoke(step: Step, context: ExecutionContext, outputs: Map<string, Record<string, unknown>>): Promise<Outcome> {
+async function invoke(
+  step: Step,
+  context: ExecutionContext,
+  outputs: Map<string, Record<string, unknown>>,
+  actions: ActionRegistry,
+): Promise<Outcome> {
   const began = performance.now();
   const elapsed = () => Math.round(performance.now() - began);
   const missing = JSON.stringify(step.input).match(MISSING_SETTING)?.[1];
@@ -110,7 +116,7 @@ async function invoke(step: Step, context: ExecutionContext, outputs: Map<string
   }
   try {
     const input = resolveReferences(step.input, outputs, context.now()) as never;
-    const result = await actionFor(step.action).run(input, context);
+    const result = await actionIn(actions, step.action).run(input, context);
     if (result.output) outputs.set(step.id, result.output);
     return outcomeOf(step, result, elapsed());
   } catch (thrown) {

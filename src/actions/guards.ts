@@ -1,7 +1,8 @@
-import { DescribeTagsCommand, type DescribeTagsCommandInput } from '@aws-sdk/client-ec2';
+import { DescribeTagsCommand, type DescribeTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -22,7 +23,7 @@ export const checkIsolationBudget = defineAction<DescribeTagsCommandInput & { Li
   readOnly: true,
   permissions: () => ['ec2:DescribeTags'],
   async run({ Limit, WindowMinutes, InstanceId, ...request }, context) {
-    const { Tags = [] } = await context.clients.ec2.send(new DescribeTagsCommand(request));
+    const { Tags = [] } = await context.clients.of(EC2Client).send(new DescribeTagsCommand(request));
     const since = context.now().getTime() - WindowMinutes * 60_000;
     // This instance's own quarantine (a repeat delivery) does not count against it.
     const recent = Tags.filter((tag) => tag.ResourceId !== InstanceId && Date.parse(tag.Value ?? '') >= since).length;
@@ -47,7 +48,7 @@ export const checkSoleLoadBalancerTarget = defineAction<{ InstanceId: string; Vp
   readOnly: true,
   permissions: () => ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
   async run({ InstanceId, VpcIds }, context) {
-    const elbv2 = context.clients.elbv2;
+    const elbv2 = context.clients.of(ElasticLoadBalancingV2Client);
     const groups: TargetGroup[] = [];
     let Marker: string | undefined;
     do {

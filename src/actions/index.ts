@@ -1,5 +1,5 @@
 export { type LiveInstance, readInstance } from './ec2';
 export { classifyError, errorCode } from './errors';
 export { dependenciesOf, type ExecutorOptions, executePlan, resolveReferences, validatePlan } from './executor';
-export { ACTIONS, actionFor } from './registry';
-export type { Action, ActionResult, ExecutionContext } from './types';
+export { ACTIONS, actionFor, CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, RELEASE_ACTIONS } from './registry';
+export type { Action, ActionRegistry, ActionResult, ExecutionContext } from './types';

@@ -1,49 +1,15 @@
-import { detachFromAutoScalingGroup } from './autoscaling';
-import {
-  describeInstance,
-  enableTerminationProtection,
-  ensureQuarantineGroup,
-  ensureUntrackGroup,
-  quarantineInterface,
-  recordOriginalGroups,
-  snapshotVolumes,
-  swapInterfaceGroups,
-  tagQuarantinedInstance,
-} from './ec2';
-import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
+import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
+import { CONFIG_ACTIONS } from './config-actions';
+import { GUARDDUTY_ACTIONS } from './guardduty-actions';
 import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
-import { publishNotification } from './sns';
-import { followAutomation, startAutomation } from './ssm';
-import { readBucketTags, readResourceTags } from './tags';
-import type { Action } from './types';
+import { type ActionRegistry, actionIn } from './types';
 
-/** Every action a plan step may name, keyed by the step's `action`. */
-export const ACTIONS: Record<string, Action<never>> = {
-  describeInstance,
-  checkIsolationBudget,
-  checkSoleLoadBalancerTarget,
-  ensureUntrackGroup,
-  ensureQuarantineGroup,
-  recordOriginalGroups,
-  swapInterfaceGroups,
-  quarantineInterface,
-  tagQuarantinedInstance,
-  enableTerminationProtection,
-  snapshotVolumes,
-  detachFromAutoScalingGroup,
-  publishNotification,
-  readResourceTags,
-  readBucketTags,
-  startAutomation,
-  followAutomation,
-  // warden release (CLI only; no Lambda plan produces these)
-  restoreInterfaceGroups,
-  removeQuarantineTags,
-  disableTerminationProtection,
-};
+export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS };
 
-export function actionFor(type: string): Action<never> {
-  const action = ACTIONS[type];
-  if (!action) throw new Error(`unknown action "${type}"; known actions: ${Object.keys(ACTIONS).join(', ')}`);
-  return action;
-}
+/** `warden release`, at the terminal only: no function undoes a quarantine. */
+export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, disableTerminationProtection };
+
+/** Every action, for the CLI and for deriving permissions; a contract test checks each plan's steps are in its function's registry. */
+export const ACTIONS: ActionRegistry = { ...GUARDDUTY_ACTIONS, ...CONFIG_ACTIONS, ...CLOUDTRAIL_ACTIONS, ...RELEASE_ACTIONS };
+
+export const actionFor = (type: string) => actionIn(ACTIONS, type);

@@ -1,6 +1,7 @@
 import {
   DeleteTagsCommand,
   type DeleteTagsCommandInput,
+  EC2Client,
   ModifyInstanceAttributeCommand,
   type ModifyInstanceAttributeCommandInput,
   ModifyNetworkInterfaceAttributeCommand,
@@ -15,7 +16,7 @@ export const restoreInterfaceGroups = defineAction<{ NetworkInterfaceId: string;
   operation: 'ModifyNetworkInterfaceAttribute',
   permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
   async run(input, context) {
-    await context.clients.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+    await context.clients.of(EC2Client).send(new ModifyNetworkInterfaceAttributeCommand(input));
     return { status: 'done', detail: `${input.NetworkInterfaceId} is back on ${input.Groups.join(', ')}` };
   },
 });
@@ -25,7 +26,7 @@ export const removeQuarantineTags = defineAction<DeleteTagsCommandInput>({
   operation: 'DeleteTags',
   permissions: () => ['ec2:DeleteTags'],
   async run(input, context) {
-    await context.clients.ec2.send(new DeleteTagsCommand(input));
+    await context.clients.of(EC2Client).send(new DeleteTagsCommand(input));
     return { status: 'done', detail: `removed ${(input.Tags ?? []).map((tag) => tag.Key).join(', ')}` };
   },
 });
@@ -35,7 +36,7 @@ export const disableTerminationProtection = defineAction<ModifyInstanceAttribute
   operation: 'ModifyInstanceAttribute',
   permissions: () => ['ec2:ModifyInstanceAttribute'],
   async run(input, context) {
-    await context.clients.ec2.send(new ModifyInstanceAttributeCommand(input));
+    await context.clients.of(EC2Client).send(new ModifyInstanceAttributeCommand(input));
     return { status: 'done', detail: `${input.InstanceId} can be terminated again` };
   },
 });

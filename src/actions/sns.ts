@@ -1,4 +1,4 @@
-import { PublishCommand, type PublishCommandInput } from '@aws-sdk/client-sns';
+import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { publishInput } from '../notify';
 import { defineAction } from './types';
 
@@ -27,7 +27,7 @@ export const publishNotification = defineAction<PublishCommandInput>({
           outcomes,
         )
       : input;
-    const { MessageId } = await context.clients.sns.send(new PublishCommand({ ...input, ...message }));
+    const { MessageId } = await context.clients.of(SNSClient).send(new PublishCommand({ ...input, ...message }));
     return { status: 'done', detail: `message ${MessageId} published`, output: { MessageId } };
   },
 });

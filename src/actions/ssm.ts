@@ -1,6 +1,7 @@
 import {
   type AutomationExecutionStatus,
   GetAutomationExecutionCommand,
+  SSMClient,
   StartAutomationExecutionCommand,
   type StartAutomationExecutionCommandInput,
 } from '@aws-sdk/client-ssm';
@@ -42,7 +43,7 @@ export const startAutomation = defineAction<StartAutomationExecutionCommandInput
     input.Parameters?.AutomationAssumeRole ? ['ssm:StartAutomationExecution', 'iam:PassRole'] : ['ssm:StartAutomationExecution'],
   async run(input, context) {
     try {
-      const { AutomationExecutionId = '' } = await context.clients.ssm.send(new StartAutomationExecutionCommand(input));
+      const { AutomationExecutionId = '' } = await context.clients.of(SSMClient).send(new StartAutomationExecutionCommand(input));
       return {
         status: 'done',
         detail: `${input.DocumentName} execution ${AutomationExecutionId} started (ClientToken ${input.ClientToken}); ${consoleLink(AutomationExecutionId)}`,
@@ -74,7 +75,7 @@ export const followAutomation = defineAction<{ AutomationExecutionId: string }>(
     if (!id) return { status: 'skipped', detail: 'no execution to follow: an earlier delivery started it and SSM does not name it' };
     const stopAt = Math.min(context.deadline ?? Number.POSITIVE_INFINITY, context.now().getTime() + FOLLOW_MAX_MS) - FOLLOW_MARGIN_MS;
     for (;;) {
-      const { AutomationExecution: execution } = await context.clients.ssm.send(new GetAutomationExecutionCommand(input));
+      const { AutomationExecution: execution } = await context.clients.of(SSMClient).send(new GetAutomationExecutionCommand(input));
       const status = execution?.AutomationExecutionStatus ?? 'unknown';
       if (SUCCEEDED.has(status))
         return { status: 'done', detail: `execution ${id} ended ${status}`, output: { AutomationExecutionStatus: status } };

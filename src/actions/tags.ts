@@ -1,5 +1,5 @@
-import { DescribeTagsCommand, type DescribeTagsCommandInput } from '@aws-sdk/client-ec2';
-import { GetBucketTaggingCommand, type GetBucketTaggingCommandInput } from '@aws-sdk/client-s3';
+import { DescribeTagsCommand, type DescribeTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
+import { GetBucketTaggingCommand, type GetBucketTaggingCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { hasCode } from './errors';
 import { type ActionResult, defineAction, type ExecutionContext } from './types';
 
@@ -18,7 +18,7 @@ export const readResourceTags = defineAction<DescribeTagsCommandInput>({
   readOnly: true,
   permissions: () => ['ec2:DescribeTags'],
   async run(input, context) {
-    const { Tags = [] } = await context.clients.ec2.send(new DescribeTagsCommand(input));
+    const { Tags = [] } = await context.clients.of(EC2Client).send(new DescribeTagsCommand(input));
     const resource = input.Filters?.find((filter) => filter.Name === 'resource-id')?.Values?.join(', ') ?? 'the resource';
     return exclusionCheck(resource, Tags, context);
   },
@@ -32,7 +32,7 @@ export const readBucketTags = defineAction<GetBucketTaggingCommandInput>({
   permissions: () => ['s3:GetBucketTagging'],
   async run(input, context) {
     try {
-      const { TagSet = [] } = await context.clients.s3.send(new GetBucketTaggingCommand(input));
+      const { TagSet = [] } = await context.clients.of(S3Client).send(new GetBucketTaggingCommand(input));
       return exclusionCheck(`bucket ${input.Bucket}`, TagSet, context);
     } catch (error) {
       if (hasCode(error, 'NoSuchTagSet')) return exclusionCheck(`bucket ${input.Bucket}`, [], context);

@@ -43,3 +43,12 @@ export interface Action<Input = Record<string, unknown>> {
 }
 
 export const defineAction = <Input>(action: Action<Input>): Action<Input> => action;
+
+/** The actions a function (or the CLI) can run, keyed by the step's `action`. */
+export type ActionRegistry = Record<string, Action<never>>;
+
+export function actionIn(actions: ActionRegistry, type: string): Action<never> {
+  const action = actions[type];
+  if (!action) throw new Error(`unknown action "${type}"; this function runs: ${Object.keys(actions).join(', ')}`);
+  return action;
+}

@@ -1,17 +1,10 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-
+/**
+ * SDK v3 clients, one per service per process (a Lambda cold start or a CLI run), built on first
+ * use. Callers name the client class they need (`clients.of(EC2Client)`), so this module imports no
+ * service: a function's bundle carries only the clients its actions use.
+ */
 export interface AwsClients {
-  ec2: EC2Client;
-  autoscaling: AutoScalingClient;
-  elbv2: ElasticLoadBalancingV2Client;
-  sns: SNSClient;
-  ssm: SSMClient;
-  s3: S3Client;
+  of<Client>(Service: new (config: ClientConfig) => Client): Client;
 }
 
 export interface ClientOptions {
@@ -27,40 +20,29 @@ export const RETRY_MODE = 'adaptive';
 /** Attempts per call, first included; beyond this the error is classified and the step reported. */
 export const MAX_ATTEMPTS = 5;
 
-/**
- * One client per service, built on first use and kept for the life of the process (a Lambda cold
- * start or a CLI run), so a function only constructs the clients its plans need.
- */
+export interface ClientConfig {
+  region: string;
+  retryMode: string;
+  maxAttempts: number;
+  endpoint?: string;
+  profile?: string;
+  /** S3 only: emulators serve buckets by path, not by virtual host. Other clients ignore it. */
+  forcePathStyle?: boolean;
+}
+
 export function createClients(options: ClientOptions): AwsClients {
-  const config = {
+  const config: ClientConfig = {
     region: options.region,
     retryMode: RETRY_MODE,
     maxAttempts: MAX_ATTEMPTS,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
   };
-  return lazily<AwsClients>({
-    ec2: () => new EC2Client(config),
-    autoscaling: () => new AutoScalingClient(config),
-    elbv2: () => new ElasticLoadBalancingV2Client(config),
-    sns: () => new SNSClient(config),
-    ssm: () => new SSMClient(config),
-    // Emulators serve buckets by path, not by virtual host.
-    s3: () => new S3Client({ ...config, forcePathStyle: Boolean(options.endpoint) }),
-  });
-}
-
-/** An object whose every property is made on first read, then kept. */
-function lazily<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
-  const made: Partial<T> = {};
-  const object = {} as T;
-  for (const key of Object.keys(makers) as (keyof T)[])
-    Object.defineProperty(object, key, {
-      enumerable: true,
-      get: () => {
-        made[key] ??= makers[key]();
-        return made[key];
-      },
-    });
-  return object;
+  const made = new Map<unknown, unknown>();
+  return {
+    of<Client>(Service: new (config: ClientConfig) => Client): Client {
+      if (!made.has(Service)) made.set(Service, new Service(config));
+      return made.get(Service) as Client;
+    },
+  };
 }

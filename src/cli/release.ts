@@ -1,4 +1,5 @@
-import { executePlan, readInstance } from '../actions';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ACTIONS, executePlan, readInstance } from '../actions';
 import { createClients } from '../aws';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
@@ -19,7 +20,7 @@ export interface ReleaseCommandOptions {
  */
 export async function release(instanceId: string, settings: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
-  const instance = await readInstance(clients.ec2, instanceId).catch((error: Error) => error);
+  const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n`);
     return 1;
@@ -38,7 +39,7 @@ export async function release(instanceId: string, settings: Settings, options: R
     io.stderr('Nothing was executed.\n');
     return 1;
   }
-  report.outcomes = await executePlan(plan, { clients, excludeTag: settings.excludeTag });
+  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: settings.excludeTag });
   io.stdout(`\n${render()}`);
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

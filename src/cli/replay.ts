@@ -1,4 +1,4 @@
-import { executePlan } from '../actions';
+import { ACTIONS, executePlan } from '../actions';
 import { createClients } from '../aws';
 import type { Plan } from '../plan';
 import { planEvent } from '../respond';
@@ -73,6 +73,7 @@ async function applyPlans(
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   for (const entry of runnable)
     entry.report.outcomes = await executePlan(entry.plan, {
+      actions: ACTIONS,
       clients,
       excludeTag: settings.excludeTag,
       accountAlias: settings.accountAlias,

@@ -8,7 +8,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validatePlan } from '../../src/actions';
+import { ACTIONS, validatePlan } from '../../src/actions';
 import type { Trigger } from '../../src/plan';
 import { planEvent } from '../../src/respond';
 import { loadSample, sampleCases, settingsWith, TOPIC_ARN } from '../fixtures';
@@ -96,7 +96,7 @@ export function propertySuite(trigger: Trigger): void {
             return;
           }
           // A plan that exists is one the executor accepts: known actions, resolvable references.
-          expect(() => validatePlan(planned.plan)).not.toThrow();
+          expect(() => validatePlan(planned.plan, ACTIONS)).not.toThrow();
         }),
         { numRuns: RUNS_PER_TRIGGER },
       );

@@ -10,7 +10,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../src/actions';
+import { ACTIONS, executePlan } from '../../src/actions';
 import type { Outcome } from '../../src/plan';
 import { planConfig, planRelease } from '../../src/playbooks';
 import { settingsWith, testClients } from '../fixtures';
@@ -22,7 +22,7 @@ import { FAULTS } from './faults';
 
 const NOW = new Date('2026-11-24T21:40:30.000Z');
 const run = (plan: Parameters<typeof executePlan>[0]) =>
-  executePlan(plan, { clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW, sleep: async () => {} });
+  executePlan(plan, { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW, sleep: async () => {} });
 const outcomeOf = (outcomes: Outcome[], stepId: string) => outcomes.find((o) => o.stepId === stepId);
 const fail = (error: (typeof FAULTS)[keyof typeof FAULTS]['error']) => Object.assign(new Error(error.message), error);
 

@@ -17,7 +17,7 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../src/actions';
+import { ACTIONS, executePlan } from '../../src/actions';
 import type { InstanceDetails } from '../../src/events';
 import type { Outcome } from '../../src/plan';
 import { loadSample, planSample, testClients } from '../fixtures';
@@ -60,7 +60,7 @@ afterEach(() => {
 });
 
 const run = (sample = 'crypto-mining') =>
-  executePlan(planSample('guardduty', sample), { clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
+  executePlan(planSample('guardduty', sample), { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
 const outcomeOf = (outcomes: Outcome[], stepId: string) => outcomes.find((o) => o.stepId === stepId);
 
 /** The groups each successful ModifyNetworkInterfaceAttribute call moved an interface to, in order. */

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../../src/actions';
+import { ACTIONS, executePlan } from '../../../src/actions';
 import type { Outcome } from '../../../src/plan';
 import { planSample, TOPIC_ARN, testClients } from '../../fixtures';
 import { mockAccount, mutatingCalls, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
@@ -21,7 +21,7 @@ import { mockAccount, mutatingCalls, QUARANTINE_GROUP, runningInstance, UNTRACK_
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 const ENI = 'eni-0b1c2d3e4f5a6b7c8';
 const run = (name = 'crypto-mining') =>
-  executePlan(planSample('guardduty', name), { clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
+  executePlan(planSample('guardduty', name), { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
 const statusOf = (outcomes: Outcome[]) => Object.fromEntries(outcomes.map((o) => [o.stepId, o.status]));
 
 let mocks: ReturnType<typeof mockAccount>;

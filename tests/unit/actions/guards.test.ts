@@ -2,7 +2,7 @@ import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../../src/actions';
+import { ACTIONS, executePlan } from '../../../src/actions';
 import type { Outcome } from '../../../src/plan';
 import { planSample, settingsWith, testClients } from '../../fixtures';
 import { mockAccount, mutatingCalls, VPC } from '../../support/aws-mocks';
@@ -15,6 +15,7 @@ const INSTANCE = 'i-0a1b2c3d4e5f67890';
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
 const run = (settings: Record<string, string> = {}) =>
   executePlan(planSample('guardduty', 'crypto-mining', settingsWith(settings)), {
+    actions: ACTIONS,
     clients: testClients(),
     excludeTag: 'warden:exclude',
     now: () => NOW,

@@ -23,7 +23,14 @@ afterEach(() => {
 
 const statusOf = (outcomes: Outcome[]) => Object.fromEntries(outcomes.map((o) => [o.stepId, o.status]));
 const run = (plan: Plan, options: { deadline?: number; now?: () => Date } = {}) =>
-  executePlan(plan, { clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW, sleep: async () => {}, ...options });
+  executePlan(plan, {
+    actions: ACTIONS,
+    clients: testClients(),
+    excludeTag: 'warden:exclude',
+    now: () => NOW,
+    sleep: async () => {},
+    ...options,
+  });
 const planOf = (
   event: ConfigEvent = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'),
   overrides: Record<string, string> = {},

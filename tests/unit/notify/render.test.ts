@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executePlan } from '../../../src/actions';
+import { ACTIONS, executePlan } from '../../../src/actions';
 import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } from '../../../src/notify';
 import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
 import { planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
@@ -74,7 +74,12 @@ describe('Executor: CloudTrail notifications', () => {
     mocks = mockAccount('fresh');
     const plan = planSample('cloudtrail', 'root-signin-no-mfa', settingsWith({ WARDEN_ACCOUNT_ALIAS: 'prod' }));
     // Act
-    const outcomes = await executePlan(plan, { clients: testClients(), excludeTag: 'warden:exclude', accountAlias: 'prod' });
+    const outcomes = await executePlan(plan, {
+      actions: ACTIONS,
+      clients: testClients(),
+      excludeTag: 'warden:exclude',
+      accountAlias: 'prod',
+    });
     // Assess
     expect(outcomes).toMatchObject([{ stepId: 'notify', status: 'done', detail: 'message message-1 published' }]);
     expect(mocks.sns).toHaveReceivedCommandExactlyOnceWith(PublishCommand, {

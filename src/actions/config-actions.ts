@@ -1,0 +1,7 @@
+import { publishNotification } from './sns';
+import { followAutomation, startAutomation } from './ssm';
+import { readBucketTags, readResourceTags } from './tags';
+import type { ActionRegistry } from './types';
+
+/** What the Config function may run. */
+export const CONFIG_ACTIONS: ActionRegistry = { readResourceTags, readBucketTags, startAutomation, followAutomation, publishNotification };
