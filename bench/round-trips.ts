@@ -10,8 +10,8 @@ import { loadSettings } from '../src/settings';
 import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../tests/e2e/support';
 
 // Sequential AWS round trips from event to "no traffic in or out", counted by SDK middleware on real
-// HTTP calls to the moto emulator. Concurrent calls count once: the depth of the longest chain of
-// calls that each started after the previous one ended, up to the end of the last quarantine swap.
+// HTTP calls to the moto emulator. Concurrent calls count once: the length of the longest chain of
+// calls, each started after the previous one ended, that leads to an interface's last group swap.
 
 /** AWS's GuardDuty automated-response sample (a Step Functions workflow) runs 14 steps one after another before isolation. */
 export const REFERENCE_SEQUENTIAL_STEPS = 14;
@@ -22,11 +22,12 @@ interface Call {
   end: number;
 }
 
-function depthUntil(calls: Call[], until: number): number {
-  const done = calls.filter((call) => call.end <= until).sort((a, b) => a.start - b.start);
+/** The depth of the deepest of `targets`: 1 + the depth of the deepest call that ended before it started. */
+function chainDepth(calls: Call[], targets: Call[]): number {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
   const depth = new Map<Call, number>();
-  for (const call of done) depth.set(call, 1 + Math.max(0, ...done.filter((p) => p.end <= call.start).map((p) => depth.get(p) ?? 0)));
-  return Math.max(0, ...depth.values());
+  for (const call of sorted) depth.set(call, 1 + Math.max(0, ...sorted.filter((p) => p.end <= call.start).map((p) => depth.get(p) ?? 0)));
+  return Math.max(0, ...targets.map((call) => depth.get(call) ?? 0));
 }
 
 type Next = (args: unknown) => Promise<unknown>;
@@ -81,7 +82,7 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
       const failed = (response.outcomes ?? []).filter((o) => o.status !== 'done' && o.status !== 'already-done');
       if (response.decision !== 'act' || failed.length > 0) throw new Error(`the quarantine did not complete: ${JSON.stringify(failed)}`);
       const swaps = calls.filter((call) => call.operation === 'ModifyNetworkInterfaceAttributeCommand');
-      depths.push(depthUntil(calls, Math.max(...swaps.map((call) => call.end))));
+      depths.push(chainDepth(calls, swaps));
     }
     results.push({ interfaces, firstInVpc: depths[0] ?? 0, groupsExist: depths[1] ?? 0 });
   }
