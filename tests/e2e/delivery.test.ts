@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
+import { describe, expect, it } from 'vitest';
 import {
   describeInstance,
-  endpoint,
   findingAbout,
   freshAccountPerTest,
   groupsByInterface,
+  handlersOn,
   launchInstance,
   snapshotsOf,
   tagsOf,
@@ -17,10 +16,8 @@ import {
 
 const account = freshAccountPerTest();
 const { aws } = account;
-beforeEach(quietConsole);
-afterEach(restoreEnvironment);
-
-const handler = () => coldStart('guardduty', { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn });
+const handlerOf = handlersOn(account);
+const handler = () => handlerOf('guardduty');
 
 async function expectOneQuarantine(instanceId: string) {
   const instance = await describeInstance(aws, instanceId);

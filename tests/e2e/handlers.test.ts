@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
+import { describe, expect, it } from 'vitest';
 import {
   describeInstance,
-  endpoint,
   findingAbout,
   freshAccountPerTest,
   groupsByInterface,
+  handlersOn,
   launchInstance,
   loadEvent,
   tagsOf,
@@ -17,13 +16,7 @@ import {
 
 const account = freshAccountPerTest();
 const { aws } = account;
-beforeEach(() => {
-  quietConsole();
-});
-afterEach(restoreEnvironment);
-
-const handler = (name: 'guardduty' | 'cloudtrail') =>
-  coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn });
+const handler = handlersOn(account);
 
 describe('the cloudtrail handler', () => {
   it('turns a root sign-in without MFA into one critical message, read back from the topic', async () => {

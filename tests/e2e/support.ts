@@ -19,8 +19,9 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { beforeEach, inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { samplesDirectory } from '../../src/cli/samples';
+import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 // An AWS account in the moto server, set up and read back the way an operator would with the SDK.
 
@@ -219,4 +220,15 @@ export function freshAccountPerTest(): { aws: MotoClients; world: World } {
     account.world = await createWorld(account.aws);
   });
   return account;
+}
+
+/**
+ * The deployed code path against the emulator: a handler at cold start with WARDEN_ENDPOINT set and
+ * the world's topic. Registers quiet logs and restored environment around each test.
+ */
+export function handlersOn(account: { world: World }) {
+  beforeEach(quietConsole);
+  afterEach(restoreEnvironment);
+  return (name: 'guardduty' | 'config' | 'cloudtrail') =>
+    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn });
 }
