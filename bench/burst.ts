@@ -58,6 +58,10 @@ interface Invocation {
   frontier: number;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the fake reads SDK inputs field by field, as EC2 would.
+type FakeInput = Record<string, any>;
+type FakeCall = (input: FakeInput) => unknown;
+
 interface FakeInstance {
   id: string;
   tags: Map<string, string>;
@@ -129,7 +133,7 @@ function ec2Handlers(account: Account) {
       }));
     return { Return: true };
   };
-  return new Map<unknown, (input: Record<string, any>) => unknown>([
+  return new Map<unknown, FakeCall>([
     [c.DescribeInstancesCommand, (input) => describe(input.InstanceIds[0])],
     [c.DescribeTagsCommand, () => ({ Tags: [] })],
     [
@@ -210,7 +214,7 @@ export async function simulateBurst(): Promise<BurstResult> {
   let messages = 0;
 
   /** Every call: one round trip from the invocation's frontier; mutating calls wait for a token, or are throttled. */
-  const simulated = (operation: string, handler: (input: Record<string, any>) => unknown) => (input: Record<string, any>) => {
+  const simulated = (operation: string, handler: FakeCall) => (input: FakeInput) => {
     const current = invocation.getStore() as Invocation;
     const start = current.frontier;
     const go = MUTATING.test(operation) ? bucket.reserve(start, BURST.sdkRetryBudgetMs) : start;
