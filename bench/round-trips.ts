@@ -10,8 +10,8 @@ import { loadSettings } from '../src/settings';
 import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../tests/e2e/support';
 
 // Sequential AWS round trips from event to "no traffic in or out", counted by SDK middleware on real
-// HTTP calls to the moto emulator. Concurrent calls count once: the length of the longest chain of
-// calls, each started after the previous one ended, that leads to an interface's last group swap.
+// HTTP calls to the moto emulator. Concurrent calls count once: the length of the chain of calls,
+// each released by the end of the one before, that leads to an interface's last group swap.
 
 /** AWS's GuardDuty automated-response sample (a Step Functions workflow) runs 14 steps one after another before isolation. */
 export const REFERENCE_SEQUENTIAL_STEPS = 14;
@@ -22,11 +22,20 @@ interface Call {
   end: number;
 }
 
-/** The depth of the deepest of `targets`: 1 + the depth of the deepest call that ended before it started. */
+/**
+ * A call's depth: 1 + the depth of the call whose end released it, taken as the last call to end
+ * before it started (a step starts the moment the step it waits for completes). Following that one
+ * call, not every earlier one, keeps unrelated calls the emulator happened to finish first out of the chain.
+ */
 function chainDepth(calls: Call[], targets: Call[]): number {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
   const depth = new Map<Call, number>();
-  for (const call of sorted) depth.set(call, 1 + Math.max(0, ...sorted.filter((p) => p.end <= call.start).map((p) => depth.get(p) ?? 0)));
+  for (const call of sorted) {
+    const before = sorted.filter((p) => p.end <= call.start);
+    const lastEnd = Math.max(...before.map((p) => p.end));
+    const releasedBy = before.filter((p) => p.end === lastEnd);
+    depth.set(call, 1 + Math.max(0, ...releasedBy.map((p) => depth.get(p) ?? 0)));
+  }
   return Math.max(0, ...targets.map((call) => depth.get(call) ?? 0));
 }
 

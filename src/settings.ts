@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { SettingsError } from './errors';
 import { remediationOverrides } from './remediations/overrides';
+import * as z from './validation/zod';
 
 /**
  * Every setting Warden reads, with the environment variable that carries it. The Lambda functions
@@ -28,57 +28,64 @@ export const SETTINGS_ENV = {
 
 export type SettingName = keyof typeof SETTINGS_ENV;
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-  .transform((value) => ['true', '1', 'yes'].includes(value));
+const booleanFlag = z.pipe(
+  z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }),
+  z.transform((value) => ['true', '1', 'yes'].includes(value)),
+);
 
 /** A comma-separated list of ids, each checked: `111122223333,444455556666`. */
 const idList = (pattern: RegExp, example: string) =>
-  z
-    .string()
-    .transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(pattern, `expected a comma-separated list such as ${example}`)));
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    ),
+    z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))),
+  );
 
-const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `expected an ${service} ARN`);
+const arn = (service: string) => z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `expected an ${service} ARN`));
 
 const SettingsSchema = z.object({
-  topicArn: arn('sns').optional(),
-  automationRoleArn: arn('iam').optional(),
+  topicArn: z.optional(arn('sns')),
+  automationRoleArn: z.optional(arn('iam')),
   /** GuardDuty severity from which a finding may act; 7.0 is where "High" starts. */
-  minSeverity: z.coerce.number().min(0).max(10).default(7),
-  excludeTag: z.string().min(1).max(128).default('warden:exclude'),
-  dryRun: booleanFlag.default(false),
-  actOnSamples: booleanFlag.default(false),
-  accountAlias: z.string().min(1).max(63).optional(),
-  endpoint: z.url().optional(),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1')
-    .default('us-east-1'),
+  minSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 7),
+  excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
+  dryRun: z._default(booleanFlag, false),
+  actOnSamples: z._default(booleanFlag, false),
+  accountAlias: z.optional(z.string().check(z.minLength(1), z.maxLength(63))),
+  endpoint: z.optional(z.url()),
+  region: z._default(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1')), 'us-east-1'),
   /** Config rule name -> runbook mappings that add to or override the catalogue (src/remediations). */
-  remediations: remediationOverrides.default({}),
+  remediations: z._default(remediationOverrides, {}),
   /** Follow each started runbook (GetAutomationExecution) until it ends or the function is about to time out. */
-  waitForAutomation: booleanFlag.default(false),
+  waitForAutomation: z._default(booleanFlag, false),
   /** `text` for e-mail and SMS subscribers, `chatbot` for AWS Chatbot (Amazon Q Developer in chat) custom notifications. */
-  messageFormat: z.enum(['text', 'chatbot']).default('text'),
+  messageFormat: z._default(z.enum(['text', 'chatbot']), 'text'),
   /** Circuit breaker: past this many isolations in the last hour (account and region), notify instead of isolating. */
-  maxIsolationsPerHour: z.coerce.number().int().min(1).default(5),
+  maxIsolationsPerHour: z._default(
+    z.coerce.number().check(
+      z.gte(1),
+      z.refine((value) => Number.isInteger(value), 'expected a whole number'),
+    ),
+    5,
+  ),
   /** When set, only instances of these accounts may be isolated. */
-  allowedAccounts: idList(/^\d{12}$/, '111122223333,444455556666').default([]),
+  allowedAccounts: z._default(idList(/^\d{12}$/, '111122223333,444455556666'), []),
   /** Instances of these accounts are never isolated, only reported. */
-  deniedAccounts: idList(/^\d{12}$/, '111122223333').default([]),
+  deniedAccounts: z._default(idList(/^\d{12}$/, '111122223333'), []),
   /** Instances with an interface in one of these VPCs are never isolated, only reported. */
-  protectedVpcs: idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718').default([]),
+  protectedVpcs: z._default(idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718'), []),
   /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
-  isolateSoleTarget: booleanFlag.default(false),
+  isolateSoleTarget: z._default(booleanFlag, false),
 });
 
-export type Settings = z.infer<typeof SettingsSchema>;
+export type Settings = z.output<typeof SettingsSchema>;
 
 /**
  * Reads and validates settings once (at cold start or CLI start). Empty variables count as unset.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import { accountId, eventBridgeEnvelope } from './envelope';
 
 /**
@@ -8,19 +8,21 @@ import { accountId, eventBridgeEnvelope } from './envelope';
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
  */
 const userIdentity = z.looseObject({
-  type: z.string().min(1),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
-  accountId: z.string().optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z
-    .looseObject({
-      attributes: z.looseObject({ mfaAuthenticated: z.string().optional() }).optional(),
-      sessionIssuer: z.looseObject({ type: z.string().optional(), userName: z.string().optional(), arn: z.string().optional() }).optional(),
-    })
-    .optional(),
+  type: z.string().check(z.minLength(1)),
+  principalId: z.optional(z.string()),
+  arn: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  accessKeyId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  invokedBy: z.optional(z.string()),
+  sessionContext: z.optional(
+    z.looseObject({
+      attributes: z.optional(z.looseObject({ mfaAuthenticated: z.optional(z.string()) })),
+      sessionIssuer: z.optional(
+        z.looseObject({ type: z.optional(z.string()), userName: z.optional(z.string()), arn: z.optional(z.string()) }),
+      ),
+    }),
+  ),
 });
 
 const fields = z.record(z.string(), z.unknown());
@@ -29,20 +31,20 @@ export const cloudTrailRecord = z.looseObject({
   eventVersion: z.string(),
   userIdentity,
   eventTime: z.string(),
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
+  eventSource: z.string().check(z.minLength(1)),
+  eventName: z.string().check(z.minLength(1)),
   awsRegion: z.string(),
-  sourceIPAddress: z.string().optional(),
-  userAgent: z.string().optional(),
-  requestParameters: fields.nullable().optional(),
-  responseElements: fields.nullable().optional(),
-  additionalEventData: fields.optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  eventID: z.string().min(1),
-  eventType: z.string().optional(),
-  readOnly: z.boolean().optional(),
-  recipientAccountId: accountId.optional(),
+  sourceIPAddress: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  requestParameters: z.optional(z.nullable(fields)),
+  responseElements: z.optional(z.nullable(fields)),
+  additionalEventData: z.optional(fields),
+  errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
+  eventID: z.string().check(z.minLength(1)),
+  eventType: z.optional(z.string()),
+  readOnly: z.optional(z.boolean()),
+  recipientAccountId: z.optional(accountId),
 });
 
 export const cloudTrailEvent = eventBridgeEnvelope(cloudTrailRecord);

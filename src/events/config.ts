@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import { accountId, eventBridgeEnvelope } from './envelope';
 
 /**
@@ -16,38 +16,38 @@ export const COMPLIANCE_TYPES = ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE',
 export type ComplianceType = (typeof COMPLIANCE_TYPES)[number];
 
 const evaluationResult = z.looseObject({
-  evaluationResultIdentifier: z
-    .looseObject({
-      evaluationResultQualifier: z
-        .looseObject({
-          configRuleName: z.string().optional(),
-          resourceType: z.string().optional(),
-          resourceId: z.string().optional(),
-          evaluationMode: z.string().optional(),
-        })
-        .optional(),
-      orderingTimestamp: z.string().optional(),
-    })
-    .optional(),
+  evaluationResultIdentifier: z.optional(
+    z.looseObject({
+      evaluationResultQualifier: z.optional(
+        z.looseObject({
+          configRuleName: z.optional(z.string()),
+          resourceType: z.optional(z.string()),
+          resourceId: z.optional(z.string()),
+          evaluationMode: z.optional(z.string()),
+        }),
+      ),
+      orderingTimestamp: z.optional(z.string()),
+    }),
+  ),
   complianceType: z.enum(COMPLIANCE_TYPES),
-  resultRecordedTime: z.string().optional(),
-  configRuleInvokedTime: z.string().optional(),
-  annotation: z.string().optional(),
+  resultRecordedTime: z.optional(z.string()),
+  configRuleInvokedTime: z.optional(z.string()),
+  annotation: z.optional(z.string()),
 });
 
 export const configComplianceChange = z.looseObject({
-  configRuleName: z.string().min(1),
-  configRuleARN: z.string().optional(),
-  resourceType: z.string().min(1),
-  resourceId: z.string().min(1),
+  configRuleName: z.string().check(z.minLength(1)),
+  configRuleARN: z.optional(z.string()),
+  resourceType: z.string().check(z.minLength(1)),
+  resourceId: z.string().check(z.minLength(1)),
   awsAccountId: accountId,
-  awsRegion: z.string().min(1),
-  messageType: z.string().optional(),
-  recordVersion: z.string().optional(),
-  notificationCreationTime: z.string().optional(),
+  awsRegion: z.string().check(z.minLength(1)),
+  messageType: z.optional(z.string()),
+  recordVersion: z.optional(z.string()),
+  notificationCreationTime: z.optional(z.string()),
   newEvaluationResult: evaluationResult,
   /** Absent on a resource's first evaluation by the rule. */
-  oldEvaluationResult: evaluationResult.optional(),
+  oldEvaluationResult: z.optional(evaluationResult),
 });
 
 export const configEvent = eventBridgeEnvelope(configComplianceChange);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../validation/zod';
 import { accountId, eventBridgeEnvelope } from './envelope';
 
 /**
@@ -7,24 +7,24 @@ import { accountId, eventBridgeEnvelope } from './envelope';
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
  * @see https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Finding.html
  */
-const tag = z.looseObject({ key: z.string(), value: z.string().default('') });
+const tag = z.looseObject({ key: z.string(), value: z._default(z.string(), '') });
 
 const networkInterface = z.looseObject({
-  networkInterfaceId: z.string().regex(/^eni-[0-9a-f]+$/, 'expected a network interface id'),
-  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id'),
-  subnetId: z.string().optional(),
-  privateIpAddress: z.string().optional(),
-  publicIp: z.string().optional(),
-  securityGroups: z.array(z.looseObject({ groupId: z.string(), groupName: z.string().optional() })).default([]),
+  networkInterfaceId: z.string().check(z.regex(/^eni-[0-9a-f]+$/, 'expected a network interface id')),
+  vpcId: z.string().check(z.regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id')),
+  subnetId: z.optional(z.string()),
+  privateIpAddress: z.optional(z.string()),
+  publicIp: z.optional(z.string()),
+  securityGroups: z._default(z.array(z.looseObject({ groupId: z.string(), groupName: z.optional(z.string()) })), []),
 });
 
 const instanceDetails = z.looseObject({
-  instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance id'),
-  instanceType: z.string().optional(),
-  instanceState: z.string().optional(),
-  availabilityZone: z.string().optional(),
-  networkInterfaces: z.array(networkInterface).default([]),
-  tags: z.array(tag).default([]),
+  instanceId: z.string().check(z.regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance id')),
+  instanceType: z.optional(z.string()),
+  instanceState: z.optional(z.string()),
+  availabilityZone: z.optional(z.string()),
+  networkInterfaces: z._default(z.array(networkInterface), []),
+  tags: z._default(z.array(tag), []),
 });
 
 export const guardDutyFinding = z
@@ -32,37 +32,39 @@ export const guardDutyFinding = z
     schemaVersion: z.string(),
     accountId,
     region: z.string(),
-    partition: z.string().default('aws'),
-    id: z.string().min(1),
+    partition: z._default(z.string(), 'aws'),
+    id: z.string().check(z.minLength(1)),
     arn: z.string(),
-    type: z.string().min(1),
-    title: z.string().default(''),
-    description: z.string().default(''),
-    severity: z.number().min(0).max(10),
+    type: z.string().check(z.minLength(1)),
+    title: z._default(z.string(), ''),
+    description: z._default(z.string(), ''),
+    severity: z.number().check(z.gte(0), z.lte(10)),
     createdAt: z.string(),
     updatedAt: z.string(),
     resource: z.looseObject({
       resourceType: z.string(),
-      instanceDetails: instanceDetails.optional(),
+      instanceDetails: z.optional(instanceDetails),
     }),
     service: z.looseObject({
-      serviceName: z.string().optional(),
-      detectorId: z.string().optional(),
-      resourceRole: z.enum(['ACTOR', 'TARGET']).optional(),
-      additionalInfo: z.looseObject({ sample: z.boolean().optional() }).optional(),
-      archived: z.boolean().default(false),
-      count: z.number().int().min(0).default(1),
+      serviceName: z.optional(z.string()),
+      detectorId: z.optional(z.string()),
+      resourceRole: z.optional(z.enum(['ACTOR', 'TARGET'])),
+      additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.boolean()) })),
+      archived: z._default(z.boolean(), false),
+      count: z._default(z.int().check(z.gte(0)), 1),
     }),
   })
-  .superRefine((finding, ctx) => {
-    if (finding.resource.resourceType === 'Instance' && !finding.resource.instanceDetails) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['resource', 'instanceDetails'],
-        message: 'required when resource.resourceType is "Instance"',
-      });
-    }
-  });
+  .check(
+    z.superRefine((finding, ctx) => {
+      if (finding.resource.resourceType === 'Instance' && !finding.resource.instanceDetails) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resource', 'instanceDetails'],
+          message: 'required when resource.resourceType is "Instance"',
+        });
+      }
+    }),
+  );
 
 export const guardDutyEvent = eventBridgeEnvelope(guardDutyFinding);
 

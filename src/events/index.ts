@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import type { Trigger } from '../plan';
 import { matchingTriggers } from '../routing';
+import type * as z from '../validation/zod';
 import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
@@ -18,7 +18,7 @@ export const EVENT_SCHEMAS = {
   guardduty: guardDutyEvent,
   config: configEvent,
   cloudtrail: cloudTrailEvent,
-} satisfies Record<Trigger, z.ZodType>;
+} satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
   | { trigger: 'guardduty'; event: GuardDutyEvent }
