@@ -38,11 +38,13 @@ async function waitUntilReady(endpoint: string, moto: ChildProcess, stderr: () =
   throw new Error(`moto server did not answer within ${START_TIMEOUT_MS / 1000} s: ${stderr().trim()}\n${INSTALL_HINT}`);
 }
 
-export async function startMoto(): Promise<MotoServer> {
+/** `command` is for the test of this fixture: a machine without moto. */
+export async function startMoto(command = ['python3', '-m', 'moto.server']): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   // Without the default AMIs (and their 1,177 snapshots) EC2 starts fast and DescribeSnapshots shows only ours.
-  const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const [program = 'python3', ...args] = command;
+  const moto = spawn(program, [...args, '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -51,7 +53,7 @@ export async function startMoto(): Promise<MotoServer> {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   const spawnFailed = new Promise<never>((_resolve, reject) =>
-    moto.once('error', (error) => reject(new Error(`cannot start python3 -m moto.server: ${error.message}\n${INSTALL_HINT}`))),
+    moto.once('error', (error) => reject(new Error(`cannot start ${command.join(' ')}: ${error.message}\n${INSTALL_HINT}`))),
   );
   const stop = () => {
     if (moto.pid !== undefined && moto.exitCode === null) process.kill(moto.pid, 'SIGTERM');
