@@ -32,6 +32,8 @@ export const BURST = {
 };
 
 const MUTATING = /^(Create|Modify|Authorize|Revoke|Delete|Detach)/;
+/** Every instance of the burst sits in this one VPC, so they share one quarantine group. */
+const VPC_ID = 'vpc-0be0c0000000000a';
 
 class TokenBucket {
   private tokens: number;
@@ -60,7 +62,8 @@ interface Invocation {
 
 // biome-ignore lint/suspicious/noExplicitAny: the fake reads SDK inputs field by field, as EC2 would.
 type FakeInput = Record<string, any>;
-type FakeCall = (input: FakeInput) => unknown;
+/** A fake EC2 operation; `at` is the simulated time the call completes. */
+type FakeCall = (input: FakeInput, at: number) => unknown;
 
 interface FakeInstance {
   id: string;
@@ -89,7 +92,9 @@ function fakeAccount(count: number) {
   const snapshots: { SnapshotId: string; VolumeId: string; instanceId: string; StartTime: Date }[] = [];
   const byEni = new Map([...instances.values()].map((instance) => [instance.eni, instance]));
   const moves = new Map<string, number>();
-  return { instances, groups, snapshots, byEni, moves };
+  /** When each interface reached the quarantine group, in simulated ms from the burst's start. */
+  const isolatedAt = new Map<string, number>();
+  return { instances, groups, snapshots, byEni, moves, isolatedAt };
 }
 type Account = ReturnType<typeof fakeAccount>;
 
@@ -109,7 +114,7 @@ function ec2Handlers(account: Account) {
               NetworkInterfaces: [
                 {
                   NetworkInterfaceId: instance.eni,
-                  VpcId: 'vpc-0be0c0000000000a',
+                  VpcId: VPC_ID,
                   Groups: instance.groups.map((GroupId) => ({
                     GroupId,
                     GroupName: [...account.groups.values()].find((g) => g.id === GroupId)?.name ?? 'app',
@@ -166,9 +171,10 @@ function ec2Handlers(account: Account) {
     ],
     [
       c.ModifyNetworkInterfaceAttributeCommand,
-      (input) => {
+      (input, at) => {
         const instance = account.byEni.get(input.NetworkInterfaceId);
         if (instance) instance.groups = input.Groups;
+        if (account.groups.get(`warden-quarantine-${VPC_ID}`)?.id === input.Groups[0]) account.isolatedAt.set(input.NetworkInterfaceId, at);
         account.moves.set(input.NetworkInterfaceId, (account.moves.get(input.NetworkInterfaceId) ?? 0) + 1);
         return {};
       },
@@ -193,6 +199,11 @@ function ec2Handlers(account: Account) {
   ]);
 }
 
+const percentile = (times: Map<string, number>, p: number) => {
+  const sorted = [...times.values()].sort((a, b) => a - b);
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) / 100) / 10;
+};
+
 export interface BurstResult {
   findings: number;
   contained: number;
@@ -203,6 +214,9 @@ export interface BurstResult {
   messages: number;
   invocations: number;
   throttledCalls: number;
+  /** Simulated seconds from the burst's start until an instance had no traffic in or out. */
+  isolatedSecondsMedian: number;
+  isolatedSecondsP95: number;
   simulatedSeconds: number;
 }
 
@@ -229,7 +243,7 @@ export async function simulateBurst(): Promise<BurstResult> {
         }
         current.frontier = Math.max(current.frontier, go + BURST.roundTripMs);
         try {
-          resolve(handler(input));
+          resolve(handler(input, go + BURST.roundTripMs));
         } catch (error) {
           reject(error);
         }
@@ -261,7 +275,7 @@ export async function simulateBurst(): Promise<BurstResult> {
         {
           ...event.detail.resource.instanceDetails.networkInterfaces[0],
           networkInterfaceId: instance.eni,
-          vpcId: 'vpc-0be0c0000000000a',
+          vpcId: VPC_ID,
           securityGroups: [{ groupId: 'sg-0a0000000000000a', groupName: 'app' }],
         },
       ],
@@ -314,6 +328,8 @@ export async function simulateBurst(): Promise<BurstResult> {
     messages,
     invocations,
     throttledCalls,
+    isolatedSecondsMedian: percentile(account.isolatedAt, 0.5),
+    isolatedSecondsP95: percentile(account.isolatedAt, 0.95),
     simulatedSeconds: Math.round(end / 100) / 10,
   };
 }
