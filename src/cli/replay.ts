@@ -63,6 +63,10 @@ async function applyPlans(
 ): Promise<boolean> {
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
+  if (settings.dryRun) {
+    io.stderr('Dry run (WARDEN_DRY_RUN): the plans are shown and nothing is executed, as the deployed functions would do.\n');
+    return true;
+  }
   const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
   const steps = runnable.reduce((sum, entry) => sum + entry.plan.steps.length, 0);
   if (!options.json) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);

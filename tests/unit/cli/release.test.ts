@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planRelease } from '../../../src/playbooks';
 import { quarantinedInstance, runningInstance } from '../../support/aws-mocks';
-import { warden } from '../../support/cli';
+import { runWarden, warden } from '../../support/cli';
 
 const ec2 = mockClient(EC2Client);
 const INSTANCE = 'i-0a1b2c3d4e5f67890';
@@ -54,11 +54,14 @@ describe('warden release', () => {
     expect(ec2).toReceiveCommandWith(ModifyInstanceAttributeCommand, { InstanceId: INSTANCE, DisableApiTermination: { Value: false } });
   });
 
-  it('with --dry-run shows the plan and changes nothing', async () => {
+  it.each([
+    ['--dry-run', ['--dry-run'], {}],
+    ['WARDEN_DRY_RUN', ['--yes'], { WARDEN_DRY_RUN: 'true' }],
+  ])('with %s shows the plan and changes nothing', async (_, flags, env) => {
     // Prepare
     describing(quarantinedInstance());
     // Act
-    const { code, stdout } = await warden('release', INSTANCE, '--dry-run');
+    const { code, stdout } = await runWarden(['release', INSTANCE, ...flags], { env });
     // Assess
     expect(code).toBe(0);
     expect(stdout).toMatch(/1\. ec2 ModifyNetworkInterfaceAttribute +put eni-0b1c2d3e4f5a6b7c8 back on its original groups/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR } from '../../fixtures';
-import { warden } from '../../support/cli';
+import { runWarden, warden } from '../../support/cli';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
 
@@ -102,5 +102,20 @@ describe('warden replay', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toContain('Nothing was executed.');
+  });
+
+  it.each([
+    ['the --dry-run flag', ['--dry-run'], {}],
+    ['WARDEN_DRY_RUN, as the deployed functions read it', [], { WARDEN_DRY_RUN: 'true' }],
+  ])('executes nothing with --apply --yes under %s, and shows the plan', async (_, flags, env) => {
+    // An endpoint nobody listens on: any AWS call would fail the step and the exit code.
+    const { code, stdout, stderr } = await runWarden(
+      ['replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--apply', '--yes', '--endpoint', 'http://127.0.0.1:9', ...flags],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('Dry run (WARDEN_DRY_RUN)');
+    expect(stdout).toContain('ModifyNetworkInterfaceAttribute');
+    expect(stdout).not.toContain(' => ');
   });
 });
