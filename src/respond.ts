@@ -20,7 +20,7 @@ export interface Response {
   decision: Decision | 'error';
   reason: string;
   plan?: Plan;
-  /** Absent when nothing ran: an invalid event, a dry run, or a plan without steps. */
+  /** Absent when nothing ran: an invalid event or a plan without steps. */
   outcomes?: Outcome[];
 }
 
@@ -36,7 +36,7 @@ export interface RespondOptions {
   deadline?: number;
 }
 
-/** Parse, plan and (unless dry run) execute one event. Never throws for a bad event. */
+/** Parse, plan and execute one event (in a dry run, its notification only). Never throws for a bad event. */
 export async function respond(raw: unknown, { settings, actions, clients, now, only, deadline }: RespondOptions): Promise<Response> {
   const planned = planEvent(raw, settings);
   if (!planned.ok) return { trigger: planned.trigger, decision: 'error', reason: planned.error };
@@ -44,13 +44,14 @@ export async function respond(raw: unknown, { settings, actions, clients, now, o
   if (only && plan.trigger !== only)
     return { trigger: plan.trigger, decision: 'error', reason: `a ${plan.trigger} event reached the ${only} function` };
   const summary = { trigger: plan.trigger, decision: plan.decision, reason: plan.reason, plan };
-  if (settings.dryRun || plan.steps.length === 0) return summary;
+  if (plan.steps.length === 0) return summary;
   const outcomes = await executePlan(plan, {
     actions,
     clients,
     excludeTag: settings.excludeTag,
     accountAlias: settings.accountAlias,
     messageFormat: settings.messageFormat,
+    dryRun: settings.dryRun,
     now,
     deadline,
   });

@@ -56,6 +56,7 @@ const SettingsSchema = z.object({
   /** GuardDuty severity from which a finding may act; 7.0 is where "High" starts. */
   minSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 7),
   excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
+  /** Change nothing: only notifications are sent, each saying what Warden would have done. */
   dryRun: z._default(booleanFlag, false),
   actOnSamples: z._default(booleanFlag, false),
   accountAlias: z.optional(z.string().check(z.minLength(1), z.maxLength(63))),

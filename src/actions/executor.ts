@@ -11,6 +11,8 @@ export interface ExecutorOptions {
   excludeTag: string;
   accountAlias?: string;
   messageFormat?: 'text' | 'chatbot';
+  /** WARDEN_DRY_RUN: only the notifications run (saying what Warden would do); every other step is skipped. */
+  dryRun?: boolean;
   now?: () => Date;
   /** When the work must be over (ms since the epoch); long steps (following a runbook) stop before it. */
   deadline?: number;
@@ -51,7 +53,8 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
  * Runs a plan's steps, each as soon as the steps it depends on have succeeded, so independent
  * calls go out in parallel and the critical path is as short as the dependencies allow. A step
  * whose dependency failed or was skipped is skipped; one failure never stops unrelated steps.
- * `always` steps (notifications) run last and see every other outcome. Returns outcomes in plan order.
+ * `always` steps (notifications) run last and see every other outcome; in a dry run they are the only
+ * steps that run. Returns outcomes in plan order.
  */
 export async function executePlan(plan: Plan, options: ExecutorOptions): Promise<Outcome[]> {
   validatePlan(plan, options.actions);
@@ -66,6 +69,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     excludeTag: options.excludeTag,
     accountAlias: options.accountAlias,
     messageFormat: options.messageFormat,
+    dryRun: Boolean(options.dryRun),
     output: <T>(id: string) => outputs.get(id) as T | undefined,
     outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),
     isReadOnly: (id: string) => Boolean(actionIn(options.actions, byId.get(id)?.action ?? '').readOnly),
@@ -74,16 +78,20 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     sleep: options.sleep,
   };
 
-  const run = async (step: Step): Promise<Outcome> => {
+  const settle = async (step: Step): Promise<Outcome> => {
+    if (options.dryRun && !step.always) return outcomeOf(step, { status: 'skipped', detail: 'dry run (WARDEN_DRY_RUN): not executed' }, 0);
     const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
     const blocker = waits.find((outcome) => !succeeded(outcome));
-    const outcome = blocker
-      ? outcomeOf(
-          step,
-          { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
-          0,
-        )
-      : await invoke(step, context, outputs, options.actions);
+    if (blocker)
+      return outcomeOf(
+        step,
+        { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
+        0,
+      );
+    return invoke(step, context, outputs, options.actions);
+  };
+  const run = async (step: Step): Promise<Outcome> => {
+    const outcome = await settle(step);
     settled.set(step.id, outcome);
     return outcome;
   };

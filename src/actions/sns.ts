@@ -23,7 +23,7 @@ export const publishNotification = defineAction<PublishCommandInput>({
       ? publishInput(
           plan.alert,
           plan.steps,
-          { topicArn: input.TopicArn, accountAlias: context.accountAlias, messageFormat: context.messageFormat },
+          { topicArn: input.TopicArn, accountAlias: context.accountAlias, messageFormat: context.messageFormat, dryRun: context.dryRun },
           outcomes,
         )
       : input;

@@ -14,7 +14,8 @@ export interface ExecutionContext {
   excludeTag: string;
   accountAlias?: string;
   messageFormat?: 'text' | 'chatbot';
-  topicArn?: string;
+  /** WARDEN_DRY_RUN: nothing but the notification runs, and it says what Warden would have done. */
+  dryRun: boolean;
   /** The output of a step that has already succeeded. */
   output<T = Record<string, unknown>>(stepId: string): T | undefined;
   /** Outcomes of the steps settled so far (for notifications). */

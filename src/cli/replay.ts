@@ -63,14 +63,12 @@ async function applyPlans(
 ): Promise<boolean> {
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
-  if (settings.dryRun) {
-    io.stderr('Dry run (WARDEN_DRY_RUN): the plans are shown and nothing is executed, as the deployed functions would do.\n');
-    return true;
-  }
   const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
-  const steps = runnable.reduce((sum, entry) => sum + entry.plan.steps.length, 0);
+  // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
+  const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
+  const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
   if (!options.json) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
-  if (!(await options.confirm(`Execute ${steps} step(s) of ${runnable.length} plan(s) against ${target}?`))) {
+  if (!(await options.confirm(`${what} of ${runnable.length} plan(s) against ${target}?`))) {
     io.stderr('Nothing was executed.\n');
     return false;
   }
@@ -82,6 +80,7 @@ async function applyPlans(
       excludeTag: settings.excludeTag,
       accountAlias: settings.accountAlias,
       messageFormat: settings.messageFormat,
+      dryRun: settings.dryRun,
     });
   return true;
 }

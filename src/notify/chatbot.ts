@@ -1,25 +1,25 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { type Audience, accountLabel, describeSteps } from './render';
+import { accountLabel, type MessageOptions, responseSection } from './render';
 
 /**
  * The AWS Chatbot custom notification format, so alerts arrive in Slack, Teams or Chime formatted
  * rather than as raw text. Chatbot reads the SNS message body as this JSON.
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
-export function renderChatbot(alert: Alert, steps: Step[], audience: Audience, outcomes?: Outcome[]): string {
+export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
   const facts = [
     ['Severity', alert.severity.toUpperCase()],
-    ['Account', accountLabel(alert, audience)],
+    ['Account', accountLabel(alert, options)],
     ['Region', alert.region],
     ['Time', alert.time],
     ...alert.facts,
   ];
-  const actions = describeSteps(steps, outcomes);
+  const response = responseSection(steps, options, outcomes);
   const description = [
     alert.summary,
     '',
     ...facts.map(([label, value]) => `*${label}:* ${value}`),
-    ...(actions.length > 0 ? ['', outcomes ? '*What Warden did:*' : '*What Warden will do:*', ...actions.map((a) => `• ${a}`)] : []),
+    ...(response.lines.length > 0 ? ['', `*${response.heading}*`, ...response.lines.map((line) => `• ${line}`)] : []),
     ...alert.links.map(([label, url]) => `<${url}|${label}>`),
   ].join('\n');
   return JSON.stringify({

@@ -1,12 +1,12 @@
 import type { Alert, Outcome, Step } from '../plan';
 import { missingSetting } from '../plan';
 import { renderChatbot } from './chatbot';
-import { type Audience, renderAttributes, renderBody, renderSubject } from './render';
+import { type MessageOptions, renderAttributes, renderBody, renderSubject } from './render';
 
 export { renderChatbot } from './chatbot';
-export { renderAttributes, renderBody, renderSubject, SUBJECT_MAX_LENGTH } from './render';
+export { type MessageOptions, renderAttributes, renderBody, renderSubject, SUBJECT_MAX_LENGTH } from './render';
 
-export interface NotifySettings extends Audience {
+export interface NotifySettings extends MessageOptions {
   topicArn?: string;
   /** `chatbot` renders the body as an AWS Chatbot custom notification; default plain text. */
   messageFormat?: 'text' | 'chatbot';

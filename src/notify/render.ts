@@ -10,24 +10,39 @@ const STATUS_MARK: Record<Outcome['status'], string> = {
   failed: 'FAILED',
 };
 
-export interface Audience {
+export interface MessageOptions {
   accountAlias?: string;
+  /**
+   * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. The subject
+   * stays as it is: the event itself is real, and a responder must not read it as a drill.
+   */
+  dryRun?: boolean;
 }
 
 /** `123456789012 (prod)` when an alias is configured. */
-export const accountLabel = (alert: Alert, audience: Audience) =>
-  audience.accountAlias ? `${alert.account} (${audience.accountAlias})` : alert.account;
+export const accountLabel = (alert: Alert, options: MessageOptions) =>
+  options.accountAlias ? `${alert.account} (${options.accountAlias})` : alert.account;
 
-/** One line per step: its outcome once executed, its intent before. */
-export function describeSteps(steps: Step[], outcomes?: Outcome[]): string[] {
-  return steps
+/**
+ * The message's account of Warden's response: a heading, then one line per step with its outcome
+ * once executed, its intent before (and always in a dry run, where nothing was executed).
+ */
+export function responseSection(steps: Step[], options: MessageOptions, outcomes?: Outcome[]) {
+  const executed = options.dryRun ? undefined : outcomes;
+  const lines = steps
     .filter((step) => step.service !== 'sns')
     .map((step) => {
-      const outcome = outcomes?.find((o) => o.stepId === step.id);
+      const outcome = executed?.find((o) => o.stepId === step.id);
       const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
       const detail = outcome ? `: ${outcome.detail}` : '';
       return `${mark}${step.why} (${step.service}:${step.operation})${detail}`;
     });
+  const heading = options.dryRun
+    ? 'Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:'
+    : executed
+      ? 'What Warden did:'
+      : 'What Warden will do:';
+  return { heading, lines };
 }
 
 /** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
@@ -44,8 +59,8 @@ export function renderSubject(alert: Alert): string {
  * The plain-text body: what happened, the facts a responder needs, what Warden did (or plans to do,
  * before execution), and where to look next.
  */
-export function renderBody(alert: Alert, steps: Step[], audience: Audience, outcomes?: Outcome[]): string {
-  const account = accountLabel(alert, audience);
+export function renderBody(alert: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+  const account = accountLabel(alert, options);
   const facts: [string, string][] = [
     ['Severity', alert.severity.toUpperCase()],
     ['Account', account],
@@ -55,8 +70,8 @@ export function renderBody(alert: Alert, steps: Step[], audience: Audience, outc
   ];
   const width = Math.max(...facts.map(([label]) => label.length));
   const lines = [alert.title, '', alert.summary, '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
-  const actions = describeSteps(steps, outcomes);
-  if (actions.length > 0) lines.push('', outcomes ? 'What Warden did:' : 'What Warden will do:', ...actions.map((line) => `  ${line}`));
+  const response = responseSection(steps, options, outcomes);
+  if (response.lines.length > 0) lines.push('', response.heading, ...response.lines.map((line) => `  ${line}`));
   if (alert.nextSteps?.length) lines.push('', 'Next steps:', ...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));
   if (alert.links.length > 0) lines.push('', ...alert.links.map(([label, url]) => `${label}: ${url}`));
   return lines.join('\n');

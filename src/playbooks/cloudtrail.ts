@@ -1,11 +1,11 @@
 import type { CloudTrailEvent, CloudTrailRecord } from '../events';
-import { missingTopicNote, type NotifySettings, notifyStep } from '../notify';
+import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity } from '../plan';
 import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat'>;
+export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 
@@ -55,7 +55,7 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
     decision: 'notify',
     reason: `${alert.title} (${finding.rule})${missingTopicNote(settings)}`,
     alert,
-    steps: [notifyStep(alert, [], settings as NotifySettings)],
+    steps: [notifyStep(alert, [], settings)],
   };
 }
 

@@ -15,7 +15,15 @@ import type { Settings } from '../settings';
 
 export type ConfigSettings = Pick<
   Settings,
-  'topicArn' | 'accountAlias' | 'automationRoleArn' | 'excludeTag' | 'remediations' | 'waitForAutomation' | 'region'
+  | 'topicArn'
+  | 'accountAlias'
+  | 'messageFormat'
+  | 'dryRun'
+  | 'automationRoleArn'
+  | 'excludeTag'
+  | 'remediations'
+  | 'waitForAutomation'
+  | 'region'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */

@@ -36,6 +36,8 @@ export type GuardDutySettings = Pick<
   | 'actOnSamples'
   | 'topicArn'
   | 'accountAlias'
+  | 'messageFormat'
+  | 'dryRun'
   | 'maxIsolationsPerHour'
   | 'allowedAccounts'
   | 'deniedAccounts'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accountState,
   describeInstance,
   findingAbout,
   freshAccountPerTest,
@@ -52,5 +53,22 @@ describe('the guardduty handler', () => {
     expect(tagsOf(isolated)['warden:state']).toBe('quarantined');
     expect(Object.values(groupsByInterface(isolated)).flat()).not.toEqual(Object.values(groupsByInterface(instance)).flat());
     expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
+  });
+
+  it('in a dry run leaves the account as it was and sends one message saying what it would have done', async () => {
+    // Prepare
+    const guardduty = await handler('guardduty', { WARDEN_DRY_RUN: 'true' });
+    const instance = await launchInstance(aws, account.world, { interfaces: 1 });
+    const before = await accountState(aws, account.world.topicArn);
+    // Act
+    const response = await guardduty(findingAbout(instance) as never);
+    // Assess
+    expect(response.decision).toBe('act');
+    const after = await accountState(aws, account.world.topicArn);
+    expect({ ...after, messages: before.messages }).toEqual(before);
+    const messages = await topicMessages(account.world.topicArn);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
+    expect(messages[0]?.message).toContain(`to the quarantine group: no traffic in or out`);
   });
 });

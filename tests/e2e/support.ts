@@ -229,6 +229,6 @@ export function freshAccountPerTest(): { aws: MotoClients; world: World } {
 export function handlersOn(account: { world: World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
-  return (name: 'guardduty' | 'config' | 'cloudtrail') =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn });
+  return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
+    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, ...env });
 }

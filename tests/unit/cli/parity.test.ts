@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Trigger } from '../../../src/plan';
 import { EVENTS_DIR, loadSample, sampleCases, TOPIC_ARN } from '../../fixtures';
@@ -7,15 +9,24 @@ import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambd
 
 // `warden replay` plans exactly what the deployed function would, given the same settings.
 
-const ENV = { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation' };
+// In a dry run the handler changes nothing and only publishes its notification.
+const ENV = {
+  WARDEN_TOPIC_ARN: TOPIC_ARN,
+  WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+  WARDEN_DRY_RUN: 'true',
+};
+const sns = mockClient(SNSClient);
 
-beforeEach(quietConsole);
+beforeEach(() => {
+  quietConsole();
+  sns.reset().on(PublishCommand).resolves({ MessageId: 'm-1' });
+});
 afterEach(restoreEnvironment);
 
 describe('CLI replay and Lambda handler', () => {
   it.each(sampleCases())('plan the same for %s/%s', async (trigger, name) => {
     // Prepare
-    const handler = await coldStart(trigger as Trigger, { ...ENV, WARDEN_DRY_RUN: 'true' });
+    const handler = await coldStart(trigger as Trigger, ENV);
     // Act
     const fromHandler = await handler(loadSample(trigger, name) as never);
     const { stdout } = await runWarden(['replay', join(EVENTS_DIR, trigger, `${name}.json`), '--json'], { env: ENV });

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { EVENTS_DIR } from '../../fixtures';
+import { EVENTS_DIR, TOPIC_ARN } from '../../fixtures';
+import { mockAccount } from '../../support/aws-mocks';
 import { runWarden, warden } from '../../support/cli';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
@@ -107,15 +109,21 @@ describe('warden replay', () => {
   it.each([
     ['the --dry-run flag', ['--dry-run'], {}],
     ['WARDEN_DRY_RUN, as the deployed functions read it', [], { WARDEN_DRY_RUN: 'true' }],
-  ])('executes nothing with --apply --yes under %s, and shows the plan', async (_, flags, env) => {
-    // An endpoint nobody listens on: any AWS call would fail the step and the exit code.
-    const { code, stdout, stderr } = await runWarden(
-      ['replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--apply', '--yes', '--endpoint', 'http://127.0.0.1:9', ...flags],
+  ])('with --apply under %s sends the notification only, and changes nothing', async (_, flags, env) => {
+    // Prepare
+    const mocks = mockAccount('fresh');
+    // Act
+    const { code, stdout } = await runWarden(
+      ['replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--apply', '--yes', '--topic-arn', TOPIC_ARN, '--json', ...flags],
       { env },
     );
+    // Assess
+    for (const mock of Object.values(mocks)) mock.restore();
     expect(code).toBe(0);
-    expect(stderr).toContain('Dry run (WARDEN_DRY_RUN)');
-    expect(stdout).toContain('ModifyNetworkInterfaceAttribute');
-    expect(stdout).not.toContain(' => ');
+    expect(mocks.ec2.calls()).toHaveLength(0);
+    expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [report] = JSON.parse(stdout);
+    const statuses = report.outcomes.map((outcome: { service: string; status: string }) => `${outcome.service}:${outcome.status}`);
+    expect(new Set(statuses)).toEqual(new Set(['ec2:skipped', 'elbv2:skipped', 'sns:done']));
   });
 });

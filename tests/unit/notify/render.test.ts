@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
 import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } from '../../../src/notify';
 import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
-import { planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
+import { planSample, sampleCases, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
 import { mockAccount } from '../../support/aws-mocks';
 
 const alertArbitrary: fc.Arbitrary<Alert> = fc.record({
@@ -60,6 +60,34 @@ describe('Notification format', () => {
     expect(message.content.description).toContain('*MFA:* NO');
     expect(message.content.description).toContain('*Account:* 111122223333 (prod)');
     expect(message.content.nextSteps).toHaveLength(3);
+  });
+});
+
+describe('Notifications in a dry run (WARDEN_DRY_RUN)', () => {
+  const notificationOf = (trigger: string, name: string, dryRun: boolean) =>
+    planSample(trigger, name, settingsWith({ WARDEN_DRY_RUN: String(dryRun) })).steps.find((step) => step.service === 'sns')?.input;
+  const alerting = sampleCases().filter(([trigger, name]) => notificationOf(trigger, name, false));
+
+  it.each(alerting)('keep the live subject and attributes for %s/%s: the event is real, only the response is not', (trigger, name) => {
+    const [live, dry] = [notificationOf(trigger, name, false), notificationOf(trigger, name, true)];
+    expect(dry?.Subject).toBe(live?.Subject);
+    expect(dry?.MessageAttributes).toEqual(live?.MessageAttributes);
+  });
+
+  it.each(alerting)('say for %s/%s what Warden would have done, or nothing different when it only notifies', (trigger, name) => {
+    const plan = planSample(trigger, name);
+    const [live, dry] = [notificationOf(trigger, name, false), notificationOf(trigger, name, true)];
+    if (plan.steps.length === 1) expect(dry?.Message).toBe(live?.Message);
+    else {
+      expect(dry?.Message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
+      expect(dry?.Message).not.toContain('What Warden will do:');
+    }
+  });
+
+  it('say so in the AWS Chatbot format too', () => {
+    const plan = planSample('guardduty', 'crypto-mining');
+    const input = publishInput(plan.alert as Alert, plan.steps, { topicArn: TOPIC_ARN, messageFormat: 'chatbot', dryRun: true });
+    expect(JSON.parse(input.Message).content.description).toContain('*Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:*');
   });
 });
 
