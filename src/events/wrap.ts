@@ -4,7 +4,10 @@
  * - `aws guardduty get-findings` output (`Findings`, PascalCase as the AWS CLI prints it) or a
  *   console-exported finding (camelCase, as the API returns it);
  * - a CloudTrail log file (`Records`), `aws cloudtrail lookup-events` output (`Events`, each with the
- *   record as a JSON string in `CloudTrailEvent`), or a single record.
+ *   record as a JSON string in `CloudTrailEvent`), or a single record;
+ * - what lands in Warden's failed-events queue, as `aws sqs receive-message` prints it (`Messages`,
+ *   each with a JSON string `Body`): an EventBridge event (the rule's dead-letter queue) or a Lambda
+ *   on-failure invocation record, whose `requestPayload` is the event.
  * Anything else is returned as it is. Each wrapped event comes with a note saying what was done.
  *
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
@@ -33,6 +36,10 @@ export function unwrapEvents(value: unknown): Unwrapped[] {
   const records = list('Records');
   if (records)
     return records.map((record, index) => ({ ...fromCloudTrailRecord(record, 'CloudTrail log record'), path: `Records[${index}]` }));
+  const messages = list('Messages');
+  if (messages)
+    return messages.flatMap((message, index) => fromQueueMessage(message).map((u) => ({ ...u, path: join(`Messages[${index}]`, u.path) })));
+  if (isObject(value.requestContext) && 'requestPayload' in value) return fromInvocationRecord(value);
   const lookedUp = list('Events');
   if (lookedUp) return lookedUp.map((event, index) => ({ ...fromLookupEvent(event), path: `Events[${index}]` }));
   if ('CloudTrailEvent' in value) return [fromLookupEvent(value)];
@@ -88,6 +95,23 @@ function parseJsonObject(text: string): Json | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Adds what Warden did to reach the event in front of any note the inner unwrapping gave. */
+const noted = (note: string, inner: Unwrapped[]) => inner.map((u) => ({ ...u, note: u.note ? `${note}; ${u.note}` : note }));
+
+function fromQueueMessage(input: unknown): Unwrapped[] {
+  const body = isObject(input) && typeof input.Body === 'string' ? parseJsonObject(input.Body) : undefined;
+  if (!body) return [{ raw: input, note: 'an SQS message without a JSON object in its Body' }];
+  return noted('read from an SQS message', unwrapEvents(body));
+}
+
+/** A Lambda on-failure destination record: the event, and why the function gave up on it. */
+function fromInvocationRecord(record: Json): Unwrapped[] {
+  const context = record.requestContext as Json;
+  const response = isObject(record.responsePayload) ? record.responsePayload : {};
+  const why = [context.condition, response.errorType, response.errorMessage].filter((part) => typeof part === 'string').join(': ');
+  return noted(`unwrapped from a Lambda failure record${why ? ` (${why})` : ''}`, unwrapEvents(record.requestPayload));
 }
 
 function fromLookupEvent(input: unknown): Unwrapped {

@@ -64,6 +64,45 @@ describe('warden replay reads the exports people have', () => {
     expect(reports[1].reason).toMatch(/scheduled for deletion/);
   });
 
+  it('replays the failed-events queue as `aws sqs receive-message` prints it, and says why each event failed', async () => {
+    // Prepare: the rule's dead-letter queue holds the event; Lambda's on-failure destination, a record around it.
+    const event = loadSample('guardduty', 'crypto-mining');
+    const failure = {
+      version: '1.0',
+      timestamp: '2026-11-25T03:12:09.512Z',
+      requestContext: {
+        requestId: 'c2a6f2ae-7dbb-4d22-8782-d0485c9877e2',
+        functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:warden-prod-guardduty:$LATEST',
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'RetryableExecutionError', errorMessage: 'retryable failure in inspect' },
+    };
+    const received = {
+      Messages: [event, failure].map((body, i) => ({ MessageId: `m-${i}`, ReceiptHandle: `r-${i}`, Body: JSON.stringify(body) })),
+    };
+    const file = scratchFile('failed-events.json', JSON.stringify(received));
+    // Act
+    const [fromQueue, direct] = await Promise.all([
+      warden('replay', file, '--json'),
+      warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--json'),
+    ]);
+    // Assess
+    expect(fromQueue.code).toBe(0);
+    const reports = JSON.parse(fromQueue.stdout);
+    expect(reports.map((r: Json) => [r.file, r.note])).toEqual([
+      [`${file}#Messages[0]`, 'read from an SQS message'],
+      [
+        `${file}#Messages[1]`,
+        'read from an SQS message; unwrapped from a Lambda failure record (RetriesExhausted: RetryableExecutionError: retryable failure in inspect)',
+      ],
+    ]);
+    const [expected] = JSON.parse(direct.stdout);
+    for (const report of reports) expect(report.steps).toEqual(expected.steps);
+  });
+
   it('reads newline-delimited JSON and standard input', async () => {
     // Prepare
     const ndjson = ['crypto-mining', 'archived'].map((name) => JSON.stringify(loadSample('guardduty', name))).join('\n');
