@@ -37,7 +37,8 @@ export function textOf(value: unknown): string {
 
 const listOf = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
 
-type IpPermission = {
+/** An ingress permission as CloudTrail records the request. */
+type IngressRule = {
   ipProtocol?: string;
   fromPort?: number;
   toPort?: number;
@@ -45,21 +46,29 @@ type IpPermission = {
   ipv6Ranges?: { items?: { cidrIpv6?: string }[] };
 };
 export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'];
+const isWorld = (cidr: unknown) => typeof cidr === 'string' && WORLD_CIDRS.includes(cidr);
+const itemsOf = <T>(value: unknown): T[] => listOf<T>((value as { items?: unknown } | null | undefined)?.items);
 
-/** The permissions of an AuthorizeSecurityGroupIngress call that admit the whole internet. */
-export function worldOpenPermissions(record: CloudTrailRecord): IpPermission[] {
-  const items = listOf<IpPermission>((request(record, 'ipPermissions') as { items?: unknown } | undefined)?.items);
-  return items.filter(
-    (permission) =>
-      listOf<{ cidrIp?: string }>(permission?.ipRanges?.items).some((range) => WORLD_CIDRS.includes(range?.cidrIp ?? '')) ||
-      listOf<{ cidrIpv6?: string }>(permission?.ipv6Ranges?.items).some((range) => WORLD_CIDRS.includes(range?.cidrIpv6 ?? '')),
+/**
+ * What an AuthorizeSecurityGroupIngress call opened to the whole internet (`tcp 22`, `all traffic`),
+ * from the request in either of its forms: IpPermissions, or the older top-level CidrIp with
+ * IpProtocol and ports (IPv4 only) that scripts still use. Each form has its route.
+ */
+export function worldOpenPorts(record: CloudTrailRecord): string[] {
+  const request = record.requestParameters ?? {};
+  const requested = itemsOf<IngressRule>(request.ipPermissions).filter(
+    (rule) =>
+      itemsOf<{ cidrIp?: string }>(rule?.ipRanges).some((range) => isWorld(range?.cidrIp)) ||
+      itemsOf<{ cidrIpv6?: string }>(rule?.ipv6Ranges).some((range) => isWorld(range?.cidrIpv6)),
   );
+  const topLevel = isWorld(request.cidrIp) ? [request as IngressRule] : [];
+  return [...requested, ...topLevel].map(describePorts);
 }
 
-function describePorts(permission: IpPermission): string {
-  if (permission.ipProtocol === '-1') return 'all traffic';
-  const [from, to] = [textOf(permission.fromPort), textOf(permission.toPort)];
-  return `${textOf(permission.ipProtocol)} ${from === to ? from : `${from}-${to}`}`;
+function describePorts(rule: IngressRule): string {
+  if (rule.ipProtocol === '-1') return 'all traffic';
+  const [from, to] = [textOf(rule.fromPort), textOf(rule.toPort)];
+  return `${textOf(rule.ipProtocol)} ${from === to ? from : `${from}-${to}`}`;
 }
 
 const LOGGING_STEPS = [
@@ -176,10 +185,10 @@ export const ALERT_RULES: readonly AlertRule[] = [
     title: 'A security group was opened to the internet',
     why: 'Anyone on the internet can now reach the listed ports of every resource in the group.',
     nextSteps: ['Narrow the rule to known addresses or remove it; check what listens on those ports.'],
-    when: (r) => worldOpenPermissions(r).length > 0,
+    when: (r) => worldOpenPorts(r).length > 0,
     details: (r) => [
       ['Security group', requestText(r, 'groupId')],
-      ['Opened to the internet', worldOpenPermissions(r).map(describePorts).join(', ')],
+      ['Opened to the internet', worldOpenPorts(r).join(', ')],
     ],
   },
 ];

@@ -102,6 +102,21 @@ describe('Route: cloudtrail', () => {
     expect(parseEvent(withIngress('0.0.0.0/0'))).toMatchObject({ ok: true, trigger: 'cloudtrail' });
   });
 
+  it('is delivered, and alerts on, the older top-level CidrIp form that scripts still use', () => {
+    // Prepare: authorize_security_group_ingress(GroupId=..., IpProtocol='tcp', FromPort=3389, ToPort=3389, CidrIp=...)
+    const legacy = (cidrIp: string) => {
+      const event = structuredClone(loadSample('cloudtrail', 'sg-open-ssh-world')) as { detail: { requestParameters: unknown } };
+      event.detail.requestParameters = { groupId: 'sg-0123456789abcdef0', ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIp };
+      return event;
+    };
+    // Act
+    const planned = planEvent(legacy('0.0.0.0/0'), settingsWith());
+    // Assess
+    expect(parseEvent(legacy('10.0.0.0/8'))).toMatchObject({ ok: false, trigger: null });
+    expect(planned.ok && planned.plan.decision).toBe('notify');
+    expect(Object.fromEntries((planned.ok && planned.plan.alert?.facts) || [])).toMatchObject({ 'Opened to the internet': 'tcp 3389' });
+  });
+
   it('is not delivered ordinary API calls by roles', () => {
     const event = structuredClone(loadSample('cloudtrail', 'cloudtrail-stop-logging')) as { detail: { eventName: string } };
     event.detail.eventName = 'DescribeTrails';
