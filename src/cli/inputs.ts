@@ -50,6 +50,18 @@ async function walk(directory: string): Promise<string[]> {
 }
 
 /**
+ * Text in UTF-8, or in UTF-16 with its byte-order mark (what Windows PowerShell 5 writes for
+ * `aws ... > file.json`); a UTF-8 byte-order mark is dropped. Undefined for binary data.
+ */
+export function decodeText(bytes: Buffer): string | undefined {
+  const [first, second] = bytes;
+  if (first === 0xff && second === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (first === 0xfe && second === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  if (bytes.includes(0)) return undefined;
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
  * A file (or `-`, standard input) holds one JSON document (an event, an array of events, or a raw
  * export Warden wraps: see src/events/wrap.ts) or newline-delimited JSON, one document per line.
  */
@@ -57,9 +69,9 @@ export async function readEvents(file: string, readStdin: () => Promise<Buffer> 
   const label = file === STDIN ? 'stdin' : file;
   let text: string;
   try {
-    const bytes = file === STDIN ? await readStdin() : await readFile(file);
-    if (bytes.includes(0)) return [{ source: label, error: 'binary file, not JSON' }];
-    text = bytes.toString('utf8');
+    const decoded = decodeText(file === STDIN ? await readStdin() : await readFile(file));
+    if (decoded === undefined) return [{ source: label, error: 'binary file, not JSON' }];
+    text = decoded;
   } catch (error) {
     return [{ source: label, error: `cannot read: ${(error as Error).message}` }];
   }

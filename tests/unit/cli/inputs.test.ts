@@ -6,7 +6,7 @@ import { progressBar } from '../../../src/cli/inputs';
 import { EVENTS_DIR, loadSample, sampleCases } from '../../fixtures';
 import { runWarden, warden } from '../../support/cli';
 
-const scratchFile = (name: string, content: string) => {
+const scratchFile = (name: string, content: string | Buffer) => {
   const file = join(mkdtempSync(join(tmpdir(), 'warden-inputs-')), name);
   writeFileSync(file, content);
   return file;
@@ -101,6 +101,22 @@ describe('warden replay reads the exports people have', () => {
     ]);
     const [expected] = JSON.parse(direct.stdout);
     for (const report of reports) expect(report.steps).toEqual(expected.steps);
+  });
+
+  it('reads files with a byte-order mark: UTF-8, and UTF-16 as Windows PowerShell writes `aws ... > file.json`', async () => {
+    // Prepare
+    const text = JSON.stringify(loadSample('guardduty', 'crypto-mining'));
+    const utf16 = Buffer.from(text, 'utf16le');
+    const files = [
+      scratchFile('utf8-bom.json', `\uFEFF${text}`),
+      scratchFile('utf16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16])),
+      scratchFile('utf16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(utf16).swap16()])),
+    ];
+    // Act
+    const { code, stdout } = await warden('replay', ...files, '--json');
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).map((r: Json) => r.decision)).toEqual(['act', 'act', 'act']);
   });
 
   it('reads newline-delimited JSON and standard input', async () => {
