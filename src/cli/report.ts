@@ -41,7 +41,7 @@ export function renderReport(report: ReplayReport, paint: Paint = plain): string
   const [label, style] = DECISION_LABEL[report.decision];
   const lines = [paint('bold', report.file)];
   if (report.note) lines.push(paint('dim', `  (${report.note})`));
-  lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ?? '-'}: ${report.reason}`);
+  lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ? `${report.trigger}: ` : ''}${report.reason}`);
   for (const line of report.explain ?? []) lines.push(paint('cyan', `          ${line}`));
   const width = Math.max(0, ...report.steps.map((step) => `${step.service} ${step.operation}`.length));
   report.steps.forEach((step, index) => {

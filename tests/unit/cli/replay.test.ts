@@ -79,6 +79,15 @@ describe('warden replay', () => {
     expect(stderr).toContain('5 of 6 event(s) could not be planned');
   });
 
+  it('shows a bad file in the readable table as ERROR with its reason, and goes on', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'binary.json'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    const { code, stdout } = await warden('replay', join(dir, 'binary.json'), join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${join(dir, 'binary.json')}\n  ERROR   binary file, not JSON\n`);
+    expect(stdout).toMatch(/\n {2}ACT {5}guardduty: the instance talks to cryptocurrency-mining/);
+  });
+
   it('reports a missing path and an empty directory', async () => {
     const { code, stdout } = await warden('replay', '/nonexistent/finding.json', scratch(), '--json');
     expect(code).toBe(1);
