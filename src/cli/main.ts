@@ -83,7 +83,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
         explain: Boolean(flags.explain),
         apply: Boolean(flags.apply),
         profile: flags.profile as string | undefined,
-        confirm: flags.yes ? async () => true : (question: string) => askOnTerminal(question, io),
+        confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),
       },
       io,
     );
@@ -111,7 +111,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
         dryRun: Boolean(flags.dryRun) || settings.dryRun,
         disableTerminationProtection: Boolean(flags.disableTerminationProtection),
         profile: flags.profile as string | undefined,
-        confirm: flags.yes ? async () => true : (question: string) => askOnTerminal(question, io),
+        confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),
       },
       io,
     );

@@ -11,7 +11,8 @@ export interface ReleaseCommandOptions {
   dryRun: boolean;
   disableTerminationProtection: boolean;
   profile?: string;
-  confirm: (question: string) => Promise<boolean>;
+  /** Asked before anything changes; absent with --yes, when the plan is shown once, with its outcomes. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /**
@@ -32,14 +33,19 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   const report = reportOf(instanceId, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
-  io.stdout(render());
-  if (options.dryRun) return 0;
+  if (options.dryRun) {
+    io.stdout(render());
+    return 0;
+  }
   const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
-  if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
-    io.stderr('Nothing was executed.\n');
-    return 1;
+  if (options.confirm) {
+    io.stdout(`${render()}\n`);
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
+      io.stderr('Nothing was executed.\n');
+      return 1;
+    }
   }
   report.outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: settings.excludeTag });
-  io.stdout(`\n${render()}`);
+  io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

@@ -15,8 +15,11 @@ export interface ReplayOptions {
   /** Add, per event, the deployed rule that matched and the policy line that decided. */
   explain?: boolean;
   profile?: string;
-  /** Asked once before --apply changes anything; resolves true to go ahead. */
-  confirm: (question: string) => Promise<boolean>;
+  /**
+   * Asked once before --apply changes anything, after the plans are shown; resolves true to go ahead.
+   * Absent with --yes: the plans are then shown once, with their outcomes.
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 interface Entry {
@@ -53,7 +56,7 @@ export async function replay(paths: string[], settings: Settings, options: Repla
   return invalid.length > 0 || failed ? 1 : 0;
 }
 
-/** Shows what will run, asks once, then executes each plan in input order. False if declined. */
+/** Executes each plan in input order; unless --yes, shows them first and asks once. False if declined. */
 async function applyPlans(
   entries: Entry[],
   settings: Settings,
@@ -63,12 +66,7 @@ async function applyPlans(
 ): Promise<boolean> {
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
-  const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
-  // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
-  const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
-  const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
-  if (!options.json) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
-  if (!(await options.confirm(`${what} of ${runnable.length} plan(s) against ${target}?`))) {
+  if (options.confirm && !(await confirmPlans(runnable, settings, options.confirm, options.json ? undefined : render, io))) {
     io.stderr('Nothing was executed.\n');
     return false;
   }
@@ -83,4 +81,19 @@ async function applyPlans(
       dryRun: settings.dryRun,
     });
   return true;
+}
+
+async function confirmPlans(
+  runnable: Required<Entry>[],
+  settings: Settings,
+  confirm: (question: string) => Promise<boolean>,
+  render: ((report: ReplayReport) => string) | undefined,
+  io: Io,
+): Promise<boolean> {
+  if (render) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
+  const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
+  // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
+  const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
+  const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
+  return confirm(`${what} of ${runnable.length} plan(s) against ${target}?`);
 }

@@ -150,8 +150,11 @@ export async function autoScalingGroup(aws: MotoClients, name: string) {
 }
 
 /** Messages the topic received, read from the emulator's state (moto keeps every publish). */
-export async function topicMessages(topicArn: string): Promise<{ message: string; subject: string; attributes: Record<string, string> }[]> {
-  const data = (await (await fetch(`${endpoint()}/moto-api/data.json`)).json()) as {
+export async function topicMessages(
+  topicArn: string,
+  url = endpoint(),
+): Promise<{ message: string; subject: string; attributes: Record<string, string> }[]> {
+  const data = (await (await fetch(`${url}/moto-api/data.json`)).json()) as {
     sns?: { Topic?: { arn: string; sent_notifications: [string, string, string, Record<string, { Value: string }>, unknown][] }[] };
   };
   const topic = data.sns?.Topic?.find((t) => t.arn === topicArn);

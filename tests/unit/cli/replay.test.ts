@@ -112,6 +112,8 @@ describe('warden replay', () => {
       'http://127.0.0.1:9',
     );
     expect(code).toBe(1);
+    expect(stderr).toContain('Execute 12 step(s) of 1 plan(s) against endpoint http://127.0.0.1:9?');
+    expect(stderr).toContain('not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.');
     expect(stderr).toContain('Nothing was executed.');
   });
 
