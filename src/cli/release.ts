@@ -3,6 +3,7 @@ import { ACTIONS, executePlan, readInstance } from '../actions';
 import { createClients } from '../aws';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
+import { credentialsHint } from './credentials';
 import type { Io } from './io';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
@@ -23,7 +24,7 @@ export async function release(instanceId: string, settings: Settings, options: R
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
-    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n`);
+    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${credentialsHint(instance.name, settings) ?? ''}`);
     return 1;
   }
   const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });

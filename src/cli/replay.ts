@@ -3,6 +3,7 @@ import { createClients } from '../aws';
 import type { Plan } from '../plan';
 import { planEvent } from '../respond';
 import type { Settings } from '../settings';
+import { credentialsHint } from './credentials';
 import { explainEvent } from './explain';
 import { type InputEvent, readAllInputs } from './inputs';
 import type { Io } from './io';
@@ -52,8 +53,10 @@ export async function replay(paths: string[], settings: Settings, options: Repla
     for (const report of invalid) io.stderr(`warden: ${report.file}: ${report.reason}\n`);
     io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
   }
-  const failed = reports.some((report) => report.outcomes?.some((outcome) => outcome.status === 'failed'));
-  return invalid.length > 0 || failed ? 1 : 0;
+  const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));
+  const hint = failures.map((outcome) => credentialsHint(outcome.error?.code, settings)).find(Boolean);
+  if (hint) io.stderr(hint);
+  return invalid.length > 0 || failures.length > 0 ? 1 : 0;
 }
 
 /** Executes each plan in input order; unless --yes, shows them first and asks once. False if declined. */

@@ -69,6 +69,16 @@ describe('warden release', () => {
     expect(mutations()).toEqual([]);
   });
 
+  it('says what to do when the SDK finds no credentials', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }));
+    const { code, stderr } = await warden('release', INSTANCE, '--yes', '--endpoint', 'http://127.0.0.1:5000');
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `warden: cannot read ${INSTANCE}: Could not load credentials\n` +
+        'warden: no AWS credentials were found; an emulator at http://127.0.0.1:5000 takes any: export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n',
+    );
+  });
+
   it('refuses an instance Warden did not quarantine, and changes nothing', async () => {
     // Prepare
     describing(runningInstance());

@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, TOPIC_ARN } from '../../fixtures';
 import { mockAccount } from '../../support/aws-mocks';
@@ -77,6 +80,26 @@ describe('warden replay', () => {
       ['act', expect.any(String)],
     ]);
     expect(stderr).toContain('5 of 6 event(s) could not be planned');
+  });
+
+  it.each([
+    ['--endpoint', 'http://127.0.0.1:5000', /an emulator at http:\/\/127\.0\.0\.1:5000 takes any: export AWS_ACCESS_KEY_ID=testing/],
+    ['--region', 'eu-west-1', /configure them \(aws configure, aws sso login\) or pass --profile/],
+  ])('says what to do when the SDK finds no credentials (%s %s)', async (flag, value, hint) => {
+    // Prepare
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const mocks = [
+      mockClient(EC2Client).rejects(noCredentials),
+      mockClient(ElasticLoadBalancingV2Client).rejects(noCredentials),
+      mockClient(SNSClient).rejects(noCredentials),
+    ];
+    // Act
+    const { code, stderr } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'), '--apply', '--yes', flag, value);
+    // Assess
+    for (const mock of mocks) mock.restore();
+    expect(code).toBe(1);
+    expect(stderr).toMatch(hint);
+    expect(stderr.match(/no AWS credentials were found/g)).toHaveLength(1);
   });
 
   it('shows a bad file in the readable table as ERROR with its reason, and goes on', async () => {
