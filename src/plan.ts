@@ -23,7 +23,7 @@ export interface Step {
   service: Service;
   /** The AWS API operation the step calls, as named in the API reference. */
   operation: string;
-  /** The operation's input. Strings of the form `${stepId}` are filled in from earlier outputs. */
+  /** The operation's input. A `Reference` in it is filled in when the step runs. */
   input: Record<string, unknown>;
   why: string;
   /** Steps that must succeed (done or already-done) before this one may run. */
@@ -83,6 +83,20 @@ export interface Outcome {
   durationMs: number;
 }
 
-/** Prefix of a placeholder for a value a missing setting would provide; never sent to AWS. */
-export const MISSING = '<missing:';
-export const missingSetting = (variable: string): string => `${MISSING} ${variable}>`;
+/** The placeholder for a value a missing setting would provide; a step holding one is never sent to AWS. */
+export const missingSetting = (variable: string): string => `<missing: ${variable}>`;
+/** A whole input value that is a placeholder, and the setting it names. */
+export const MISSING_SETTING = /^<missing: ([A-Z_]+)>$/;
+
+/**
+ * A value Warden learns only while executing: `{ ref: "<step id>.<Field>" }`, that output of an
+ * earlier step, or `{ ref: "now" }`, the time the step runs. A structure, never a pattern in text, so
+ * nothing an event says (a User-Agent, a tag) can pose as one.
+ */
+export interface Reference {
+  ref: string;
+}
+export const NOW: Reference = { ref: 'now' };
+export const outputOf = (stepId: string, field: string): Reference => ({ ref: `${stepId}.${field}` });
+export const isReference = (value: unknown): value is Reference =>
+  typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as Reference).ref === 'string';

@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws';
 import { PlanValidationError } from '../errors';
-import { MISSING, type Outcome, type Plan, type Step } from '../plan';
+import { isReference, MISSING_SETTING, type Outcome, type Plan, type Reference, type Step } from '../plan';
 import { classifyError } from './errors';
 import { type ActionRegistry, actionIn, type ExecutionContext } from './types';
 
@@ -19,15 +19,21 @@ export interface ExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const REFERENCE = /\$\{([^}]+)\}/g;
-const MISSING_SETTING = new RegExp(`${MISSING} ([A-Z_]+)>`);
 const succeeded = (outcome: Outcome) => outcome.status === 'done' || outcome.status === 'already-done';
 
-/** Step ids a step waits for: its `after` list and every `${step.Field}` its input refers to. */
+/** Every value inside an input that is a reference or a string, depth first. */
+function* leavesOf(value: unknown): Generator<Reference | string> {
+  if (typeof value === 'string' || isReference(value)) yield value;
+  else if (Array.isArray(value)) for (const item of value) yield* leavesOf(item);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) yield* leavesOf(item);
+}
+
+/** The step whose output a reference names; none for `now`. */
+const referencedStep = ({ ref }: Reference) => (ref.includes('.') ? ref.slice(0, ref.lastIndexOf('.')) : undefined);
+
+/** Step ids a step waits for: its `after` list and every step whose output its input refers to. */
 export function dependenciesOf(step: Step): string[] {
-  const referenced = [...JSON.stringify(step.input).matchAll(REFERENCE)].flatMap(([, reference = '']) =>
-    reference.includes('.') ? [reference.slice(0, reference.lastIndexOf('.'))] : [],
-  );
+  const referenced = [...leavesOf(step.input)].flatMap((leaf) => (isReference(leaf) ? (referencedStep(leaf) ?? []) : []));
   return [...new Set([...step.after, ...referenced])];
 }
 
@@ -117,7 +123,9 @@ async function invoke(
 ): Promise<Outcome> {
   const began = performance.now();
   const elapsed = () => Math.round(performance.now() - began);
-  const missing = JSON.stringify(step.input).match(MISSING_SETTING)?.[1];
+  const missing = [...leavesOf(step.input)].flatMap((leaf) =>
+    typeof leaf === 'string' ? (leaf.match(MISSING_SETTING)?.[1] ?? []) : [],
+  )[0];
   if (missing) {
     const error = { code: 'MissingSetting', message: `${missing} is not set`, retryable: false };
     return { ...outcomeOf(step, { status: 'failed', detail: error.message }, 0), error };
@@ -145,16 +153,15 @@ function outcomeOf(step: Step, result: Pick<Outcome, 'status' | 'detail' | 'outp
   };
 }
 
-/** `${step.Field}` -> that step's output field; `${now}` -> the current time, ISO 8601. */
+/** Each reference -> that step's output field, or for `now` the current time (ISO 8601); all else as it is. */
 export function resolveReferences(value: unknown, outputs: Map<string, Record<string, unknown>>, now: Date): unknown {
-  if (typeof value === 'string')
-    return value.replace(REFERENCE, (_, reference: string) => {
-      if (reference === 'now') return now.toISOString();
-      const dot = reference.lastIndexOf('.');
-      const resolved = outputs.get(reference.slice(0, dot))?.[reference.slice(dot + 1)];
-      if (typeof resolved !== 'string') throw new Error(`unresolved reference \${${reference}}`);
-      return resolved;
-    });
+  if (isReference(value)) {
+    if (value.ref === 'now') return now.toISOString();
+    const step = referencedStep(value) ?? '';
+    const resolved = outputs.get(step)?.[value.ref.slice(step.length + 1)];
+    if (typeof resolved !== 'string') throw new Error(`unresolved reference ${value.ref}`);
+    return resolved;
+  }
   if (Array.isArray(value)) return value.map((item) => resolveReferences(item, outputs, now));
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, outputs, now)]));

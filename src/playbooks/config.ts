@@ -1,6 +1,6 @@
 import type { ConfigComplianceChange, ConfigEvent } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import { type Alert, missingSetting, type Plan, type Step } from '../plan';
+import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
   findRemediation,
@@ -183,7 +183,7 @@ function remediationSteps(
       action: 'followAutomation',
       service: 'ssm',
       operation: 'GetAutomationExecution',
-      input: { AutomationExecutionId: `\${${CONFIG_STEPS.remediate}.AutomationExecutionId}` },
+      input: { AutomationExecutionId: outputOf(CONFIG_STEPS.remediate, 'AutomationExecutionId') },
       why: `follow ${remediation.runbook} until it ends or the function is about to time out`,
       after: [],
     });

@@ -1,6 +1,6 @@
 import type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import type { Alert, Plan, Severity, Step } from '../plan';
+import { type Alert, NOW, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { policyFor, RESPONSES } from './guardduty-policy';
 
@@ -199,7 +199,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
       id: `untrack:${eni.networkInterfaceId}`,
       action: 'swapInterfaceGroups',
       operation: 'ModifyNetworkInterfaceAttribute',
-      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${untrack-group:${eni.vpcId}.GroupId}`] },
+      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [outputOf(`untrack-group:${eni.vpcId}`, 'GroupId')] },
       why: `move ${eni.networkInterfaceId} to the allow-all group so its tracked connections become untracked`,
       // Never open an interface to all traffic unless the quarantine group is ready to follow.
       after: [record.id, `quarantine-group:${eni.vpcId}`],
@@ -208,7 +208,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
       id: `quarantine:${eni.networkInterfaceId}`,
       action: 'quarantineInterface',
       operation: 'ModifyNetworkInterfaceAttribute',
-      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [`\${quarantine-group:${eni.vpcId}.GroupId}`] },
+      input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [outputOf(`quarantine-group:${eni.vpcId}`, 'GroupId')] },
       why: `move ${eni.networkInterfaceId} to the quarantine group: no traffic in or out`,
       after: [untrack.id],
     });
@@ -226,7 +226,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
           { Key: QUARANTINE_TAGS.state, Value: 'quarantined' },
           { Key: QUARANTINE_TAGS.findingId, Value: finding.id },
           { Key: QUARANTINE_TAGS.findingType, Value: finding.type.slice(0, 256) },
-          { Key: QUARANTINE_TAGS.quarantinedAt, Value: '${now}' },
+          { Key: QUARANTINE_TAGS.quarantinedAt, Value: NOW },
         ],
       },
       why: 'mark the instance as quarantined, with the finding that caused it',

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
 import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } from '../../../src/notify';
 import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
-import { planSample, sampleCases, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
+import { planEvent } from '../../../src/respond';
+import { loadSample, planSample, sampleCases, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
 import { mockAccount } from '../../support/aws-mocks';
 
 const alertArbitrary: fc.Arbitrary<Alert> = fc.record({
@@ -96,6 +97,23 @@ describe('Executor: CloudTrail notifications', () => {
   afterEach(() => {
     for (const mock of Object.values(mocks)) mock.restore();
   });
+
+  it.each(['${inspect.instanceId}', '${a', '<missing: WARDEN_TOPIC_ARN>'])(
+    'publishes the alert whatever text the caller chose, even %s as the User-Agent',
+    async (userAgent) => {
+      // Prepare: an attacker signing in as root controls the User-Agent header CloudTrail records.
+      mocks = mockAccount('fresh');
+      const event = structuredClone(loadSample('cloudtrail', 'root-signin-no-mfa')) as { detail: { userAgent: string } };
+      event.detail.userAgent = userAgent;
+      const planned = planEvent(event, settingsWith());
+      if (!planned.ok) throw new Error(planned.error);
+      // Act
+      const outcomes = await executePlan(planned.plan, { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude' });
+      // Assess
+      expect(outcomes).toMatchObject([{ stepId: 'notify', status: 'done' }]);
+      expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(userAgent);
+    },
+  );
 
   it('publishes the rendered alert with its filterable attributes', async () => {
     // Prepare

@@ -187,7 +187,7 @@ describe('Playbook: config', () => {
       'ssm:GetAutomationExecution',
       'sns:Publish',
     ]);
-    expect(result.steps[2]?.input).toEqual({ AutomationExecutionId: '${remediate.AutomationExecutionId}' });
+    expect(result.steps[2]?.input).toEqual({ AutomationExecutionId: { ref: 'remediate.AutomationExecutionId' } });
   });
 
   it('tells people what it will do, with the rule, the resource and the runbook', () => {

@@ -75,7 +75,7 @@ describe('Playbook: guardduty', () => {
       expect(byId.get(`untrack:${eni}`)?.after).toEqual(['record-groups', 'quarantine-group:vpc-0a1b2c3d4e5f60718']);
       expect(byId.get(`quarantine:${eni}`)?.input).toEqual({
         NetworkInterfaceId: eni,
-        Groups: ['${quarantine-group:vpc-0a1b2c3d4e5f60718.GroupId}'],
+        Groups: [{ ref: 'quarantine-group:vpc-0a1b2c3d4e5f60718.GroupId' }],
       });
     }
     expect(byId.get('record-groups')?.input).toEqual({
