@@ -15,6 +15,14 @@ export function planEvent(raw: unknown, settings: Settings): Planned {
   return { ok: true, plan: planFor(parsed, settings) };
 }
 
+/** The settings the executor reads, the same in a Lambda function and in `warden replay --apply`. */
+export const executionSettings = ({ excludeTag, accountAlias, messageFormat, dryRun }: Settings) => ({
+  excludeTag,
+  accountAlias,
+  messageFormat,
+  dryRun,
+});
+
 export interface Response {
   trigger: Trigger | null;
   decision: Decision | 'error';
@@ -48,10 +56,7 @@ export async function respond(raw: unknown, { settings, actions, clients, now, o
   const outcomes = await executePlan(plan, {
     actions,
     clients,
-    excludeTag: settings.excludeTag,
-    accountAlias: settings.accountAlias,
-    messageFormat: settings.messageFormat,
-    dryRun: settings.dryRun,
+    ...executionSettings(settings),
     now,
     deadline,
   });

@@ -3,10 +3,10 @@ import { ACTIONS, executePlan, readInstance } from '../actions';
 import { createClients } from '../aws';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
-import { credentialsHint } from './credentials';
 import type { Io } from './io';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
+import { credentialsHint, targetOf } from './target';
 
 export interface ReleaseCommandOptions {
   dryRun: boolean;
@@ -38,10 +38,9 @@ export async function release(instanceId: string, settings: Settings, options: R
     io.stdout(render());
     return 0;
   }
-  const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${targetOf(settings)}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }

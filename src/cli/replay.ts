@@ -1,14 +1,14 @@
 import { ACTIONS, executePlan } from '../actions';
 import { createClients } from '../aws';
 import type { Plan } from '../plan';
-import { planEvent } from '../respond';
+import { executionSettings, planEvent } from '../respond';
 import type { Settings } from '../settings';
-import { credentialsHint } from './credentials';
 import { explainEvent } from './explain';
 import { type InputEvent, readAllInputs } from './inputs';
 import type { Io } from './io';
 import { type ReplayReport, renderReport, reportOf } from './report';
 import { painter } from './style';
+import { credentialsHint, targetOf } from './target';
 
 export interface ReplayOptions {
   json: boolean;
@@ -78,10 +78,7 @@ async function applyPlans(
     entry.report.outcomes = await executePlan(entry.plan, {
       actions: ACTIONS,
       clients,
-      excludeTag: settings.excludeTag,
-      accountAlias: settings.accountAlias,
-      messageFormat: settings.messageFormat,
-      dryRun: settings.dryRun,
+      ...executionSettings(settings),
     });
   return true;
 }
@@ -94,9 +91,8 @@ async function confirmPlans(
   io: Io,
 ): Promise<boolean> {
   if (render) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
-  const target = settings.endpoint ? `endpoint ${settings.endpoint}` : `AWS (region ${settings.region})`;
   // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
   const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
   const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
-  return confirm(`${what} of ${runnable.length} plan(s) against ${target}?`);
+  return confirm(`${what} of ${runnable.length} plan(s) against ${targetOf(settings)}?`);
 }

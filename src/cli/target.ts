@@ -1,6 +1,12 @@
 import type { Settings } from '../settings';
 
+// Where `--apply` and `release` send their AWS calls, and what to do when they cannot sign them.
+
 const NO_CREDENTIALS = 'CredentialsProviderError';
+
+/** `endpoint http://127.0.0.1:5000` or `AWS (region eu-west-1)`, for the confirmation question. */
+export const targetOf = ({ endpoint, region }: Pick<Settings, 'endpoint' | 'region'>) =>
+  endpoint ? `endpoint ${endpoint}` : `AWS (region ${region})`;
 
 /** What to do when the SDK found no credentials: the first thing a new user of `--apply` meets. */
 export function credentialsHint(errorName: string | undefined, { endpoint }: Pick<Settings, 'endpoint'>): string | undefined {
