@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { WardenError } from '../errors';
-import { loadSettings, type SettingName, type Settings } from '../settings';
+import { SettingsError, WardenError } from '../errors';
+import { loadSettings, SETTINGS_ENV, type SettingName, type Settings } from '../settings';
 import type { Io } from './io';
 import { listPatterns, showPattern } from './patterns';
-import { release } from './release';
+import { findRegion } from './region';
 import { replay } from './replay';
 import { samplesDirectory } from './samples';
 import { validate } from './validate';
@@ -25,7 +25,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
-  ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
+  ['--region <region>', 'region', 'AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region; us-east-1 last)'],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
 ];
 
@@ -40,8 +40,49 @@ async function askOnTerminal(question: string, io: Io): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
-const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
-  loadSettings(env, Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])));
+const FLAG_OF = new Map([...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flag.split(' ')[0] ?? flag]));
+
+/** An endpoint is a URL: `localhost:5000` would parse as one with the scheme `localhost:`, and fail far from here. */
+function checkEndpoint(endpoint: unknown, name: string): void {
+  if (typeof endpoint === 'string' && endpoint !== '' && !/^https?:\/\//.test(endpoint))
+    throw new SettingsError(
+      `${name}: "${endpoint}" has no scheme; write http://${endpoint.replace(/^\w+:\/\//, '')} for an emulator on this machine, or https://… for a real endpoint`,
+      name,
+    );
+}
+
+/**
+ * Settings from the flags, then the same environment variables as the Lambda functions; the region as
+ * the AWS CLI finds it. A bad value is reported under the name the user typed: the flag, or the variable.
+ */
+function settingsFrom(flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings & { regionFrom: string } {
+  const given = Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]]));
+  if (flags.endpoint !== undefined) checkEndpoint(flags.endpoint, '--endpoint');
+  else checkEndpoint(env[SETTINGS_ENV.endpoint], SETTINGS_ENV.endpoint);
+  const { region, from } = findRegion({ region: flags.region as string | undefined, profile: flags.profile as string | undefined }, env);
+  try {
+    return { ...loadSettings(env, { ...given, region }), regionFrom: from };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    const setting = (Object.keys(SETTINGS_ENV) as SettingName[]).find((name) => SETTINGS_ENV[name] === error.variable);
+    // The region may come from a flag, a variable or a profile: its message names whichever it was.
+    const name = setting === 'region' ? from : setting && flags[setting] !== undefined ? FLAG_OF.get(setting) : undefined;
+    if (!setting || !name) throw error;
+    const problem = error.message.slice(error.message.indexOf(': ') + 2);
+    throw new SettingsError(`${name} ${JSON.stringify(setting === 'region' ? region : flags[setting])}: ${problem}`, name);
+  }
+}
+
+/** `--dry-run` and `--yes` only mean something with `--apply`: alone they would suggest a safety that is not there. */
+function refuseWithoutApply(flags: Record<string, unknown>): void {
+  if (flags.apply) return;
+  const stray = [flags.dryRun && '--dry-run', flags.yes && '--yes'].filter(Boolean);
+  if (stray.length > 0)
+    throw new SettingsError(
+      `${stray.join(' and ')} only ${stray.length > 1 ? 'apply' : 'applies'} with --apply; without it replay only plans, and changes nothing anyway`,
+      String(stray[0]),
+    );
+}
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
@@ -75,10 +116,13 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     );
   for (const [flag, , help] of [...SETTING_FLAGS, ...TARGET_FLAGS]) replayCommand.addOption(new Option(flag, help));
   replayCommand.action(async (paths: string[], flags: Record<string, unknown>) => {
+    refuseWithoutApply(flags);
+    const settings = settingsFrom(flags, env);
     exitCode = await replay(
       paths,
-      settingsFrom(flags, env),
+      settings,
       {
+        regionFrom: settings.regionFrom,
         json: Boolean(flags.json),
         explain: Boolean(flags.explain),
         apply: Boolean(flags.apply),
@@ -104,10 +148,13 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
   for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
     const settings = settingsFrom(flags, env);
+    // The SDK is loaded only on the paths that call AWS, so every other command starts at once.
+    const { release } = await import('./release');
     exitCode = await release(
       instanceId,
       settings,
       {
+        regionFrom: settings.regionFrom,
         dryRun: Boolean(flags.dryRun) || settings.dryRun,
         disableTerminationProtection: Boolean(flags.disableTerminationProtection),
         profile: flags.profile as string | undefined,
@@ -119,7 +166,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
 
   program
     .command('patterns')
-    .description('the security and SysOps exam response patterns: what detects each, the response, whether Warden automates it')
+    .description('the security and CloudOps (SOA-C03) exam response patterns: what detects each, the response, whether Warden automates it')
     .argument('[pattern]', 'show one pattern and replay its sample event')
     .option('--json', 'print the catalogue as JSON')
     .addHelpText('after', examples('warden patterns', 'warden patterns crypto-mining', 'warden patterns --json'))

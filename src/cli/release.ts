@@ -1,17 +1,19 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, executePlan, readInstance } from '../actions';
+import { ACTIONS, errorCode, executePlan, readInstance } from '../actions';
 import { createClients } from '../aws';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
-import { credentialsHint, targetOf } from './target';
+import { failureHint, targetOf } from './target';
 
 export interface ReleaseCommandOptions {
   dryRun: boolean;
   disableTerminationProtection: boolean;
   profile?: string;
+  /** Where the region came from (see findRegion), named before anything runs. */
+  regionFrom?: string;
   /** Asked before anything changes; absent with --yes, when the plan is shown once, with its outcomes. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -21,10 +23,12 @@ export interface ReleaseCommandOptions {
  * plan, and (unless --dry-run, and once confirmed) executes it. Exit code 1 when refused or a step failed.
  */
 export async function release(instanceId: string, settings: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
+  const target = targetOf({ ...settings, regionFrom: options.regionFrom });
+  io.stderr(`warden: reading ${instanceId} in ${target}\n`);
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
-    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${credentialsHint(instance.name, settings) ?? ''}`);
+    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${failureHint(errorCode(instance), settings) ?? ''}`);
     return 1;
   }
   const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
@@ -40,7 +44,7 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${targetOf(settings)}?`))) {
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }

@@ -1,4 +1,3 @@
-import { ACTIONS, executePlan } from '../actions';
 import { createClients } from '../aws';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
@@ -8,7 +7,7 @@ import { type InputEvent, readAllInputs } from './inputs';
 import type { Io } from './io';
 import { type ReplayReport, renderReport, reportOf } from './report';
 import { painter } from './style';
-import { credentialsHint, targetOf } from './target';
+import { failureHint, targetOf } from './target';
 
 export interface ReplayOptions {
   json: boolean;
@@ -16,6 +15,8 @@ export interface ReplayOptions {
   /** Add, per event, the deployed rule that matched and the policy line that decided. */
   explain?: boolean;
   profile?: string;
+  /** Where the region came from (see findRegion), named before anything runs. */
+  regionFrom?: string;
   /**
    * Asked once before --apply changes anything, after the plans are shown; resolves true to go ahead.
    * Absent with --yes: the plans are then shown once, with their outcomes.
@@ -54,7 +55,7 @@ export async function replay(paths: string[], settings: Settings, options: Repla
     io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
   }
   const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));
-  const hint = failures.map((outcome) => credentialsHint(outcome.error?.code, settings)).find(Boolean);
+  const hint = failures.map((outcome) => failureHint(outcome.error?.code, settings)).find(Boolean);
   if (hint) io.stderr(hint);
   return invalid.length > 0 || failures.length > 0 ? 1 : 0;
 }
@@ -69,10 +70,14 @@ async function applyPlans(
 ): Promise<boolean> {
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
-  if (options.confirm && !(await confirmPlans(runnable, settings, options.confirm, options.json ? undefined : render, io))) {
+  const target = targetOf({ ...settings, regionFrom: options.regionFrom });
+  if (options.confirm && !(await confirmPlans(runnable, settings, target, options.confirm, options.json ? undefined : render, io))) {
     io.stderr('Nothing was executed.\n');
     return false;
   }
+  if (!options.confirm) io.stderr(`warden: applying ${runnable.length} plan(s) in ${target}\n`);
+  // The SDK is loaded here, on the one path that calls AWS: a plan-only replay starts at once.
+  const { ACTIONS, executePlan } = await import('../actions');
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   for (const entry of runnable)
     entry.report.outcomes = await executePlan(entry.plan, {
@@ -86,6 +91,7 @@ async function applyPlans(
 async function confirmPlans(
   runnable: Required<Entry>[],
   settings: Settings,
+  target: string,
   confirm: (question: string) => Promise<boolean>,
   render: ((report: ReplayReport) => string) | undefined,
   io: Io,
@@ -94,5 +100,5 @@ async function confirmPlans(
   // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
   const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
   const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
-  return confirm(`${what} of ${runnable.length} plan(s) against ${targetOf(settings)}?`);
+  return confirm(`${what} of ${runnable.length} plan(s) in ${target}?`);
 }

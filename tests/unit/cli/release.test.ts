@@ -69,12 +69,16 @@ describe('warden release', () => {
     expect(mutations()).toEqual([]);
   });
 
+  /** Said before anything runs: which region, and why that one. */
+  const READING = `warden: reading ${INSTANCE} in AWS (region us-east-1, from no region configured; the default)\n`;
+
   it('says what to do when the SDK finds no credentials', async () => {
     ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }));
     const { code, stderr } = await warden('release', INSTANCE, '--yes', '--endpoint', 'http://127.0.0.1:5000');
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `warden: cannot read ${INSTANCE}: Could not load credentials\n` +
+      `warden: reading ${INSTANCE} in endpoint http://127.0.0.1:5000 (region us-east-1)\n` +
+        `warden: cannot read ${INSTANCE}: Could not load credentials\n` +
         'warden: no AWS credentials were found; an emulator at http://127.0.0.1:5000 takes any: export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n',
     );
   });
@@ -86,7 +90,7 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', INSTANCE, '--yes');
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(`warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`);
+    expect(stderr).toBe(`${READING}warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`);
     expect(mutations()).toEqual([]);
   });
 
@@ -97,7 +101,7 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', INSTANCE, '--yes');
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(`warden: cannot read ${INSTANCE}: instance ${INSTANCE} does not exist\n`);
+    expect(stderr).toBe(`${READING}warden: cannot read ${INSTANCE}: instance ${INSTANCE} does not exist\n`);
   });
 
   it('does nothing without confirmation', async () => {
