@@ -25,7 +25,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
-  ['--region <region>', 'region', 'AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile\'s region; us-east-1 last)'],
+  ['--region <region>', 'region', "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's region; us-east-1 last)"],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
 ];
 

@@ -38,9 +38,12 @@ describe('the region, found as the AWS CLI finds it', () => {
   });
 
   it('names the region, and where it came from, before --apply changes anything', async () => {
-    const { code, stderr } = await runWarden(['replay', 'events/guardduty/crypto-mining.json', '--apply', '--endpoint', 'http://127.0.0.1:9'], {
-      env: { AWS_DEFAULT_REGION: 'eu-central-1' },
-    });
+    const { code, stderr } = await runWarden(
+      ['replay', 'events/guardduty/crypto-mining.json', '--apply', '--endpoint', 'http://127.0.0.1:9'],
+      {
+        env: { AWS_DEFAULT_REGION: 'eu-central-1' },
+      },
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/^Execute \d+ step\(s\) of 1 plan\(s\) in endpoint http:\/\/127\.0\.0\.1:9 \(region eu-central-1\)\?/);
   });

@@ -90,7 +90,9 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', INSTANCE, '--yes');
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(`${READING}warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`);
+    expect(stderr).toBe(
+      `${READING}warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`,
+    );
     expect(mutations()).toEqual([]);
   });
 
