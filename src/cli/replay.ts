@@ -97,8 +97,10 @@ async function confirmPlans(
   io: Io,
 ): Promise<boolean> {
   if (render) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
-  // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
-  const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
-  const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
+  // A dry run reads the account and sends the notifications, as the deployed functions do, and changes nothing.
+  const steps = runnable.flatMap((entry) => entry.plan.steps).length;
+  const what = settings.dryRun
+    ? `Dry run (WARDEN_DRY_RUN): read the account and notify for ${steps} step(s), changing nothing,`
+    : `Execute ${steps} step(s)`;
   return confirm(`${what} of ${runnable.length} plan(s) in ${target}?`);
 }

@@ -162,7 +162,7 @@ describe('warden replay', () => {
   it.each([
     ['the --dry-run flag', ['--dry-run'], {}],
     ['WARDEN_DRY_RUN, as the deployed functions read it', [], { WARDEN_DRY_RUN: 'true' }],
-  ])('with --apply under %s sends the notification only, and changes nothing', async (_, flags, env) => {
+  ])('with --apply under %s reads the account, sends the notification, and changes nothing', async (_, flags, env) => {
     // Prepare
     const mocks = mockAccount('fresh');
     // Act
@@ -173,10 +173,16 @@ describe('warden replay', () => {
     // Assess
     for (const mock of Object.values(mocks)) mock.restore();
     expect(code).toBe(0);
-    expect(mocks.ec2.calls()).toHaveLength(0);
+    const ec2Calls = mocks.ec2.calls().map((call) => (call.args[0] as object).constructor.name);
+    expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = JSON.parse(stdout);
-    const statuses = report.outcomes.map((outcome: { service: string; status: string }) => `${outcome.service}:${outcome.status}`);
-    expect(new Set(statuses)).toEqual(new Set(['ec2:skipped', 'elbv2:skipped', 'sns:done']));
+    const statuses = report.outcomes.map(
+      (outcome: { operation: string; status: string }) => `${outcome.operation.startsWith('Describe') ? 'read' : 'change'}:${outcome.status}`,
+    );
+    expect(new Set(statuses)).toEqual(new Set(['read:done', 'change:skipped', 'change:done']));
+    expect(report.outcomes.filter((o: { status: string }) => o.status === 'done').map((o: { operation: string }) => o.operation)).toEqual(
+      expect.arrayContaining(['DescribeInstances', 'Publish']),
+    );
   });
 });
