@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startMoto } from '../tests/support/moto';
+import { startMoto } from '../emulator';
 import { measureBundles } from './bundles';
 import { BURST, simulateBurst } from './burst';
 import { measurePlanning } from './planning';

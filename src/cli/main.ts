@@ -174,6 +174,61 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       exitCode = name ? await showPattern(name, samplesDirectory(), settingsFrom({}, env), io) : listPatterns(io, Boolean(flags.json));
     });
 
+  const generateCommand = program
+    .command('generate-event')
+    .description('print an event about one of your instances or resources, read from the account or an emulator, for replay')
+    .argument('<kind>', 'guardduty (about --instance), config (--rule about --resource), or cloudtrail')
+    .option('--instance <instance-id>', 'guardduty: the instance the finding is about')
+    .option('--rule <name>', 'config: the Config rule that found the resource NON_COMPLIANT')
+    .option('--resource <id>', 'config: the resource; cloudtrail: the security group of a security-group sample')
+    .option('--resource-type <type>', 'config: the resource type when the id does not tell, e.g. AWS::S3::Bucket')
+    .option('--sample <name>', 'the sample under events/<kind>/ to start from (default crypto-mining, restricted-ssh, root-signin-no-mfa)')
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples(
+        'warden generate-event guardduty --instance i-0abc123def4567890 > finding.json',
+        'warden generate-event config --rule restricted-ssh --resource sg-0123456789abcdef0',
+        'warden generate-event guardduty --instance i-0abc123def4567890 --endpoint http://127.0.0.1:5000 | warden replay -',
+      ),
+    );
+  for (const [flag, , help] of TARGET_FLAGS) generateCommand.addOption(new Option(flag, help));
+  generateCommand.action(async (kind: string, flags: Record<string, unknown>) => {
+    const settings = settingsFrom(flags, env);
+    const { EVENT_KINDS, generateEvent, unknownKind } = await import('./generate-event');
+    if (!(EVENT_KINDS as readonly string[]).includes(kind)) throw new SettingsError(unknownKind(kind), 'kind');
+    exitCode = await generateEvent(
+      kind as (typeof EVENT_KINDS)[number],
+      settings,
+      { ...(flags as Record<string, string | undefined>), regionFrom: settings.regionFrom },
+      io,
+    );
+  });
+
+  const doctorCommand = program
+    .command('doctor')
+    .description(
+      'read-only pre-flight: GuardDuty, Config, CloudTrail, the Warden stack, its topic and automation role, each OK, WARN or FAIL with the fix',
+    )
+    .option('--stage <stage>', 'the Serverless stage Warden was deployed with', 'dev')
+    .option('--topic-arn <arn>', 'the alerts topic (stack output AlertsTopicArn; WARDEN_TOPIC_ARN)')
+    .option('--automation-role-arn <arn>', "the runbooks' role (stack output AutomationRoleArn; WARDEN_AUTOMATION_ROLE_ARN)")
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples('warden doctor --stage prod --region eu-west-1 --topic-arn arn:aws:sns:eu-west-1:111122223333:warden-prod-alerts'),
+    );
+  for (const [flag, , help] of TARGET_FLAGS) doctorCommand.addOption(new Option(flag, help));
+  doctorCommand.action(async (flags: Record<string, unknown>) => {
+    const settings = settingsFrom(flags, env);
+    const { doctor } = await import('./doctor');
+    exitCode = await doctor(
+      settings,
+      { stage: String(flags.stage), profile: flags.profile as string | undefined, regionFrom: settings.regionFrom },
+      io,
+    );
+  });
+
   program
     .command('validate')
     .description('check events against Warden’s schemas only, with the path of each problem')

@@ -178,7 +178,8 @@ describe('warden replay', () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = JSON.parse(stdout);
     const statuses = report.outcomes.map(
-      (outcome: { operation: string; status: string }) => `${outcome.operation.startsWith('Describe') ? 'read' : 'change'}:${outcome.status}`,
+      (outcome: { operation: string; status: string }) =>
+        `${outcome.operation.startsWith('Describe') ? 'read' : 'change'}:${outcome.status}`,
     );
     expect(new Set(statuses)).toEqual(new Set(['read:done', 'change:skipped', 'change:done']));
     expect(report.outcomes.filter((o: { status: string }) => o.status === 'done').map((o: { operation: string }) => o.operation)).toEqual(
