@@ -158,7 +158,14 @@ async function automationRole({ clients, settings, optional }: Context): Promise
   const name = settings.automationRoleArn.split('/').at(-1) ?? '';
   const sdk = await optional('@aws-sdk/client-iam');
   if (!sdk) return notInstalled(check, '@aws-sdk/client-iam', `aws iam get-role --role-name ${name}`);
-  const { Role } = await clients.of<UntypedClient>(sdk.IAMClient).send(new sdk.GetRoleCommand({ RoleName: name }));
+  const { Role } = await clients
+    .of<UntypedClient>(sdk.IAMClient)
+    .send(new sdk.GetRoleCommand({ RoleName: name }))
+    .catch((error: unknown) => {
+      if (errorCode(error) === 'NoSuchEntity') return { Role: undefined };
+      throw error;
+    });
+  if (!Role) return fail(check, `role ${name} does not exist`, 'pass the AutomationRoleArn output of the deployed stack');
   const trust = decodeURIComponent(String(Role?.AssumeRolePolicyDocument ?? ''));
   if (!trust.includes('ssm.amazonaws.com'))
     return fail(

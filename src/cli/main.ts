@@ -17,7 +17,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--min-severity <score>', 'minSeverity', 'GuardDuty severity from which to act (WARDEN_MIN_SEVERITY, default 7)'],
   ['--exclude-tag <key>', 'excludeTag', 'tag key that exempts a resource (WARDEN_EXCLUDE_TAG, default warden:exclude)'],
   ['--account-alias <alias>', 'accountAlias', 'account name shown in messages (WARDEN_ACCOUNT_ALIAS)'],
-  ['--dry-run', 'dryRun', 'with --apply: send only the notifications, saying what Warden would do; change nothing (WARDEN_DRY_RUN)'],
+  ['--dry-run', 'dryRun', 'with --apply: read the account and notify, saying what Warden would change; change nothing (WARDEN_DRY_RUN)'],
   ['--act-on-samples', 'actOnSamples', 'let GuardDuty sample findings act (WARDEN_ACT_ON_SAMPLES)'],
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],

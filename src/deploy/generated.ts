@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCatalogueTable } from '../remediations/table';
+import { CATALOGUE_PAGE, withCatalogueTable } from '../remediations/table';
 import { iamResources } from './iam';
 import { permissionsByTrigger, samplePlans } from './permissions';
 
@@ -9,10 +9,10 @@ import { permissionsByTrigger, samplePlans } from './permissions';
  * `npm run generate` writes them; a test fails when one is stale.
  */
 export function generatedFiles(root: string): Record<string, string> {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const catalogue = readFileSync(join(root, CATALOGUE_PAGE), 'utf8');
   const iam = iamResources(permissionsByTrigger(samplePlans(join(root, 'events'))));
   return {
-    'README.md': withCatalogueTable(readme),
+    [CATALOGUE_PAGE]: withCatalogueTable(catalogue),
     'deploy/iam.json': `${JSON.stringify(iam, null, 2)}\n`,
   };
 }
