@@ -145,7 +145,11 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       'after',
       examples('warden release i-0abc123def4567890 --dry-run', 'warden release i-0abc123def4567890 --disable-termination-protection --yes'),
     );
-  for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
+  for (const [flag, , help] of [
+    ...TARGET_FLAGS,
+    ...SETTING_FLAGS.filter(([, setting]) => ['topicArn', 'accountAlias', 'messageFormat'].includes(setting)),
+  ])
+    releaseCommand.addOption(new Option(flag, help));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
     const settings = settingsFrom(flags, env);
     // The SDK is loaded only on the paths that call AWS, so every other command starts at once.

@@ -31,7 +31,16 @@ export async function release(instanceId: string, settings: Settings, options: R
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${failureHint(errorCode(instance), settings) ?? ''}`);
     return 1;
   }
-  const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
+  const plan = planRelease(instance, {
+    disableTerminationProtection: options.disableTerminationProtection,
+    notify: {
+      ...settings,
+      // The topic's account: a release is told where Warden's alerts go.
+      account: settings.topicArn?.split(':')[4] ?? 'unknown',
+      region: settings.region,
+      now: new Date(),
+    },
+  });
   if ('refused' in plan) {
     io.stderr(`warden: ${plan.refused}\n`);
     return 1;

@@ -5,6 +5,7 @@ import {
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planRelease } from '../../../src/playbooks';
@@ -23,6 +24,29 @@ const describing = (instance: ReturnType<typeof runningInstance>) =>
 const mutations = () => ec2.calls().filter((call) => !(call.args[0] instanceof DescribeInstancesCommand));
 
 describe('warden release', () => {
+  it('notifies the topic like any other change, after the interfaces are back', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    const sns = mockClient(SNSClient).on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const topic = 'arn:aws:sns:us-east-1:111122223333:warden-alerts';
+    // Act
+    const { code, stdout } = await warden('release', INSTANCE, '--yes', '--topic-arn', topic);
+    // Assess
+    sns.restore();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sns Publish +notify the security topic +=> DONE/);
+    const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.TopicArn).toBe(topic);
+    expect(published?.Subject).toBe(`[Warden] MEDIUM: Quarantine of ${INSTANCE} released`);
+    expect(published?.Message).toMatch(/\[DONE\] put eni-\w+ back on its original groups/);
+  });
+
+  it('says no notification is sent when no topic is set', async () => {
+    describing(quarantinedInstance());
+    const { stdout } = await warden('release', INSTANCE, '--dry-run');
+    expect(stdout).toContain('(no notification: WARDEN_TOPIC_ARN is not set)');
+  });
+
   it('restores each interface to its recorded groups, then removes the quarantine tags', async () => {
     // Prepare
     describing(quarantinedInstance());
