@@ -93,21 +93,25 @@ function mutatedEvents(trigger: Trigger) {
 /** The property tests of one trigger; one file per trigger lets them run in parallel. */
 export function propertySuite(trigger: Trigger): void {
   describe(`${trigger} events, generated and mutated`, () => {
-    it(`planning never throws, and only a valid event gets a plan (${PLANNING_RUNS} events)`, () => {
-      const settings = settingsWith();
-      fc.assert(
-        fc.property(mutatedEvents(trigger), (event) => {
-          const planned = planEvent(event, settings);
-          if (!planned.ok) {
-            expect(planned.error.length).toBeGreaterThan(0);
-            return;
-          }
-          // A plan that exists is one the executor accepts: known actions, resolvable references.
-          expect(() => validatePlan(planned.plan, ACTIONS)).not.toThrow();
-        }),
-        { numRuns: PLANNING_RUNS },
-      );
-    }, 60_000 * SCALE);
+    it(
+      `planning never throws, and only a valid event gets a plan (${PLANNING_RUNS} events)`,
+      () => {
+        const settings = settingsWith();
+        fc.assert(
+          fc.property(mutatedEvents(trigger), (event) => {
+            const planned = planEvent(event, settings);
+            if (!planned.ok) {
+              expect(planned.error.length).toBeGreaterThan(0);
+              return;
+            }
+            // A plan that exists is one the executor accepts: known actions, resolvable references.
+            expect(() => validatePlan(planned.plan, ACTIONS)).not.toThrow();
+          }),
+          { numRuns: PLANNING_RUNS },
+        );
+      },
+      60_000 * SCALE,
+    );
   });
 
   describe(`the ${trigger} handler, on generated and mutated events`, () => {
@@ -131,15 +135,19 @@ export function propertySuite(trigger: Trigger): void {
     });
     const calls = () => stubs.reduce((sum, stub) => sum + stub.calls().length, 0);
 
-    it(`never throws, and sends nothing to AWS for an invalid event (${HANDLER_RUNS} events)`, async () => {
-      await fc.assert(
-        fc.asyncProperty(mutatedEvents(trigger), async (event) => {
-          const before = calls();
-          const response = await handler(event as EventBridgeEvent<string, unknown>);
-          if (response.decision === 'error') expect(calls()).toBe(before);
-        }),
-        { numRuns: HANDLER_RUNS },
-      );
-    }, 120_000 * SCALE);
+    it(
+      `never throws, and sends nothing to AWS for an invalid event (${HANDLER_RUNS} events)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(mutatedEvents(trigger), async (event) => {
+            const before = calls();
+            const response = await handler(event as EventBridgeEvent<string, unknown>);
+            if (response.decision === 'error') expect(calls()).toBe(before);
+          }),
+          { numRuns: HANDLER_RUNS },
+        );
+      },
+      120_000 * SCALE,
+    );
   });
 }
