@@ -50,6 +50,7 @@ function loadSample(kind: EventKind, name: string): Record<string, unknown> {
 export async function generateEvent(kind: EventKind, settings: Settings, options: GenerateEventOptions, io: Io): Promise<number> {
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   const { region } = settings;
+  io.stderr(`warden: reading the account in ${targetOf({ ...settings, ...options })} for a ${kind} event\n`);
   try {
     const sample = loadSample(kind, options.sample ?? DEFAULT_SAMPLE[kind]);
     const account = async () => (await clients.of(STSClient).send(new GetCallerIdentityCommand({}))).Account ?? '';
