@@ -42,8 +42,12 @@ async function askOnTerminal(question: string, io: Io): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/** Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`). */
 const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
-  loadSettings(env, Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])));
+  loadSettings(
+    env,
+    Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]])),
+  );
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
