@@ -90,13 +90,24 @@ function policyFor(trigger: string, actions: string[]) {
   return { PolicyName: `warden-${trigger}`, PolicyDocument: { Version: '2012-10-17', Statement: statements } };
 }
 
-function forwardRule(description: string, condition: string, pattern: unknown) {
+type Pattern = Record<string, unknown> & { $or?: Record<string, unknown>[] };
+
+/**
+ * The route, forwarding only events AWS produced: PutEvents cannot use an `aws.` source, so a
+ * principal of a member account cannot pass off its own "AWS API Call via CloudTrail" as one.
+ */
+export function awsSourcesOnly(pattern: Pattern): Pattern {
+  if (pattern.$or) return { ...pattern, $or: pattern.$or.map(awsSourcesOnly) };
+  return 'source' in pattern ? pattern : { source: [{ prefix: 'aws.' }], ...pattern };
+}
+
+function forwardRule(description: string, condition: string, pattern: Pattern) {
   return {
     Type: 'AWS::Events::Rule',
     Condition: condition,
     Properties: {
       Description: description,
-      EventPattern: pattern,
+      EventPattern: awsSourcesOnly(pattern),
       State: 'ENABLED',
       Targets: [
         {
