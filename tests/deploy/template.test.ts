@@ -221,5 +221,14 @@ describe('the packaged template', () => {
     it('subscribes an e-mail address only when one is given', () => {
       expect(template.Resources.AlertsEmailSubscription?.Condition).toBe('HasAlertEmail');
     });
+
+    it("lets only the organization's accounts put events on the bus, only with AWS's own sources, and only when an organization is given", () => {
+      const policy = template.Resources.OrganizationEventsPolicy;
+      expect(policy?.Condition).toBe('HasOrganization');
+      expect((policy?.Properties.Statement as Statement).Condition).toEqual({
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+        StringLike: { 'events:source': 'aws.*' },
+      });
+    });
   });
 });
