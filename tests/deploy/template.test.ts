@@ -225,7 +225,7 @@ describe('the packaged template', () => {
     it("lets only the organization's accounts put events on the bus, only with AWS's own sources, and only when an organization is given", () => {
       const policy = template.Resources.OrganizationEventsPolicy;
       expect(policy?.Condition).toBe('HasOrganization');
-      expect((policy?.Properties.Statement as Statement).Condition).toEqual({
+      expect((policy?.Properties.Statement as Statement | undefined)?.Condition).toEqual({
         StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
         StringLike: { 'events:source': 'aws.*' },
       });
