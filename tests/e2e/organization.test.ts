@@ -64,7 +64,7 @@ beforeEach(async () => {
   central.world = await createWorld(central.aws);
   member.world = await createWorld(member.aws);
   await createMemberRole();
-});
+}, 60_000);
 
 /** A member's finding as the GuardDuty administrator (the central account) receives it: the body names the member. */
 function memberFinding(instance: Awaited<ReturnType<typeof launchInstance>>) {
