@@ -28,6 +28,8 @@ it('the cloudtrail bundle validates with the same messages as the source, and no
     logLevel: 'error',
   });
   vi.stubEnv('WARDEN_DRY_RUN', 'true');
+  // The stack sets it; without it the function would ask STS for its own account.
+  vi.stubEnv('WARDEN_HOME_ACCOUNT', '111122223333');
   // Powertools then logs through the console the test keeps quiet.
   vi.stubEnv('POWERTOOLS_DEV', 'true');
   const { handler } = await import(outfile);
