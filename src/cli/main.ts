@@ -27,6 +27,8 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--region <region>', 'region', "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's region; us-east-1 last)"],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
+  ['--member-role <name>', 'memberRoleName', 'role assumed in the account a finding is about, if not this one (WARDEN_MEMBER_ROLE_NAME)'],
+  ['--home-account <id>', 'homeAccount', "Warden's own account; with --apply, asked of STS when not given (WARDEN_HOME_ACCOUNT)"],
 ];
 
 async function askOnTerminal(question: string, io: Io): Promise<boolean> {
@@ -56,7 +58,10 @@ function checkEndpoint(endpoint: unknown, name: string): void {
  * the AWS CLI finds it. A bad value is reported under the name the user typed: the flag, or the variable.
  */
 function settingsFrom(flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings & { regionFrom: string } {
-  const given = Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]]));
+  // Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`).
+  const given: Partial<Record<SettingName, unknown>> = Object.fromEntries(
+    [...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]]),
+  );
   if (flags.endpoint !== undefined) checkEndpoint(flags.endpoint, '--endpoint');
   else checkEndpoint(env[SETTINGS_ENV.endpoint], SETTINGS_ENV.endpoint);
   const { region, from } = findRegion({ region: flags.region as string | undefined, profile: flags.profile as string | undefined }, env);
@@ -66,10 +71,10 @@ function settingsFrom(flags: Record<string, unknown>, env: Record<string, string
     if (!(error instanceof SettingsError)) throw error;
     const setting = (Object.keys(SETTINGS_ENV) as SettingName[]).find((name) => SETTINGS_ENV[name] === error.variable);
     // The region may come from a flag, a variable or a profile: its message names whichever it was.
-    const name = setting === 'region' ? from : setting && flags[setting] !== undefined ? FLAG_OF.get(setting) : undefined;
+    const name = setting === 'region' ? from : setting && given[setting] !== undefined ? FLAG_OF.get(setting) : undefined;
     if (!setting || !name) throw error;
     const problem = error.message.slice(error.message.indexOf(': ') + 2);
-    throw new SettingsError(`${name} ${JSON.stringify(setting === 'region' ? region : flags[setting])}: ${problem}`, name);
+    throw new SettingsError(`${name} ${JSON.stringify(setting === 'region' ? region : given[setting])}: ${problem}`, name);
   }
 }
 
@@ -137,13 +142,18 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .command('release')
     .description("undo Warden's quarantine of an instance: restore each interface's recorded groups, remove the quarantine tags")
     .argument('<instance-id>', 'the quarantined instance')
+    .option('--account <id>', 'the account the instance is in, when not this one (through --member-role)')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--disable-termination-protection', 'also let the instance be terminated again')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--profile <name>', 'AWS profile')
     .addHelpText(
       'after',
-      examples('warden release i-0abc123def4567890 --dry-run', 'warden release i-0abc123def4567890 --disable-termination-protection --yes'),
+      examples(
+        'warden release i-0abc123def4567890 --dry-run',
+        'warden release i-0abc123def4567890 --disable-termination-protection --yes',
+        'warden release i-0abc123def4567890 --account 444455556666 --member-role warden-responder',
+      ),
     );
   for (const [flag, , help] of [
     ...TARGET_FLAGS,
@@ -160,6 +170,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       {
         regionFrom: settings.regionFrom,
         dryRun: Boolean(flags.dryRun) || settings.dryRun,
+        account: flags.account as string | undefined,
         disableTerminationProtection: Boolean(flags.disableTerminationProtection),
         profile: flags.profile as string | undefined,
         confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),

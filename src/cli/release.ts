@@ -1,15 +1,20 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, errorCode, executePlan, readInstance } from '../actions';
+import { ACTIONS, actionFor, errorCode, executePlan, readInstance } from '../actions';
+import { runsIn } from '../actions/types';
 import { createClients } from '../aws';
+import type { Target } from '../plan';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
+import { executingHome } from './replay';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
 import { failureHint, targetOf } from './target';
 
 export interface ReleaseCommandOptions {
   dryRun: boolean;
+  /** The member account the instance is in (`--account`); absent, Warden's own. */
+  account?: string;
   disableTerminationProtection: boolean;
   profile?: string;
   /** Where the region came from (see findRegion), named before anything runs. */
@@ -22,29 +27,44 @@ export interface ReleaseCommandOptions {
  * `warden release <instance-id>`: reads the instance, plans the undo of its quarantine, shows the
  * plan, and (unless --dry-run, and once confirmed) executes it. Exit code 1 when refused or a step failed.
  */
-export async function release(instanceId: string, settings: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
-  const target = targetOf({ ...settings, regionFrom: options.regionFrom });
-  io.stderr(`warden: reading ${instanceId} in ${target}\n`);
-  const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
+export async function release(instanceId: string, given: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
+    io.stderr(`warden: --account ${options.account}: expected a 12-digit account id\n`);
+    return 2;
+  }
+  // In another account, every call goes through the member role, in a session named after the release.
+  const home = options.account
+    ? await executingHome(given, options.profile, io, true)
+    : { settings: given, clients: createClients({ region: given.region, endpoint: given.endpoint, profile: options.profile }) };
+  if (!home) return 1;
+  const { settings } = home;
+  const target: Target | undefined =
+    options.account && options.account !== settings.homeAccount ? { account: options.account, region: settings.region } : undefined;
+  const clients = target ? home.clients.in(target, { trigger: 'release', finding: instanceId }) : home.clients;
+  const where = `${target ? `account ${target.account} through ${settings.memberRoleName ?? 'no member role'}, ` : ''}${targetOf({ ...settings, regionFrom: options.regionFrom })}`;
+  io.stderr(`warden: reading ${instanceId} in ${where}\n`);
   const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${failureHint(errorCode(instance), settings) ?? ''}`);
     return 1;
   }
-  const plan = planRelease(instance, {
+  const planned = planRelease(instance, {
     disableTerminationProtection: options.disableTerminationProtection,
     notify: {
       ...settings,
-      // The topic's account: a release is told where Warden's alerts go.
-      account: settings.topicArn?.split(':')[4] ?? 'unknown',
+      account: target?.account ?? settings.homeAccount ?? settings.topicArn?.split(':')[4] ?? 'unknown',
       region: settings.region,
       now: new Date(),
     },
   });
-  if ('refused' in plan) {
-    io.stderr(`warden: ${plan.refused}\n`);
+  if ('refused' in planned) {
+    io.stderr(`warden: ${planned.refused}\n`);
     return 1;
   }
+  // The changes run in the instance's account; the notification goes to Warden's own topic, at home.
+  const plan = target
+    ? { ...planned, steps: planned.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) }
+    : planned;
   const report = reportOf(instanceId, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
   if (options.dryRun) {
@@ -53,12 +73,12 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${target}?`))) {
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${where}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }
   }
-  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: settings.excludeTag });
+  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients: home.clients, excludeTag: settings.excludeTag });
   io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, NOW, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { policyFor, RESPONSES } from './guardduty-policy';
+import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 
 /** Tag keys Warden writes; `warden release` and the idempotency checks read them back. */
 export const QUARANTINE_TAGS = {
@@ -36,6 +37,10 @@ export type GuardDutySettings = Pick<
   | 'actOnSamples'
   | 'topicArn'
   | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'memberRoleName'
+  | 'region'
   | 'messageFormat'
   | 'dryRun'
   | 'maxIsolationsPerHour'
@@ -77,6 +82,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 
   const protection = protectedBy(finding, instance, settings);
   if (protection) return notify(`instance ${instance.instanceId} ${protection}: reported, not contained`);
+  // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
 
   const rule = policyFor(finding.type);
   const role = finding.service.resourceRole ?? 'unknown';
@@ -86,8 +94,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.networkInterfaces.length === 0)
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
-  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}`;
-  const steps = containmentSteps(finding, instance, settings);
+  const where = target ? ` in account ${target.account}, ${target.region}` : '';
+  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
+  const steps = inTarget(containmentSteps(finding, instance, settings), target);
   const alert = findingAlert(finding, reason);
   return {
     ...base,

@@ -11,6 +11,7 @@ export {
   describeInstance,
   findingAbout,
   groupsByInterface,
+  inAccount,
   joinAutoScalingGroup,
   type LaunchOptions,
   launchInstance,
@@ -24,7 +25,7 @@ export {
 } from '../../emulator';
 
 export const endpoint = () => inject('motoEndpoint');
-export const motoClients = (url = endpoint()) => emulator.motoClients(url);
+export const motoClients = (url = endpoint(), account?: string) => emulator.motoClients(url, account);
 export const resetAccount = (url = endpoint()) => emulator.resetAccount(url);
 export const createWorld = emulator.createWorld;
 export const topicMessages = (topicArn: string, url = endpoint()) => emulator.topicMessages(topicArn, url);
@@ -48,5 +49,10 @@ export function handlersOn(account: { world: emulator.World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
   return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, ...env });
+    coldStart(name, {
+      WARDEN_ENDPOINT: endpoint(),
+      WARDEN_TOPIC_ARN: account.world.topicArn,
+      WARDEN_HOME_ACCOUNT: emulator.ACCOUNT,
+      ...env,
+    });
 }
