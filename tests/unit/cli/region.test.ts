@@ -39,7 +39,7 @@ describe('the region, found as the AWS CLI finds it', () => {
 
   it('names the region, and where it came from, before --apply changes anything', async () => {
     const { code, stderr } = await runWarden(
-      ['replay', 'events/guardduty/crypto-mining.json', '--apply', '--endpoint', 'http://127.0.0.1:9'],
+      ['replay', 'events/guardduty/crypto-mining.json', '--apply', '--endpoint', 'http://127.0.0.1:9', '--home-account', '111122223333'],
       {
         env: { AWS_DEFAULT_REGION: 'eu-central-1' },
       },
