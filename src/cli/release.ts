@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ACTIONS, executePlan, readInstance } from '../actions';
 import { createClients } from '../aws';
+import { plainText } from '../notify/text';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
@@ -29,7 +30,7 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
   if ('refused' in plan) {
-    io.stderr(`warden: ${plan.refused}\n`);
+    io.stderr(`warden: ${plainText(plan.refused)}\n`);
     return 1;
   }
   const report = reportOf(instanceId, plan);

@@ -1,4 +1,5 @@
 import { ACTIONS, executePlan } from '../actions';
+import { plainText } from '../notify/text';
 import { createClients } from '../aws';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
@@ -50,7 +51,7 @@ export async function replay(paths: string[], settings: Settings, options: Repla
   else io.stdout(`${reports.map(render).join('\n\n')}\n`);
   const invalid = reports.filter((report) => report.decision === 'error');
   if (invalid.length > 0) {
-    for (const report of invalid) io.stderr(`warden: ${report.file}: ${report.reason}\n`);
+    for (const report of invalid) io.stderr(`warden: ${plainText(report.file)}: ${plainText(report.reason)}\n`);
     io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
   }
   const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));

@@ -1,4 +1,5 @@
 import type { Alert, Outcome, Step } from '../plan';
+import { plainText } from './text';
 
 /** SNS rejects a Subject over 100 characters, or one with line breaks or non-ASCII characters. */
 export const SUBJECT_MAX_LENGTH = 100;
@@ -23,6 +24,22 @@ export interface MessageOptions {
 export const accountLabel = (alert: Alert, options: MessageOptions) =>
   options.accountAlias ? `${alert.account} (${options.accountAlias})` : alert.account;
 
+/** The alert with every text field made plain (./text.ts): what each renderer starts from. */
+export function plainAlert(alert: Alert): Alert {
+  return {
+    ...alert,
+    event: plainText(alert.event),
+    title: plainText(alert.title),
+    summary: plainText(alert.summary),
+    account: plainText(alert.account),
+    region: plainText(alert.region),
+    time: plainText(alert.time),
+    facts: alert.facts.map(([label, value]) => [plainText(label), plainText(value)]),
+    links: alert.links.map(([label, url]) => [plainText(label), plainText(url)]),
+    nextSteps: alert.nextSteps?.map(plainText),
+  };
+}
+
 /**
  * The message's account of Warden's response: a heading, then one line per step with its outcome
  * once executed, its intent before (and always in a dry run, where nothing was executed).
@@ -35,7 +52,7 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
       const outcome = executed?.find((o) => o.stepId === step.id);
       const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
       const detail = outcome ? `: ${outcome.detail}` : '';
-      return `${mark}${step.why} (${step.service}:${step.operation})${detail}`;
+      return plainText(`${mark}${step.why} (${step.service}:${step.operation})${detail}`);
     });
   const heading = options.dryRun
     ? 'Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:'
@@ -47,7 +64,7 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
 
 /** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
 export function renderSubject(alert: Alert): string {
-  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${alert.title}`
+  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${plainText(alert.title)}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '')
     .replace(/\s+/g, ' ')
@@ -59,7 +76,8 @@ export function renderSubject(alert: Alert): string {
  * The plain-text body: what happened, the facts a responder needs, what Warden did (or plans to do,
  * before execution), and where to look next.
  */
-export function renderBody(alert: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+  const alert = plainAlert(raw);
   const account = accountLabel(alert, options);
   const facts: [string, string][] = [
     ['Severity', alert.severity.toUpperCase()],
@@ -82,6 +100,6 @@ export function renderAttributes(alert: Alert): Record<string, { DataType: 'Stri
   return {
     severity: { DataType: 'String', StringValue: alert.severity },
     trigger: { DataType: 'String', StringValue: alert.trigger },
-    event: { DataType: 'String', StringValue: alert.event },
+    event: { DataType: 'String', StringValue: plainText(alert.event) || 'unknown' },
   };
 }
