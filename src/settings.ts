@@ -24,6 +24,7 @@ export const SETTINGS_ENV = {
   deniedAccounts: 'WARDEN_DENIED_ACCOUNTS',
   protectedVpcs: 'WARDEN_PROTECTED_VPCS',
   isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
+  verifyEvents: 'WARDEN_VERIFY_EVENTS',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -84,6 +85,12 @@ const SettingsSchema = z.object({
   protectedVpcs: z._default(idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718'), []),
   /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
   isolateSoleTarget: z._default(booleanFlag, false),
+  /**
+   * Before changing anything, confirm the event with the service that produced it (GuardDuty GetFindings,
+   * Config DescribeConfigRules): anyone with events:PutEvents or sqs:SendMessage can write an event.
+   * Off only for emulators, which implement neither call.
+   */
+  verifyEvents: z._default(booleanFlag, true),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -1,6 +1,6 @@
 import { ACTIONS, executePlan } from '../actions';
-import { plainText } from '../notify/text';
 import { createClients } from '../aws';
+import { plainText } from '../notify/text';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
 import type { Settings } from '../settings';

@@ -19,7 +19,7 @@ export function plainText(value: string): string {
 
 /**
  * Slack / Chatbot markdown: text shown as written, never as formatting, a mention or a link. `<`, `>`
- * and `&` are escaped as HTML entities (Slack's rule), formatting characters with a backslash.
+ * and `&` are escaped as HTML entities (Slack's rule), the characters that start emphasis, code or a link with a backslash.
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
 export function markdownText(value: string): string {
@@ -27,7 +27,7 @@ export function markdownText(value: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_~|[\]()#!])/g, '\\$1');
+    .replace(/([\\`*_~[\]])/g, '\\$1');
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;

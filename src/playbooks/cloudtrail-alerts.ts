@@ -53,7 +53,8 @@ type IngressRule = {
 /** A rule as ModifySecurityGroupRules records it (the API's own capitalisation). */
 type ModifiedRule = { IpProtocol?: string; FromPort?: number; ToPort?: number; CidrIpv4?: string; CidrIpv6?: string };
 const itemsOf = <T>(value: unknown): T[] => listOf<T>((value as { items?: unknown } | null | undefined)?.items);
-const oneOrMany = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : value && typeof value === 'object' ? [value as T] : []);
+const oneOrMany = <T>(value: unknown): T[] =>
+  Array.isArray(value) ? (value as T[]) : value && typeof value === 'object' ? [value as T] : [];
 
 /** The longest prefixes still counted as "the internet": 0.0.0.0/1 and 128.0.0.0/1 are all of it in two rules. */
 export const WORLD_PREFIX_MAX = { ipv4: 7, ipv6: 15 } as const;
@@ -139,7 +140,9 @@ export function wardenTagKeys(record: CloudTrailRecord, { excludeTag }: AlertCon
       (Array.isArray(spec?.tags) ? (spec.tags as TagItem[]) : itemsOf<TagItem>(spec?.tags)).map((tag) => tag?.key),
     ),
   ];
-  return [...new Set(keys.filter((key): key is string => typeof key === 'string' && (key.startsWith(WARDEN_TAG_PREFIX) || key === excludeTag)))];
+  return [
+    ...new Set(keys.filter((key): key is string => typeof key === 'string' && (key.startsWith(WARDEN_TAG_PREFIX) || key === excludeTag))),
+  ];
 }
 
 const taggedResources = (record: CloudTrailRecord) => {
@@ -320,11 +323,22 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     eventSource: 'sns.amazonaws.com',
-    eventNames: ['Unsubscribe', 'SetSubscriptionAttributes', 'SetTopicAttributes', 'DeleteTopic', 'RemovePermission', 'AddPermission', 'Subscribe'],
+    eventNames: [
+      'Unsubscribe',
+      'SetSubscriptionAttributes',
+      'SetTopicAttributes',
+      'DeleteTopic',
+      'RemovePermission',
+      'AddPermission',
+      'Subscribe',
+    ],
     severity: 'critical',
     title: "Warden's alerts topic or one of its subscriptions was changed",
     why: 'An unsubscribed responder, a filter policy, a new topic policy or key, or a subscriber no one knows changes who hears Warden’s alerts.',
-    nextSteps: ['Check the topic’s subscriptions and policy (aws sns list-subscriptions-by-topic, get-topic-attributes) against the baseline.', ...TAMPER_STEPS],
+    nextSteps: [
+      'Check the topic’s subscriptions and policy (aws sns list-subscriptions-by-topic, get-topic-attributes) against the baseline.',
+      ...TAMPER_STEPS,
+    ],
     when: namesWarden,
     details: (r) => [
       ['Topic or subscription', wardenTarget(r)],
@@ -333,7 +347,17 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     eventSource: 'ec2.amazonaws.com',
-    eventNames: ['CreateTags', 'DeleteTags', 'RunInstances', 'CreateSecurityGroup', 'CreateVolume', 'CreateSnapshot', 'CreateSnapshots', 'CopySnapshot', 'CreateNetworkInterface'],
+    eventNames: [
+      'CreateTags',
+      'DeleteTags',
+      'RunInstances',
+      'CreateSecurityGroup',
+      'CreateVolume',
+      'CreateSnapshot',
+      'CreateSnapshots',
+      'CopySnapshot',
+      'CreateNetworkInterface',
+    ],
     severity: 'high',
     title: 'Tags that Warden reads were written or removed',
     why: 'Warden’s tags and the exclusion tag change what it does: an excluded instance is never contained. Only Warden and named operators should write them.',

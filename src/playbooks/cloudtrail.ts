@@ -3,7 +3,14 @@ import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
-import { type AlertContext, type AlertRule, alertRuleFor, changedGroupId, GROUP_RULE_CHANGES, WARDEN_GROUP_RULE } from './cloudtrail-alerts';
+import {
+  type AlertContext,
+  type AlertRule,
+  alertRuleFor,
+  changedGroupId,
+  GROUP_RULE_CHANGES,
+  WARDEN_GROUP_RULE,
+} from './cloudtrail-alerts';
 
 export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'excludeTag'>;
 
@@ -142,7 +149,11 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
 function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Finding | { ignore: string } {
   const rule: AlertRule | undefined = alertRuleFor(record, context);
   if (rule)
-    return markAttempt(record, { ...rule, details: rule.details?.(record, context) ?? [], rule: `${service(record)}:${record.eventName} rule` });
+    return markAttempt(record, {
+      ...rule,
+      details: rule.details?.(record, context) ?? [],
+      rule: `${service(record)}:${record.eventName} rule`,
+    });
   if (record.userIdentity.type === 'Root')
     return markAttempt(record, {
       severity: 'high',

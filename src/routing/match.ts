@@ -61,7 +61,13 @@ function matchesValue(value: unknown, matcher: Matcher): boolean {
 
 /** `*` matches any run of characters; everything else is literal (EventBridge's wildcard operator). */
 const wildcardPattern = (glob: string) =>
-  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 
 const COMPARE: Record<string, (a: number, b: number) => boolean> = {
   '=': (a, b) => a === b,

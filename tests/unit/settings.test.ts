@@ -58,6 +58,7 @@ describe('settings', () => {
       deniedAccounts: ['777788889999'],
       protectedVpcs: ['vpc-0a1b2c3d4e5f60718'],
       isolateSoleTarget: true,
+      verifyEvents: true,
     });
   });
 
