@@ -22,6 +22,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
   ['--message-format <format>', 'messageFormat', 'notification body: text or chatbot (WARDEN_MESSAGE_FORMAT, default text)'],
+  ['--no-verify', 'verifyEvents', 'do not confirm events with GuardDuty / AWS Config before acting, e.g. on an emulator (WARDEN_VERIFY_EVENTS=false)'],
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
@@ -41,7 +42,11 @@ async function askOnTerminal(question: string, io: Io): Promise<boolean> {
 }
 
 const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
-  loadSettings(env, Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])));
+  loadSettings(env, {
+    ...Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])),
+    // Commander names a --no-x flag `x` (true unless given); only an explicit --no-verify overrides the environment.
+    ...(flags.verify === false ? { verifyEvents: false } : {}),
+  });
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
