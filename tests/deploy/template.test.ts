@@ -206,7 +206,7 @@ describe('the packaged template', () => {
       // Anyone else with sqs:SendMessage is refused: a message there is replayed by people.
       const deny = statements.find(({ where, statement }) => where === 'FailedEventsQueuePolicy' && statement.Sid === 'OnlyWardenWrites');
       expect(deny?.statement).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage' });
-      expect((deny?.statement.Condition?.StringNotEquals as Json)['aws:PrincipalArn']).toEqual(
+      expect((deny?.statement.Condition as { StringNotEquals: Json }).StringNotEquals['aws:PrincipalArn']).toEqual(
         Object.values(FUNCTION_ROLE_IDS).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
       );
     });
