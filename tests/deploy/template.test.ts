@@ -206,9 +206,9 @@ describe('the packaged template', () => {
       // Anyone else with sqs:SendMessage is refused: a message there is replayed by people.
       const deny = statements.find(({ where, statement }) => where === 'FailedEventsQueuePolicy' && statement.Sid === 'OnlyWardenWrites');
       expect(deny?.statement).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage' });
-      expect((deny?.statement.Condition as { StringNotEquals: Json }).StringNotEquals['aws:PrincipalArn']).toEqual(
-        Object.values(FUNCTION_ROLE_IDS).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })),
-      );
+      expect(deny?.statement.Condition).toMatchObject({
+        StringNotEquals: { 'aws:PrincipalArn': Object.values(FUNCTION_ROLE_IDS).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+      });
     });
 
     it('alarms on every function error and on any parked event, to the alerts topic', () => {
