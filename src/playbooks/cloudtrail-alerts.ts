@@ -105,11 +105,12 @@ export function worldOpenPorts(record: CloudTrailRecord): string[] {
     ? [opened(portsOf(request.ipProtocol, request.fromPort, request.toPort), String(request.cidrIp))]
     : [];
   const modify = (request.ModifySecurityGroupRulesRequest ?? {}) as { SecurityGroupRule?: unknown };
-  const fromModify = oneOrMany<{ SecurityGroupRule?: ModifiedRule }>(modify.SecurityGroupRule).flatMap(({ SecurityGroupRule: rule }) =>
-    [rule?.CidrIpv4, rule?.CidrIpv6]
+  const fromModify = oneOrMany<{ SecurityGroupRule?: ModifiedRule } | null>(modify.SecurityGroupRule).flatMap((item) => {
+    const rule = item?.SecurityGroupRule;
+    return [rule?.CidrIpv4, rule?.CidrIpv6]
       .filter(isWorldRange)
-      .map((cidr) => opened(portsOf(rule?.IpProtocol, rule?.FromPort, rule?.ToPort), String(cidr))),
-  );
+      .map((cidr) => opened(portsOf(rule?.IpProtocol, rule?.FromPort, rule?.ToPort), String(cidr)));
+  });
   return [...fromPermissions, ...topLevel, ...fromModify];
 }
 

@@ -81,7 +81,7 @@ describe('Executor: Config remediation', () => {
     const outcomes = await run(plan);
     // Assess
     expect(mocks.ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      ClientToken: plan.steps[1]?.input.ClientToken as string,
+      ClientToken: plan.steps.find((step) => step.id === 'remediate')?.input.ClientToken as string,
     });
     expect(outcomes.find((o) => o.stepId === 'remediate')).toMatchObject({
       status: 'done',
