@@ -22,6 +22,8 @@ export const verifyGuardDutyFinding = defineAction<{
   service: 'guardduty',
   operation: 'GetFindings',
   readOnly: true,
+  // The GuardDuty administrator (Warden's account) holds every member's findings.
+  runsIn: 'home',
   permissions: () => ['guardduty:GetFindings'],
   async run({ DetectorId, FindingIds, Expected }, context) {
     const [id] = FindingIds;
@@ -69,6 +71,8 @@ export const verifyConfigEvaluation = defineAction<{
   service: 'config',
   operation: 'DescribeConfigRules',
   readOnly: true,
+  // Warden remediates its own account only (src/playbooks/config.ts).
+  runsIn: 'home',
   permissions: () => ['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule'],
   async run({ ConfigRuleNames, Expected }, context) {
     const config = context.clients.of(ConfigServiceClient);

@@ -12,7 +12,10 @@ import {
   WARDEN_GROUP_RULE,
 } from './cloudtrail-alerts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'excludeTag'>;
+export type CloudTrailSettings = Pick<
+  Settings,
+  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag'
+>;
 
 /** The step that reads a changed group before its alert: only Warden's own groups are alerted on. */
 export const GROUP_CHECK_STEP = 'check-group';

@@ -3,7 +3,8 @@ import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, NOW, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { policyFor, RESPONSES } from './guardduty-policy';
-import { verifyFindingStep } from './verify';
+import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 /** Tag keys Warden writes; `warden release` and the idempotency checks read them back. */
 export const QUARANTINE_TAGS = {
@@ -37,6 +38,10 @@ export type GuardDutySettings = Pick<
   | 'actOnSamples'
   | 'topicArn'
   | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'memberRoleName'
+  | 'region'
   | 'messageFormat'
   | 'dryRun'
   | 'maxIsolationsPerHour'
@@ -79,6 +84,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 
   const protection = protectedBy(finding, instance, settings);
   if (protection) return notify(`instance ${instance.instanceId} ${protection}: reported, not contained`);
+  // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
 
   const rule = policyFor(finding.type);
   const role = finding.service.resourceRole ?? 'unknown';
@@ -88,8 +96,12 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.networkInterfaces.length === 0)
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
-  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}`;
-  const steps = containmentSteps(finding, instance, settings);
+  const where = target ? ` in account ${target.account}, ${target.region}` : '';
+  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
+  // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
+  const steps = inTarget(containmentSteps(finding, instance, settings), target).map(({ target: _where, ...step }) =>
+    step.id === VERIFY_STEP_ID ? step : { ...(_where ? { target: _where } : {}), ...step },
+  );
   const alert = findingAlert(finding, reason);
   return {
     ...base,

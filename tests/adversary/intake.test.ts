@@ -290,17 +290,8 @@ describe('Adversary: silencing Warden or opening the network quietly', () => {
       toPort: 22,
       [key]: { items: [cidr.includes(':') ? { cidrIpv6: cidr } : { cidrIp: cidr }] },
     };
-    const parsed = parseEvent(event);
-    return import('../../src/playbooks').then(({ planCloudTrail }) => {
-      if (!parsed.ok || parsed.trigger !== 'cloudtrail') throw new Error('not delivered');
-      const plan = planCloudTrail(parsed.event, {
-        topicArn: TOPIC_ARN,
-        messageFormat: 'text',
-        dryRun: false,
-        excludeTag: 'warden:exclude',
-      });
-      expect(plan.alert?.title === 'A security group was opened to the internet').toBe(world);
-    });
+    const planned = planEvent(event, settingsWith());
+    expect(planned.ok && planned.plan.alert?.title === 'A security group was opened to the internet').toBe(world);
   });
 
   it('a rule added to Warden’s quarantine group alerts; the same rule on another group stays quiet', async () => {

@@ -25,8 +25,9 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadSample, sampleCases } from '../fixtures';
+import { ACCOUNT, loadSample, sampleCases } from '../fixtures';
 
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
 export const UNTRACK_GROUP = 'sg-0untrack0000000001';
@@ -117,6 +118,8 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   const autoscaling = mockClient(AutoScalingClient);
   const sns = mockClient(SNSClient);
   const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+  // The credentials are the finding's own account's (a single-account deployment).
+  const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   const fresh = state === 'fresh';
   // No other instance quarantined lately (the circuit breaker is closed); no load balancer.
   ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
@@ -151,7 +154,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   const guardduty = mockGuardDuty();
-  return { ec2, autoscaling, sns, elbv2, guardduty };
+  return { ec2, autoscaling, sns, elbv2, sts, guardduty };
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */
