@@ -99,8 +99,8 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   const where = target ? ` in account ${target.account}, ${target.region}` : '';
   const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
   // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
-  const steps = inTarget(containmentSteps(finding, instance, settings), target).map(({ target: _where, ...step }) =>
-    step.id === VERIFY_STEP_ID ? step : { ...(_where ? { target: _where } : {}), ...step },
+  const steps = inTarget(containmentSteps(finding, instance, settings), target).map(({ target: where, ...step }) =>
+    step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where },
   );
   const alert = findingAlert(finding, reason);
   return {
