@@ -79,7 +79,7 @@ export function isWorldRange(cidr: unknown): boolean {
 }
 
 const portsOf = (protocol: unknown, from: unknown, to: unknown) => {
-  if (String(protocol) === '-1') return 'all traffic';
+  if (textOf(protocol) === '-1') return 'all traffic';
   const [low, high] = [textOf(from), textOf(to)];
   return `${textOf(protocol)} ${low === high ? low : `${low}-${high}`}`;
 };
