@@ -5,6 +5,7 @@ import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
+import { isAwsSource } from './sources';
 
 export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
 export { cloudTrailEvent } from './cloudtrail';
@@ -12,6 +13,7 @@ export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationRes
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent } from './guardduty';
+export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */
 export const EVENT_SCHEMAS = {
@@ -46,5 +48,10 @@ function describeUnrouted(raw: unknown): string {
   const { source, 'detail-type': detailType } = raw as Record<string, unknown>;
   if (typeof source !== 'string' || typeof detailType !== 'string')
     return 'not an EventBridge event: "source" and "detail-type" must be strings';
+  if (/ via CloudTrail$/.test(detailType) && !isAwsSource(source))
+    return (
+      `a CloudTrail-shaped event from source "${source}": only AWS sends "aws.*" sources, so this one was forged ` +
+      '(anyone with events:PutEvents can send it) or misrouted; not treated as a real call'
+    );
   return `no Warden route matches source "${source}" with detail-type "${detailType}"`;
 }

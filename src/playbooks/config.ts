@@ -1,5 +1,5 @@
 import type { ConfigComplianceChange, ConfigEvent } from '../events';
-import { missingTopicNote, notifyStep } from '../notify';
+import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
@@ -12,6 +12,7 @@ import {
   UNTAGGABLE_TYPES,
 } from '../remediations';
 import type { Settings } from '../settings';
+import { verifyComplianceStep } from './verify';
 
 export type ConfigSettings = Pick<
   Settings,
@@ -26,6 +27,7 @@ export type ConfigSettings = Pick<
   | 'remediations'
   | 'waitForAutomation'
   | 'region'
+  | 'verifyEvents'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
@@ -165,6 +167,9 @@ function remediationSteps(
       after: [],
     });
 
+  // Confirmed with AWS Config beside the tag read (WARDEN_VERIFY_EVENTS).
+  if (settings.verifyEvents) steps.push(verifyComplianceStep(change, remediation.identifier));
+
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
   if (takesRole(remediation.runbook))
@@ -212,15 +217,28 @@ function complianceAlert(event: ConfigEvent, reason: string, remediation?: Remed
   }
   facts.push(['Evaluated', result.evaluationResultIdentifier?.orderingTimestamp ?? result.resultRecordedTime ?? event.time]);
   const console = `https://console.aws.amazon.com`;
+  // Names and ids are URL-encoded; the region is checked, or there is no link.
+  const checked = { region, ids: [] };
   const links: [string, string][] = [
-    ['Config rule', `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(change.configRuleName)}`],
-    [
+    ...consoleLink(
+      'Config rule',
+      `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(change.configRuleName)}`,
+      checked,
+    ),
+    ...consoleLink(
       'Resource timeline',
       `${console}/config/home?region=${region}#/resources/details?resourceId=${encodeURIComponent(change.resourceId)}&resourceType=${encodeURIComponent(change.resourceType)}`,
-    ],
+      checked,
+    ),
   ];
   if (remediation?.kind === 'runbook')
-    links.push(['Runbook', `${console}/systems-manager/documents/${encodeURIComponent(remediation.runbook)}/description?region=${region}`]);
+    links.push(
+      ...consoleLink(
+        'Runbook',
+        `${console}/systems-manager/documents/${encodeURIComponent(remediation.runbook)}/description?region=${region}`,
+        checked,
+      ),
+    );
   return {
     severity: 'medium',
     trigger: 'config',

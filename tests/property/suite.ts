@@ -1,6 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -119,7 +121,16 @@ export function propertySuite(trigger: Trigger): void {
     const stubs: { calls(): unknown[]; restore(): void }[] = [];
     beforeAll(async () => {
       quietConsole();
-      for (const client of [EC2Client, AutoScalingClient, ElasticLoadBalancingV2Client, SNSClient, SSMClient, S3Client]) {
+      for (const client of [
+        EC2Client,
+        AutoScalingClient,
+        ElasticLoadBalancingV2Client,
+        SNSClient,
+        SSMClient,
+        S3Client,
+        GuardDutyClient,
+        ConfigServiceClient,
+      ]) {
         const stub = mockClient(client as never);
         stub.onAnyCommand().resolves({} as never);
         stubs.push(stub);
