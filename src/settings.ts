@@ -10,6 +10,8 @@ export const SETTINGS_ENV = {
   topicArn: 'WARDEN_TOPIC_ARN',
   automationRoleArn: 'WARDEN_AUTOMATION_ROLE_ARN',
   minSeverity: 'WARDEN_MIN_SEVERITY',
+  notifyMinSeverity: 'WARDEN_NOTIFY_MIN_SEVERITY',
+  isolateContainerHosts: 'WARDEN_ISOLATE_CONTAINER_HOSTS',
   excludeTag: 'WARDEN_EXCLUDE_TAG',
   dryRun: 'WARDEN_DRY_RUN',
   actOnSamples: 'WARDEN_ACT_ON_SAMPLES',
@@ -55,6 +57,10 @@ const SettingsSchema = z.object({
   automationRoleArn: z.optional(arn('iam')),
   /** GuardDuty severity from which a finding may act; 7.0 is where "High" starts. */
   minSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 7),
+  /** GuardDuty severity from which a finding is reported at all; 4.0 is where "Medium" starts. */
+  notifyMinSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 4),
+  /** Quarantine the EC2 node of an EKS/ECS workload a Runtime finding is about (default: report with guidance). */
+  isolateContainerHosts: z._default(booleanFlag, false),
   excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
   /** Change nothing: only notifications are sent, each saying what Warden would have done. */
   dryRun: z._default(booleanFlag, false),

@@ -15,6 +15,12 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--topic-arn <arn>', 'topicArn', 'SNS topic for notifications (WARDEN_TOPIC_ARN)'],
   ['--automation-role-arn <arn>', 'automationRoleArn', 'role SSM runbooks assume (WARDEN_AUTOMATION_ROLE_ARN)'],
   ['--min-severity <score>', 'minSeverity', 'GuardDuty severity from which to act (WARDEN_MIN_SEVERITY, default 7)'],
+  ['--notify-min-severity <score>', 'notifyMinSeverity', 'GuardDuty severity from which to report (WARDEN_NOTIFY_MIN_SEVERITY, default 4)'],
+  [
+    '--isolate-container-hosts',
+    'isolateContainerHosts',
+    'quarantine the node of an EKS/ECS workload a finding is about (WARDEN_ISOLATE_CONTAINER_HOSTS)',
+  ],
   ['--exclude-tag <key>', 'excludeTag', 'tag key that exempts a resource (WARDEN_EXCLUDE_TAG, default warden:exclude)'],
   ['--account-alias <alias>', 'accountAlias', 'account name shown in messages (WARDEN_ACCOUNT_ALIAS)'],
   ['--dry-run', 'dryRun', 'with --apply: send only the notifications, saying what Warden would do; change nothing (WARDEN_DRY_RUN)'],

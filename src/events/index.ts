@@ -11,7 +11,7 @@ export { cloudTrailEvent } from './cloudtrail';
 export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationResult } from './config';
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
-export { guardDutyEvent } from './guardduty';
+export { guardDutyEvent, isSampleFinding } from './guardduty';
 
 /** The schema each trigger's events must fit once its route has matched. */
 export const EVENT_SCHEMAS = {

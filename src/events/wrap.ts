@@ -13,6 +13,7 @@
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
+import { isSignInRecord } from './cloudtrail';
 
 export interface Unwrapped {
   raw: unknown;
@@ -123,7 +124,7 @@ function fromLookupEvent(input: unknown): Unwrapped {
 
 function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
   if (!isObject(input)) return { raw: input };
-  const signIn = input.eventType === 'AwsConsoleSignIn';
+  const signIn = isSignInRecord(input);
   const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
   const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
   const identity = isObject(input.userIdentity) ? input.userIdentity : {};

@@ -4,6 +4,7 @@ import type { Alert, Plan, Severity } from '../plan';
 import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
+import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 
 export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'>;
 
@@ -68,18 +69,35 @@ export function cloudTrailBasis(event: CloudTrailEvent): string {
 function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
   if (record.userIdentity.type !== 'Root')
     return { ignore: `console sign-in by ${record.userIdentity.type} ${principal(record)}, not the root user` };
+  const outcome = callOutcome(record);
+  if (record.eventName === 'PasswordUpdated')
+    return outcome.succeeded
+      ? {
+          severity: 'critical',
+          title: 'The root user’s password was changed',
+          why: 'Whoever set the new password controls the account unless MFA stands in the way.',
+          nextSteps: ROOT_CREDENTIAL_STEPS,
+          details: [],
+          rule: 'root password changed',
+        }
+      : {
+          severity: 'high',
+          title: 'Failed attempt to change the root user’s password',
+          why: 'The change did not go through, so the password is unchanged; someone signed in as root tried it.',
+          nextSteps: ROOT_CREDENTIAL_STEPS,
+          details: [],
+          rule: 'root password change failed',
+        };
   if (record.eventName !== 'ConsoleLogin')
     return {
       severity: record.eventName.startsWith('PasswordRecovery') ? 'high' : 'medium',
-      title: `Root user sign-in event: ${record.eventName}`,
+      title: `Root user sign-in event: ${record.eventName}${outcome.succeeded ? '' : ' (failed)'}`,
       why: 'Root credentials are being used or changed.',
       nextSteps: SIGN_IN_STEPS.withMfa,
       details: [],
       rule: 'root sign-in event',
     };
-  const succeeded = record.responseElements?.ConsoleLogin === 'Success';
-  const mfa = record.additionalEventData?.MFAUsed === 'Yes';
-  if (!succeeded)
+  if (!outcome.succeeded)
     return {
       severity: 'high',
       title: 'Failed root user sign-in attempt',
@@ -88,7 +106,7 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       details: [],
       rule: 'root sign-in failed',
     };
-  return mfa
+  return mfaUsed(record) === 'yes'
     ? {
         severity: 'high',
         title: 'Root user signed in to the console (with MFA)',
@@ -107,10 +125,39 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       };
 }
 
+/** Root changing its own credentials: whoever holds them holds the account. */
+const ROOT_CREDENTIAL_CALLS = new Set([
+  'iam.amazonaws.com:CreateVirtualMFADevice',
+  'iam.amazonaws.com:EnableMFADevice',
+  'iam.amazonaws.com:DeactivateMFADevice',
+  'iam.amazonaws.com:DeleteVirtualMFADevice',
+  'iam.amazonaws.com:ResyncMFADevice',
+  'iam.amazonaws.com:UpdateLoginProfile',
+  'iam.amazonaws.com:ChangePassword',
+]);
+
+const ROOT_CREDENTIAL_STEPS = [
+  'Confirm with the owner of the root user that this change was theirs, now.',
+  'If not: recover the root user (password reset to its e-mail), re-register MFA, delete any root access keys, and review CloudTrail for everything this session did.',
+];
+
 function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } {
   const rule: AlertRule | undefined = alertRuleFor(record);
   if (rule)
-    return markAttempt(record, { ...rule, details: rule.details?.(record) ?? [], rule: `${service(record)}:${record.eventName} rule` });
+    return markAttempt(
+      record,
+      { ...rule, details: rule.details?.(record) ?? [], rule: `${service(record)}:${record.eventName} rule` },
+      rule,
+    );
+  if (record.userIdentity.type === 'Root' && ROOT_CREDENTIAL_CALLS.has(`${record.eventSource}:${record.eventName}`))
+    return markAttempt(record, {
+      severity: 'critical',
+      title: `The root user changed its credentials: ${service(record)}:${record.eventName}`,
+      why: 'A change to the root user’s password or MFA decides who can take over the account.',
+      nextSteps: ROOT_CREDENTIAL_STEPS,
+      details: [],
+      rule: 'root credential change',
+    });
   if (record.userIdentity.type === 'Root')
     return markAttempt(record, {
       severity: 'high',
@@ -125,12 +172,23 @@ function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } 
   };
 }
 
-/** A call that failed changed nothing: report it as an attempt, one severity level lower. */
-function markAttempt(record: CloudTrailRecord, finding: Finding): Finding {
-  if (!record.errorCode) return finding;
-  const denied = /AccessDenied|UnauthorizedOperation/.test(record.errorCode);
+/**
+ * A call that failed changed nothing: it is reported as an attempt, one severity level lower, and
+ * never worded as done ("Denied attempt to stop CloudTrail logging", "logging is still on").
+ */
+function markAttempt(record: CloudTrailRecord, finding: Finding, rule?: AlertRule): Finding {
+  const outcome = callOutcome(record);
+  if (outcome.succeeded) return finding;
+  const denied = isDenied(outcome.code);
   const lower = SEVERITIES[Math.min(SEVERITIES.indexOf(finding.severity) + 1, SEVERITIES.length - 1)] as Severity;
-  return { ...finding, severity: lower, title: `${denied ? 'Denied' : 'Failed'} attempt: ${finding.title}` };
+  const what = rule?.attempt ?? `call ${service(record)}:${record.eventName}`;
+  const still = rule?.unchanged ? ` ${rule.unchanged.charAt(0).toUpperCase()}${rule.unchanged.slice(1)}.` : '';
+  return {
+    ...finding,
+    severity: lower,
+    title: `${denied ? 'Denied' : 'Failed'} attempt to ${what}`,
+    why: `The call was ${denied ? 'refused' : 'not completed'} (${outcome.code ?? 'error'}), so nothing changed.${still} Someone tried it: find out who and why.`,
+  };
 }
 
 function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
@@ -141,8 +199,8 @@ function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
     ['Identity type', record.userIdentity.type],
     ['What', `${record.eventSource} ${record.eventName}`],
     ...finding.details,
-    ['Outcome', outcome(record)],
-    ['MFA', mfa(record)],
+    ['Outcome', describeOutcome(record)],
+    ['MFA', describeMfa(record)],
     ['Source IP', record.sourceIPAddress ?? 'unknown'],
     ['Client', record.userAgent ?? 'unknown'],
     ['Event id', record.eventID],
@@ -168,19 +226,4 @@ function principal(record: CloudTrailRecord): string {
   const identity = record.userIdentity;
   if (identity.type === 'Root') return `root user of ${identity.accountId ?? record.recipientAccountId ?? 'the account'}`;
   return identity.arn ?? identity.userName ?? identity.principalId ?? identity.type;
-}
-
-function outcome(record: CloudTrailRecord): string {
-  const signIn = record.responseElements?.ConsoleLogin;
-  if (typeof signIn === 'string')
-    return signIn === 'Success' ? 'succeeded' : `failed${record.errorMessage ? `: ${record.errorMessage}` : ''}`;
-  if (record.errorCode) return `not done: ${record.errorCode}${record.errorMessage ? ` (${record.errorMessage})` : ''}`;
-  return 'succeeded';
-}
-
-function mfa(record: CloudTrailRecord): string {
-  const used = record.additionalEventData?.MFAUsed ?? record.userIdentity.sessionContext?.attributes?.mfaAuthenticated;
-  if (used === 'Yes' || used === 'true') return 'yes';
-  if (used === 'No' || used === 'false') return 'NO';
-  return 'not recorded';
 }
