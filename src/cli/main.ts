@@ -7,6 +7,7 @@ import { listPatterns, showPattern } from './patterns';
 import { release } from './release';
 import { replay } from './replay';
 import { samplesDirectory } from './samples';
+import { parseOnly } from './summary';
 import { validate } from './validate';
 
 declare const WARDEN_VERSION: string | undefined;
@@ -67,6 +68,9 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .argument('<paths...>', 'event files, directories (walked), or - for standard input')
     .option('--json', 'print one JSON array, one object per event, in input order')
     .option('--explain', 'show, per event, the deployed rule that matched and the policy line that decided')
+    .addOption(
+      new Option('--only <decisions>', 'show only these decisions, e.g. act,notify (the summary counts every event)').argParser(parseOnly),
+    )
     .option('--apply', 'execute the plans (shows them and asks first unless --yes)')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
     .option('--profile <name>', 'AWS profile for --apply')
@@ -87,6 +91,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       {
         json: Boolean(flags.json),
         explain: Boolean(flags.explain),
+        only: flags.only as ReturnType<typeof parseOnly>,
         apply: Boolean(flags.apply),
         profile: flags.profile as string | undefined,
         confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),
@@ -137,9 +142,10 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .command('validate')
     .description('check events against Warden’s schemas only, with the path of each problem')
     .argument('<paths...>', 'event files, directories, or - for standard input')
+    .option('--json', 'print one JSON array, one object per event; the summary goes to stderr')
     .addHelpText('after', examples('warden validate events', 'warden validate my-finding.json'))
-    .action(async (paths: string[]) => {
-      exitCode = await validate(paths, io);
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      exitCode = await validate(paths, io, { json: Boolean(flags.json) });
     });
 
   try {
