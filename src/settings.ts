@@ -1,4 +1,5 @@
 import { SettingsError } from './errors';
+import { CIS_ALERT_NAMES } from './playbooks/cloudtrail-cis';
 import { remediationOverrides } from './remediations/overrides';
 import * as z from './validation/zod';
 
@@ -12,6 +13,7 @@ export const SETTINGS_ENV = {
   minSeverity: 'WARDEN_MIN_SEVERITY',
   notifyMinSeverity: 'WARDEN_NOTIFY_MIN_SEVERITY',
   isolateContainerHosts: 'WARDEN_ISOLATE_CONTAINER_HOSTS',
+  cisAlerts: 'WARDEN_CIS_ALERTS',
   excludeTag: 'WARDEN_EXCLUDE_TAG',
   dryRun: 'WARDEN_DRY_RUN',
   actOnSamples: 'WARDEN_ACT_ON_SAMPLES',
@@ -50,6 +52,8 @@ const idList = (pattern: RegExp, example: string) =>
     z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))),
   );
 
+const CIS_ALERT_PATTERN = new RegExp(`^(${CIS_ALERT_NAMES.join('|')})$`);
+
 const arn = (service: string) => z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `expected an ${service} ARN`));
 
 const SettingsSchema = z.object({
@@ -61,6 +65,8 @@ const SettingsSchema = z.object({
   notifyMinSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 4),
   /** Quarantine the EC2 node of an EKS/ECS workload a Runtime finding is about (default: report with guidance). */
   isolateContainerHosts: z._default(booleanFlag, false),
+  /** Optional CIS monitoring alerts to send, comma-separated (src/playbooks/cloudtrail-cis.ts); none by default. */
+  cisAlerts: z._default(idList(CIS_ALERT_PATTERN, 'console-no-mfa,failed-sign-in'), []),
   excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
   /** Change nothing: only notifications are sent, each saying what Warden would have done. */
   dryRun: z._default(booleanFlag, false),

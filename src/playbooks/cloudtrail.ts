@@ -4,9 +4,10 @@ import type { Alert, Plan, Severity } from '../plan';
 import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
+import { cisFinding } from './cloudtrail-cis';
 import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'>;
+export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'cisAlerts'>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 
@@ -48,7 +49,7 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   const record = event.detail;
   const base = { trigger: 'cloudtrail' as const, eventId: record.eventID, resource: principal(record) };
   const signIn = event['detail-type'] === SIGN_IN;
-  const finding = signIn ? signInFinding(record) : apiCallFinding(record);
+  const finding = cisOrOwn(record, signIn, settings.cisAlerts);
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
   return {
@@ -61,9 +62,18 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
 }
 
 /** The alert rule that decides an event (for `warden replay --explain`). */
-export function cloudTrailBasis(event: CloudTrailEvent): string {
-  const finding = event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail);
+export function cloudTrailBasis(event: CloudTrailEvent, cisAlerts: readonly string[] = []): string {
+  const finding = cisOrOwn(event.detail, event['detail-type'] === SIGN_IN, cisAlerts);
   return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
+}
+
+/** Warden's own alert for the record; else an enabled CIS alert (WARDEN_CIS_ALERTS); else why it is ignored. */
+function cisOrOwn(record: CloudTrailRecord, signIn: boolean, cisAlerts: readonly string[]): Finding | { ignore: string } {
+  const own = signIn ? signInFinding(record) : apiCallFinding(record);
+  if (!('ignore' in own)) return own;
+  const cis = cisFinding(record, cisAlerts, signIn);
+  if (!cis) return own;
+  return { ...cis, rule: `CIS alert ${cis.alert} (WARDEN_CIS_ALERTS)` };
 }
 
 function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {

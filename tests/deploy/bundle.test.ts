@@ -37,4 +37,5 @@ it('the cloudtrail bundle validates with the same messages as the source, and no
   // Assess
   expect(invalid).toMatchObject({ decision: 'error', reason: 'version: Invalid input: expected string, received undefined' });
   expect(rootSignIn).toMatchObject({ decision: 'notify', reason: expect.stringMatching(/WITHOUT MFA/) });
-});
+  // Building the bundle takes a few seconds on a loaded machine; this is not a timing assertion.
+}, 30_000);
