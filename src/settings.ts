@@ -14,6 +14,7 @@ export const SETTINGS_ENV = {
   notifyMinSeverity: 'WARDEN_NOTIFY_MIN_SEVERITY',
   isolateContainerHosts: 'WARDEN_ISOLATE_CONTAINER_HOSTS',
   cisAlerts: 'WARDEN_CIS_ALERTS',
+  recordsTable: 'WARDEN_RECORDS_TABLE',
   excludeTag: 'WARDEN_EXCLUDE_TAG',
   dryRun: 'WARDEN_DRY_RUN',
   actOnSamples: 'WARDEN_ACT_ON_SAMPLES',
@@ -66,6 +67,8 @@ const SettingsSchema = z.object({
   /** Quarantine the EC2 node of an EKS/ECS workload a Runtime finding is about (default: report with guidance). */
   isolateContainerHosts: z._default(booleanFlag, false),
   /** Optional CIS monitoring alerts to send, comma-separated (src/playbooks/cloudtrail-cis.ts); none by default. */
+  /** DynamoDB table of what only Warden writes (root sessions summarised so far); see deploy/resources.yml. */
+  recordsTable: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'))),
   cisAlerts: z._default(idList(CIS_ALERT_PATTERN, 'console-no-mfa,failed-sign-in'), []),
   excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
   /** Change nothing: only notifications are sent, each saying what Warden would have done. */

@@ -1,13 +1,13 @@
 import type { CloudTrailEvent, CloudTrailRecord } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import type { Alert, Plan, Severity } from '../plan';
-import { SEVERITIES } from '../plan';
+import type { Alert, Plan, Severity, Step } from '../plan';
+import { missingSetting, SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 import { cisFinding } from './cloudtrail-cis';
 import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'cisAlerts'>;
+export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'cisAlerts' | 'recordsTable'>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 
@@ -52,12 +52,15 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   const finding = cisOrOwn(record, signIn, settings.cisAlerts);
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
+  const steps = finding.rule === ROOT_API_CALL ? [rootSessionStep(event, settings)] : [];
+  const missingTable =
+    steps.length > 0 && !settings.recordsTable ? ' (root calls cannot be summarised: WARDEN_RECORDS_TABLE is not set)' : '';
   return {
     ...base,
     decision: 'notify',
-    reason: `${alert.title} (${finding.rule})${missingTopicNote(settings)}`,
+    reason: `${alert.title} (${finding.rule})${missingTopicNote(settings)}${missingTable}`,
     alert,
-    steps: [notifyStep(alert, [], settings)],
+    steps: [...steps, notifyStep(alert, steps, settings)],
   };
 }
 
@@ -65,6 +68,41 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
 export function cloudTrailBasis(event: CloudTrailEvent, cisAlerts: readonly string[] = []): string {
   const finding = cisOrOwn(event.detail, event['detail-type'] === SIGN_IN, cisAlerts);
   return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
+}
+
+const ROOT_API_CALL = 'root API call';
+/** Root API calls of one session are told at most once per this many minutes, with the count and the calls. */
+export const ROOT_SUMMARY_MINUTES = 5;
+
+/**
+ * The root session a call belongs to: its temporary access key (each console session has its own),
+ * else the session's creation time, else the source address and hour.
+ */
+function rootSessionKey(record: CloudTrailRecord, account: string): string {
+  const session =
+    record.userIdentity.accessKeyId ||
+    record.userIdentity.sessionContext?.attributes?.creationDate ||
+    `${record.sourceIPAddress ?? 'unknown'}@${record.eventTime.slice(0, 13)}`;
+  return `root-session#${account}#${String(session)}`;
+}
+
+/** Counts the call in the root session's record; the notification goes out only when the session is due one. */
+function rootSessionStep(event: CloudTrailEvent, settings: CloudTrailSettings): Step {
+  const record = event.detail;
+  return {
+    id: 'root-session',
+    action: 'summariseRootSession',
+    service: 'dynamodb',
+    operation: 'UpdateItem',
+    input: {
+      TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
+      Key: rootSessionKey(record, record.recipientAccountId ?? event.account),
+      Call: `${service(record)}:${record.eventName}`,
+      WindowMinutes: ROOT_SUMMARY_MINUTES,
+    },
+    why: `count the call in its root session: the first is told at once, then at most one update per ${ROOT_SUMMARY_MINUTES} minutes`,
+    after: [],
+  };
 }
 
 /** Warden's own alert for the record; else an enabled CIS alert (WARDEN_CIS_ALERTS); else why it is ignored. */
@@ -175,7 +213,7 @@ function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } 
       why: 'Everyday work should use IAM roles; root activity is either an emergency or a risk.',
       nextSteps: ['Confirm with the owner of the root user that this call was expected.', ...SIGN_IN_STEPS.withoutMfa.slice(2)],
       details: [],
-      rule: 'root API call',
+      rule: ROOT_API_CALL,
     });
   return {
     ignore: `${service(record)}:${record.eventName} by ${record.userIdentity.type}: this variant of the call is not one Warden alerts on`,

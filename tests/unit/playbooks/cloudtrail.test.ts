@@ -31,7 +31,8 @@ describe('Playbook: cloudtrail', () => {
     // Assess
     expect(plan.decision).toBe('notify');
     expect(plan.alert).toMatchObject({ severity, title, trigger: 'cloudtrail' });
-    expect(plan.steps.map((step) => `${step.service}:${step.operation}`)).toEqual(['sns:Publish']);
+    const bookkeeping = name === 'root-api-call' ? ['dynamodb:UpdateItem'] : [];
+    expect(plan.steps.map((step) => `${step.service}:${step.operation}`)).toEqual([...bookkeeping, 'sns:Publish']);
   });
 
   it.each([
