@@ -102,7 +102,6 @@ function printer(json: boolean, io: Io, render: (report: ReplayReport) => string
   };
 }
 
-
 /** Executes each plan in input order; unless --yes, shows them first and asks once. False if declined. */
 async function applyPlans(
   entries: Entry[],
