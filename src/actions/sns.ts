@@ -10,6 +10,8 @@ import { defineAction } from './types';
 export const publishNotification = defineAction<PublishCommandInput>({
   service: 'sns',
   operation: 'Publish',
+  // Warden's topic is in its own account, whichever account the finding is about.
+  runsIn: 'home',
   permissions: () => ['sns:Publish'],
   async run(input, context) {
     const { plan } = context;
@@ -25,7 +27,14 @@ export const publishNotification = defineAction<PublishCommandInput>({
       ? publishInput(
           plan.alert,
           plan.steps,
-          { topicArn: input.TopicArn, accountAlias: context.accountAlias, messageFormat: context.messageFormat, dryRun: context.dryRun },
+          {
+            topicArn: input.TopicArn,
+            accountAlias: context.accountAlias,
+            homeAccount: context.homeAccount,
+            accountAliases: context.accountAliases,
+            messageFormat: context.messageFormat,
+            dryRun: context.dryRun,
+          },
           outcomes,
         )
       : input;

@@ -7,7 +7,10 @@ import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 import { cisFinding } from './cloudtrail-cis';
 import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun' | 'cisAlerts' | 'recordsTable'>;
+export type CloudTrailSettings = Pick<
+  Settings,
+  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'cisAlerts' | 'recordsTable'
+>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 

@@ -4,6 +4,7 @@ import { NOW, outputOf, type Plan, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
+import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 
 export { guardDutySeverity } from './guardduty-alert';
 
@@ -33,6 +34,10 @@ export type GuardDutySettings = Pick<
   | 'actOnSamples'
   | 'topicArn'
   | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'memberRoleName'
+  | 'region'
   | 'messageFormat'
   | 'dryRun'
   | 'maxIsolationsPerHour'
@@ -82,6 +87,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 
   const protection = protectedBy(finding, instance, settings);
   if (protection) return notify(`instance ${instance.instanceId} ${protection}: reported, not contained`);
+  // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
 
   const verdict = decide(finding.type, connectionOf(finding));
   if (verdict.response === 'notify') return notify(`${verdict.because}: reported, not contained`);
@@ -89,8 +97,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.networkInterfaces.length === 0)
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
-  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}`;
-  const steps = containmentSteps(finding, instance, settings);
+  const where = target ? ` in account ${target.account}, ${target.region}` : '';
+  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
+  const steps = inTarget(containmentSteps(finding, instance, settings), target);
   const alert = findingAlert(finding, reason);
   return {
     ...base,

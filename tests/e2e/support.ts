@@ -29,9 +29,27 @@ export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const endpoint = () => inject('motoEndpoint');
 
-export function motoClients(url = endpoint()) {
+/** Sends a client's calls to one emulated account, as moto chooses it: its x-moto-account-id header. */
+export function inAccount<Client extends EC2Client>(client: Client, account: string): Client {
+  client.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
+      return next(args);
+    },
+    { step: 'build', name: 'motoAccount' },
+  );
+  return client;
+}
+
+/**
+ * Clients of one emulated account: moto's default account (ACCOUNT) for the credentials Warden uses,
+ * or, with `account`, another one, chosen as moto chooses it (its x-moto-account-id header).
+ */
+export function motoClients(url = endpoint(), account?: string) {
   const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  return { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
+  const clients = { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
+  if (account) for (const client of Object.values(clients)) inAccount(client as EC2Client, account);
+  return clients;
 }
 export type MotoClients = ReturnType<typeof motoClients>;
 
@@ -233,5 +251,5 @@ export function handlersOn(account: { world: World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
   return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, ...env });
+    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, WARDEN_HOME_ACCOUNT: ACCOUNT, ...env });
 }

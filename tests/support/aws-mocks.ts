@@ -24,7 +24,9 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ACCOUNT } from '../fixtures';
 
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
 export const UNTRACK_GROUP = 'sg-0untrack0000000001';
@@ -88,6 +90,8 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   const autoscaling = mockClient(AutoScalingClient);
   const sns = mockClient(SNSClient);
   const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+  // The credentials are the finding's own account's (a single-account deployment).
+  const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   const fresh = state === 'fresh';
   // No other instance quarantined lately (the circuit breaker is closed); no load balancer.
   ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
@@ -121,7 +125,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  return { ec2, autoscaling, sns, elbv2 };
+  return { ec2, autoscaling, sns, elbv2, sts };
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */

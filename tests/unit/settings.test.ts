@@ -44,6 +44,9 @@ describe('settings', () => {
       WARDEN_DENIED_ACCOUNTS: '777788889999',
       WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718',
       WARDEN_ISOLATE_SOLE_LB_TARGET: 'true',
+      WARDEN_MEMBER_ROLE_NAME: 'warden-responder',
+      WARDEN_HOME_ACCOUNT: '111122223333',
+      WARDEN_ACCOUNT_ALIASES: '444455556666=prod-web, 777788889999=staging',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -66,6 +69,9 @@ describe('settings', () => {
       deniedAccounts: ['777788889999'],
       protectedVpcs: ['vpc-0a1b2c3d4e5f60718'],
       isolateSoleTarget: true,
+      memberRoleName: 'warden-responder',
+      homeAccount: '111122223333',
+      accountAliases: { '444455556666': 'prod-web', '777788889999': 'staging' },
     });
   });
 
@@ -81,6 +87,9 @@ describe('settings', () => {
     ['WARDEN_MIN_SEVERITY', 'high', /WARDEN_MIN_SEVERITY="high"/],
     ['WARDEN_MIN_SEVERITY', '11', /WARDEN_MIN_SEVERITY/],
     ['WARDEN_DRY_RUN', 'maybe', /WARDEN_DRY_RUN="maybe": expected true or false/],
+    ['WARDEN_MEMBER_ROLE_NAME', 'role/warden', /WARDEN_MEMBER_ROLE_NAME="role\/warden": expected an IAM role name/],
+    ['WARDEN_HOME_ACCOUNT', '1234', /WARDEN_HOME_ACCOUNT="1234": expected a 12-digit account id/],
+    ['WARDEN_ACCOUNT_ALIASES', 'prod', /WARDEN_ACCOUNT_ALIASES="prod": expected a comma-separated list such as 444455556666=prod/],
     ['WARDEN_ALLOWED_ACCOUNTS', '1111,2222', /WARDEN_ALLOWED_ACCOUNTS="1111,2222": expected a comma-separated list/],
     ['WARDEN_PROTECTED_VPCS', 'prod', /WARDEN_PROTECTED_VPCS="prod": expected a comma-separated list such as vpc-/],
     ['WARDEN_MAX_ISOLATIONS_PER_HOUR', '0', /WARDEN_MAX_ISOLATIONS_PER_HOUR="0"/],
