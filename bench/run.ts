@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startMoto } from '../emulator';
 import { measureBundles } from './bundles';
 import { BURST, simulateBurst } from './burst';
+import { CLOUDTRAIL_DAY, measureCloudTrailDay } from './cloudtrail-day';
 import { measurePlanning } from './planning';
 import { measureRoundTrips, REFERENCE_SEQUENTIAL_STEPS } from './round-trips';
 import { measureStartup } from './startup';
@@ -51,6 +52,32 @@ async function main() {
   );
   console.table([burst]);
 
+  const day = await measureCloudTrailDay();
+  const mb = (value: number) => `${value.toFixed(0)} MB`;
+  console.log(
+    `\nA day of CloudTrail: ${day.records.toLocaleString('en')} records, ${mb(day.jsonMb)} of JSON (${day.gzipMb.toFixed(1)} MB gzipped); memory limit ${CLOUDTRAIL_DAY.memoryLimitMb} MB`,
+  );
+  console.table([
+    {
+      run: 'floor: gunzip + JSON.parse whole',
+      seconds: day.floor.seconds.toFixed(1),
+      'records/s': '',
+      'peak memory': mb(day.floor.peakMb),
+    },
+    {
+      run: 'warden replay',
+      seconds: day.replay.seconds.toFixed(1),
+      'records/s': Math.round(day.replay.recordsPerSecond).toLocaleString('en'),
+      'peak memory': mb(day.replay.peakMb),
+    },
+    {
+      run: 'warden replay --json',
+      seconds: day.replayJson.seconds.toFixed(1),
+      'records/s': Math.round(day.replayJson.recordsPerSecond).toLocaleString('en'),
+      'peak memory': mb(day.replayJson.peakMb),
+    },
+  ]);
+
   const results = {
     measuredAt: new Date().toISOString(),
     node: process.version,
@@ -60,6 +87,7 @@ async function main() {
     planning,
     roundTrips,
     burst,
+    cloudTrailDay: day,
   };
   mkdirSync(join(import.meta.dirname, '..', 'bench'), { recursive: true });
   writeFileSync(join(import.meta.dirname, '..', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { SettingsError } from './errors';
+import { CIS_ALERT_NAMES } from './playbooks/cloudtrail-cis';
 import { remediationOverrides } from './remediations/overrides';
 import * as z from './validation/zod';
 
@@ -10,6 +11,10 @@ export const SETTINGS_ENV = {
   topicArn: 'WARDEN_TOPIC_ARN',
   automationRoleArn: 'WARDEN_AUTOMATION_ROLE_ARN',
   minSeverity: 'WARDEN_MIN_SEVERITY',
+  notifyMinSeverity: 'WARDEN_NOTIFY_MIN_SEVERITY',
+  isolateContainerHosts: 'WARDEN_ISOLATE_CONTAINER_HOSTS',
+  cisAlerts: 'WARDEN_CIS_ALERTS',
+  recordsTable: 'WARDEN_RECORDS_TABLE',
   excludeTag: 'WARDEN_EXCLUDE_TAG',
   dryRun: 'WARDEN_DRY_RUN',
   actOnSamples: 'WARDEN_ACT_ON_SAMPLES',
@@ -52,6 +57,8 @@ const idList = (pattern: RegExp, example: string) =>
     z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))),
   );
 
+const CIS_ALERT_PATTERN = new RegExp(`^(${CIS_ALERT_NAMES.join('|')})$`);
+
 /** `444455556666=prod,777788889999=staging`: the names people know the organization's accounts by. */
 const aliasMap = z.pipe(
   z.pipe(
@@ -76,6 +83,14 @@ const SettingsSchema = z.object({
   automationRoleArn: z.optional(arn('iam')),
   /** GuardDuty severity from which a finding may act; 7.0 is where "High" starts. */
   minSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 7),
+  /** GuardDuty severity from which a finding is reported at all; 4.0 is where "Medium" starts. */
+  notifyMinSeverity: z._default(z.coerce.number().check(z.gte(0), z.lte(10)), 4),
+  /** Quarantine the EC2 node of an EKS/ECS workload a Runtime finding is about (default: report with guidance). */
+  isolateContainerHosts: z._default(booleanFlag, false),
+  /** Optional CIS monitoring alerts to send, comma-separated (src/playbooks/cloudtrail-cis.ts); none by default. */
+  /** DynamoDB table of what only Warden writes (root sessions summarised so far); see deploy/resources.yml. */
+  recordsTable: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'))),
+  cisAlerts: z._default(idList(CIS_ALERT_PATTERN, 'console-no-mfa,failed-sign-in'), []),
   excludeTag: z._default(z.string().check(z.minLength(1), z.maxLength(128)), 'warden:exclude'),
   /** Change nothing: only notifications are sent, each saying what Warden would have done. */
   dryRun: z._default(booleanFlag, false),

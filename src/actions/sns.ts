@@ -17,6 +17,8 @@ export const publishNotification = defineAction<PublishCommandInput>({
     const { plan } = context;
     const outcomes = context.outcomes().filter((outcome) => outcome.service !== 'sns');
     const changes = outcomes.filter((outcome) => !context.isReadOnly(outcome.stepId));
+    const held = outcomes.find((outcome) => outcome.output?.HoldNotification === true);
+    if (held) return { status: 'skipped', detail: held.detail };
     if (outcomes.some((outcome) => outcome.error?.retryable))
       return { status: 'skipped', detail: 'deferred: a step failed with a retryable error and the event will be retried' };
     if (changes.length > 0 && changes.every((outcome) => outcome.status === 'already-done'))

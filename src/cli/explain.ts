@@ -1,7 +1,8 @@
 import { parseEvent } from '../events';
 import { cloudTrailBasis, policyFor } from '../playbooks';
 import { findRemediation } from '../remediations';
-import { type EventPattern, matchesPattern, ROUTES } from '../routing';
+import { type EventPattern, matchesPattern, routesOf } from '../routing';
+import type { Trigger } from '../plan';
 import type { Settings } from '../settings';
 
 /**
@@ -11,9 +12,8 @@ import type { Settings } from '../settings';
  */
 export function explainEvent(raw: unknown, settings: Settings): string[] {
   const parsed = parseEvent(raw);
-  if (!parsed.ok)
-    return [parsed.trigger ? `rule: ${describeRoute(raw, ROUTES[parsed.trigger], parsed.trigger)}` : 'rule: no deployed rule matches'];
-  const rule = `rule: ${describeRoute(raw, ROUTES[parsed.trigger], parsed.trigger)}`;
+  if (!parsed.ok) return [parsed.trigger ? `rule: ${describeRoute(raw, parsed.trigger)}` : 'rule: no deployed rule matches'];
+  const rule = `rule: ${describeRoute(raw, parsed.trigger)}`;
   switch (parsed.trigger) {
     case 'guardduty': {
       const line = policyFor(parsed.event.detail.type);
@@ -31,7 +31,9 @@ export function explainEvent(raw: unknown, settings: Settings): string[] {
 }
 
 /** `guardduty: source aws.guardduty, detail-type GuardDuty Finding`; for an `$or` rule, the branch that matched. */
-function describeRoute(raw: unknown, pattern: EventPattern, trigger: string): string {
+function describeRoute(raw: unknown, trigger: Trigger): string {
+  const [own, ...more] = routesOf(trigger);
+  const pattern = (more.find((extra) => matchesPattern(raw, extra)) ?? own) as EventPattern;
   const branches = pattern.$or as EventPattern[] | undefined;
   if (!branches) return `${trigger}: ${describePattern(pattern)}`;
   const index = branches.findIndex((branch) => matchesPattern(raw, branch));

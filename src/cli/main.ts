@@ -7,6 +7,7 @@ import { listPatterns, showPattern } from './patterns';
 import { findRegion } from './region';
 import { replay } from './replay';
 import { samplesDirectory } from './samples';
+import { parseOnly } from './summary';
 import { validate } from './validate';
 
 declare const WARDEN_VERSION: string | undefined;
@@ -15,6 +16,12 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--topic-arn <arn>', 'topicArn', 'SNS topic for notifications (WARDEN_TOPIC_ARN)'],
   ['--automation-role-arn <arn>', 'automationRoleArn', 'role SSM runbooks assume (WARDEN_AUTOMATION_ROLE_ARN)'],
   ['--min-severity <score>', 'minSeverity', 'GuardDuty severity from which to act (WARDEN_MIN_SEVERITY, default 7)'],
+  ['--notify-min-severity <score>', 'notifyMinSeverity', 'GuardDuty severity from which to report (WARDEN_NOTIFY_MIN_SEVERITY, default 4)'],
+  [
+    '--isolate-container-hosts',
+    'isolateContainerHosts',
+    'quarantine the node of an EKS/ECS workload a finding is about (WARDEN_ISOLATE_CONTAINER_HOSTS)',
+  ],
   ['--exclude-tag <key>', 'excludeTag', 'tag key that exempts a resource (WARDEN_EXCLUDE_TAG, default warden:exclude)'],
   ['--account-alias <alias>', 'accountAlias', 'account name shown in messages (WARDEN_ACCOUNT_ALIAS)'],
   ['--dry-run', 'dryRun', 'with --apply: read the account and notify, saying what Warden would change; change nothing (WARDEN_DRY_RUN)'],
@@ -118,6 +125,9 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .argument('<paths...>', 'event files, directories (walked), or - for standard input')
     .option('--json', 'print one JSON array, one object per event, in input order')
     .option('--explain', 'show, per event, the deployed rule that matched and the policy line that decided')
+    .addOption(
+      new Option('--only <decisions>', 'show only these decisions, e.g. act,notify (the summary counts every event)').argParser(parseOnly),
+    )
     .option('--apply', 'execute the plans (shows them and asks first unless --yes)')
     .option('-y, --yes', 'with --apply: do not ask for confirmation')
     .option('--profile <name>', 'AWS profile for --apply')
@@ -141,6 +151,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
         regionFrom: settings.regionFrom,
         json: Boolean(flags.json),
         explain: Boolean(flags.explain),
+        only: flags.only as ReturnType<typeof parseOnly>,
         apply: Boolean(flags.apply),
         profile: flags.profile as string | undefined,
         confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),
@@ -259,9 +270,10 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .command('validate')
     .description('check events against Warden’s schemas only, with the path of each problem')
     .argument('<paths...>', 'event files, directories, or - for standard input')
+    .option('--json', 'print one JSON array, one object per event; the summary goes to stderr')
     .addHelpText('after', examples('warden validate events', 'warden validate my-finding.json'))
-    .action(async (paths: string[]) => {
-      exitCode = await validate(paths, io);
+    .action(async (paths: string[], flags: Record<string, unknown>) => {
+      exitCode = await validate(paths, io, { json: Boolean(flags.json) });
     });
 
   try {

@@ -5,10 +5,11 @@ import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
 import type { Settings } from '../settings';
 import { explainEvent } from './explain';
-import { type InputEvent, readAllInputs } from './inputs';
+import { type InputEvent, readAllInputs, readInputs } from './inputs';
 import type { Io } from './io';
 import { type ReplayReport, renderReport, reportOf } from './report';
 import { painter } from './style';
+import { ReplaySummary } from './summary';
 import { failureHint, targetOf } from './target';
 
 export interface ReplayOptions {
@@ -16,6 +17,8 @@ export interface ReplayOptions {
   apply: boolean;
   /** Add, per event, the deployed rule that matched and the policy line that decided. */
   explain?: boolean;
+  /** Show only these decisions (`--only act,notify`); the summary still counts every event. */
+  only?: Set<ReplayReport['decision']>;
   profile?: string;
   /** Where the region came from (see findRegion), named before anything runs. */
   regionFrom?: string;
@@ -35,35 +38,75 @@ function planInput(input: InputEvent, settings: Settings, explain: boolean): Ent
   if ('error' in input) return { report: { file: input.source, trigger: null, decision: 'error', reason: input.error, steps: [] } };
   const extra = { ...(input.note ? { note: input.note } : {}), ...(explain ? { explain: explainEvent(input.raw, settings) } : {}) };
   const planned = planEvent(input.raw, settings);
+  // A valid event no rule routes: EventBridge would never deliver it, so there is nothing to do, and nothing wrong.
+  if (!planned.ok && 'unrouted' in planned && planned.unrouted)
+    return { report: { file: input.source, ...extra, trigger: null, decision: 'ignore', reason: planned.error, steps: [] } };
   if (!planned.ok)
     return { report: { file: input.source, ...extra, trigger: planned.trigger, decision: 'error', reason: planned.error, steps: [] } };
   return { report: reportOf(input.source, planned.plan, extra), plan: planned.plan };
 }
 
-/** Plans every event (and with --apply executes it). Exit code 1 if any event was an error or any step failed. */
+/**
+ * Plans every event (and with --apply executes it), printing each report as its event is read, then
+ * a summary. Exit code 1 if any event was an error or any step failed; events no rule routes are
+ * `ignore` and leave it alone.
+ */
 export async function replay(paths: string[], given: Settings, options: ReplayOptions, io: Io): Promise<number> {
   // Executing needs Warden's own account before planning: a finding about any other goes through the member role.
   const home = options.apply ? await executingHome(given, options.profile, io) : { settings: given, clients: undefined };
   if (!home) return 1;
   const { settings, clients } = home;
-  const inputs = await readAllInputs(paths, io);
-  const entries = inputs.map((input) => planInput(input, settings, Boolean(options.explain)));
-  const reports = entries.map((entry) => entry.report);
   const render = (report: ReplayReport) => renderReport(report, painter(io.colour));
+  const shown = (report: ReplayReport) => !options.only || options.only.has(report.decision);
+  const summary = new ReplaySummary();
+  const invalid: ReplayReport[] = [];
+  const failures: NonNullable<ReplayReport['outcomes']> = [];
+  const print = printer(options.json, io, render);
 
-  if (clients && !(await applyPlans(entries, settings, clients, options, io, render))) return 1;
-
-  if (options.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
-  else io.stdout(`${reports.map(render).join('\n\n')}\n`);
-  const invalid = reports.filter((report) => report.decision === 'error');
-  if (invalid.length > 0) {
-    for (const report of invalid) io.stderr(`warden: ${plainText(report.file)}: ${plainText(report.reason)}\n`);
-    io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
+  if (clients) {
+    // --apply shows every plan before anything runs, so it reads all events first.
+    const entries = (await readAllInputs(paths, io)).map((input) => planInput(input, settings, Boolean(options.explain)));
+    if (!(await applyPlans(entries, settings, clients, options, io, render))) return 1;
+    for (const { report } of entries) {
+      summary.add(report);
+      if (report.decision === 'error') invalid.push(report);
+      failures.push(...(report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));
+      if (shown(report)) print.report(report);
+    }
+  } else {
+    for await (const input of readInputs(paths, io)) {
+      const { report } = planInput(input, settings, Boolean(options.explain));
+      summary.add(report);
+      if (report.decision === 'error') invalid.push(report);
+      // Unclaimed events are counted, not listed, unless asked for: a CloudTrail log is mostly them.
+      const unclaimed = report.trigger === null && report.decision === 'ignore';
+      if (shown(report) && (options.json || options.only || !unclaimed)) print.report(report);
+    }
   }
-  const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));
+  print.end();
+  for (const report of invalid) io.stderr(`warden: ${plainText(report.file)}: ${plainText(report.reason)}\n`);
+  if (invalid.length > 0) io.stderr(`${invalid.length} of ${summary.total} event(s) could not be planned.\n`);
+  if (options.json) io.stderr(summary.render());
+  else io.stdout(`\n${summary.render()}`);
   const hint = failures.map((outcome) => failureHint(outcome.error?.code, settings)).find(Boolean);
   if (hint) io.stderr(hint);
   return invalid.length > 0 || failures.length > 0 ? 1 : 0;
+}
+
+/** Writes reports as they come: a JSON array streamed element by element, or readable blocks. */
+function printer(json: boolean, io: Io, render: (report: ReplayReport) => string) {
+  let count = 0;
+  return {
+    report(report: ReplayReport) {
+      // One compact element per line: the array stays valid JSON and a day of CloudTrail stays fast to print.
+      if (json) io.stdout(`${count === 0 ? '[\n' : ',\n'}${JSON.stringify(report)}`);
+      else io.stdout(`${count === 0 ? '' : '\n'}${render(report)}\n`);
+      count++;
+    },
+    end() {
+      if (json) io.stdout(count === 0 ? '[]\n' : '\n]\n');
+    },
+  };
 }
 
 /** Executes each plan in input order; unless --yes, shows them first and asks once. False if declined. */

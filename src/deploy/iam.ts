@@ -27,6 +27,7 @@ const arn = (rest: string) => sub(`arn:\${AWS::Partition}:${rest}`);
 export const STACK_NAMES = {
   topic: '${AWS::StackName}-alerts',
   failedEventsQueue: '${AWS::StackName}-failed-events',
+  recordsTable: '${AWS::StackName}-records',
   logGroup: (trigger: Trigger) => `/aws/lambda/\${AWS::StackName}-${trigger}`,
 };
 
@@ -71,6 +72,8 @@ function scopeOf(action: string): Resource[] {
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
       return catalogueRunbooks().map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
+    case 'dynamodb:UpdateItem':
+      return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
       return [arn(`sqs:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.failedEventsQueue}`)];
   }

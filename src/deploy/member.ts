@@ -218,6 +218,7 @@ export function memberAccountTemplate(root: string) {
         'Forwards',
         routes.cloudtrail,
       ),
+      ForwardCisRule: forwardRule('Warden: forward the calls behind the optional CIS alerts to the central bus', 'Forwards', routes.cis),
       ForwardGuardDutyRule: forwardRule(
         "Warden: forward this region's GuardDuty findings (members' included) to the central region",
         'ForwardsFindings',

@@ -51,3 +51,12 @@ export const cloudTrailEvent = eventBridgeEnvelope(cloudTrailRecord);
 
 export type CloudTrailRecord = z.infer<typeof cloudTrailRecord>;
 export type CloudTrailEvent = z.infer<typeof cloudTrailEvent>;
+
+/**
+ * The detail-type EventBridge gives a record: sign-in records are `AwsConsoleSignIn`; a record
+ * whose `eventType` a log pipeline dropped is classified from its source and name instead.
+ */
+export function isSignInRecord(record: { eventType?: unknown; eventSource?: unknown; eventName?: unknown }): boolean {
+  if (typeof record.eventType === 'string') return record.eventType === 'AwsConsoleSignIn';
+  return record.eventSource === 'signin.amazonaws.com';
+}

@@ -9,9 +9,20 @@ import { accountId, eventBridgeEnvelope } from './envelope';
  */
 const tag = z.looseObject({ key: z.string(), value: z._default(z.string(), '') });
 
+/**
+ * Ids are checked in the finding's refinement below, not here: a sample GuardDuty generates carries
+ * placeholders such as `GeneratedFindingVPCId`, and a sample is a sample, never an invalid event.
+ */
+const ID_FORMATS = {
+  networkInterfaceId: [/^eni-[0-9a-f]+$/, 'expected a network interface id'],
+  vpcId: [/^vpc-[0-9a-f]+$/, 'expected a VPC id'],
+  instanceId: [/^i-[0-9a-f]{8,17}$/, 'expected an instance id'],
+} as const;
+
 const networkInterface = z.looseObject({
-  networkInterfaceId: z.string().check(z.regex(/^eni-[0-9a-f]+$/, 'expected a network interface id')),
-  vpcId: z.string().check(z.regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id')),
+  // A generated sample may leave the interface id out; a real finding's is checked below.
+  networkInterfaceId: z._default(z.string(), ''),
+  vpcId: z.string().check(z.minLength(1)),
   subnetId: z.optional(z.string()),
   privateIpAddress: z.optional(z.string()),
   publicIp: z.optional(z.string()),
@@ -19,7 +30,7 @@ const networkInterface = z.looseObject({
 });
 
 const instanceDetails = z.looseObject({
-  instanceId: z.string().check(z.regex(/^i-[0-9a-f]{8,17}$/, 'expected an instance id')),
+  instanceId: z.string().check(z.minLength(1)),
   instanceType: z.optional(z.string()),
   instanceState: z.optional(z.string()),
   availabilityZone: z.optional(z.string()),
@@ -49,22 +60,51 @@ export const guardDutyFinding = z
       serviceName: z.optional(z.string()),
       detectorId: z.optional(z.string()),
       resourceRole: z.optional(z.enum(['ACTOR', 'TARGET'])),
-      additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.boolean()) })),
+      additionalInfo: z.optional(z.looseObject({ sample: z.optional(z.boolean()), threatListName: z.optional(z.string()) })),
       archived: z._default(z.boolean(), false),
       count: z._default(z.int().check(z.gte(0)), 1),
     }),
   })
   .check(
     z.superRefine((finding, ctx) => {
-      if (finding.resource.resourceType === 'Instance' && !finding.resource.instanceDetails) {
+      const instance = finding.resource.instanceDetails;
+      if (finding.resource.resourceType === 'Instance' && !instance) {
         ctx.addIssue({
           code: 'custom',
           path: ['resource', 'instanceDetails'],
           message: 'required when resource.resourceType is "Instance"',
         });
       }
+      if (!instance || isSampleFinding(finding)) return;
+      const check = (value: string, field: keyof typeof ID_FORMATS, path: PropertyKey[]) => {
+        const [format, message] = ID_FORMATS[field];
+        if (!format.test(value)) ctx.addIssue({ code: 'custom', path: ['resource', 'instanceDetails', ...path], message });
+      };
+      check(instance.instanceId, 'instanceId', ['instanceId']);
+      instance.networkInterfaces.forEach((eni, index) => {
+        check(eni.networkInterfaceId, 'networkInterfaceId', ['networkInterfaces', index, 'networkInterfaceId']);
+        check(eni.vpcId, 'vpcId', ['networkInterfaces', index, 'vpcId']);
+      });
     }),
   );
+
+/** GuardDuty's placeholder values in generated sample findings: `GeneratedFindingVPCId`, `GeneratedFindingSubnetId`... */
+const PLACEHOLDER = /^GeneratedFinding/;
+
+/**
+ * A finding GuardDuty generated as a sample (console "Generate sample findings", CreateSampleFindings):
+ * flagged `additionalInfo.sample`, and in any case recognisable by its placeholder ids.
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html
+ */
+export function isSampleFinding(finding: {
+  service: { additionalInfo?: { sample?: boolean } };
+  resource: { instanceDetails?: { networkInterfaces: { vpcId: string; subnetId?: string }[] } };
+}): boolean {
+  if (finding.service.additionalInfo?.sample === true) return true;
+  return (finding.resource.instanceDetails?.networkInterfaces ?? []).some(
+    (eni) => PLACEHOLDER.test(eni.vpcId) || PLACEHOLDER.test(eni.subnetId ?? ''),
+  );
+}
 
 export const guardDutyEvent = eventBridgeEnvelope(guardDutyFinding);
 

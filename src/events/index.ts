@@ -1,9 +1,9 @@
 import type { Trigger } from '../plan';
 import { matchingTriggers } from '../routing';
-import type * as z from '../validation/zod';
+import * as z from '../validation/zod';
 import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
-import { describeIssue } from './envelope';
+import { describeIssue, eventBridgeEnvelope } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 import { isAwsSource } from './sources';
 
@@ -12,7 +12,7 @@ export { cloudTrailEvent } from './cloudtrail';
 export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationResult } from './config';
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
-export { guardDutyEvent } from './guardduty';
+export { guardDutyEvent, isSampleFinding } from './guardduty';
 export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */
@@ -27,7 +27,11 @@ export type ParsedEvent =
   | { trigger: 'config'; event: ConfigEvent }
   | { trigger: 'cloudtrail'; event: CloudTrailEvent };
 
-export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
+/**
+ * `unrouted`: a well-formed EventBridge event that no Warden rule matches. EventBridge would never
+ * deliver it, so it is nothing to plan, and nothing wrong either: a CloudTrail log is mostly such.
+ */
+export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string; unrouted?: true };
 
 /**
  * Unknown JSON -> a typed event of one trigger, or an error that says what is wrong and where.
@@ -36,12 +40,23 @@ export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: T
 export function parseEvent(raw: unknown): ParseResult {
   const triggers = matchingTriggers(raw);
   const [trigger] = triggers;
-  if (!trigger) return { ok: false, trigger: null, error: describeUnrouted(raw) };
+  if (!trigger)
+    return isEnvelope(raw)
+      ? {
+          ok: false,
+          trigger: null,
+          unrouted: true,
+          error: `not claimed: ${describeUnrouted(raw)}, so EventBridge would never deliver it to Warden`,
+        }
+      : { ok: false, trigger: null, error: describeUnrouted(raw) };
   if (triggers.length > 1) return { ok: false, trigger, error: `event matches several routes: ${triggers.join(', ')}` };
   const parsed = EVENT_SCHEMAS[trigger].safeParse(raw);
   if (!parsed.success) return { ok: false, trigger, error: describeIssue(parsed.error) };
   return { ok: true, trigger, event: parsed.data } as ParseResult;
 }
+
+const envelope = eventBridgeEnvelope(z.looseObject({}));
+const isEnvelope = (raw: unknown) => envelope.safeParse(raw).success;
 
 function describeUnrouted(raw: unknown): string {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not an EventBridge event (expected a JSON object)';

@@ -15,6 +15,7 @@ import { eventBridgeSourceOf } from './sources';
  * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
+import { isSignInRecord } from './cloudtrail';
 
 export interface Unwrapped {
   raw: unknown;
@@ -32,24 +33,107 @@ export function unwrapEvents(value: unknown): Unwrapped[] {
   if (Array.isArray(value))
     return value.flatMap((item, index) => unwrapEvents(item).map((u) => ({ ...u, path: join(`[${index}]`, u.path) })));
   if (!isObject(value)) return [{ raw: value }];
-  const list = (key: string) => (Array.isArray(value[key]) ? (value[key] as unknown[]) : undefined);
-  const findings = list('Findings') ?? list('findings');
-  if (findings) return findings.map((finding, index) => ({ ...fromFinding(finding), path: `Findings[${index}]` }));
-  const records = list('Records');
-  if (records)
-    return records.map((record, index) => ({ ...fromCloudTrailRecord(record, 'CloudTrail log record'), path: `Records[${index}]` }));
-  const messages = list('Messages');
-  if (messages)
-    return messages.flatMap((message, index) => fromQueueMessage(message).map((u) => ({ ...u, path: join(`Messages[${index}]`, u.path) })));
+  for (const key of LIST_KEYS) {
+    const items = value[key];
+    if (Array.isArray(items) && !(key === 'Events' && 'detail-type' in value))
+      return items.flatMap((item, index) => unwrapListItem(key, item, index));
+  }
   if (isObject(value.requestContext) && 'requestPayload' in value) return fromInvocationRecord(value);
-  const lookedUp = list('Events');
-  if (lookedUp) return lookedUp.map((event, index) => ({ ...fromLookupEvent(event), path: `Events[${index}]` }));
   if ('CloudTrailEvent' in value) return [fromLookupEvent(value)];
   if ('detail-type' in value) return [{ raw: value }];
-  if (isFinding(value)) return [fromFinding(value)];
+  if (isFinding(value)) return [fromAnyFinding(value)];
   if (isCloudTrailRecord(value)) return [fromCloudTrailRecord(value, 'CloudTrail record')];
   return [{ raw: value }];
 }
+
+/** Lists an export holds its events in, in the order they are looked for. */
+export const LIST_KEYS = ['Findings', 'findings', 'Records', 'Messages', 'Events'] as const;
+
+/** One element of an export's list (`Records[3]`), as the events it holds. */
+export function unwrapListItem(key: string, item: unknown, index: number): Unwrapped[] {
+  const at = `${key === 'findings' ? 'Findings' : key}[${index}]`;
+  switch (key) {
+    case 'Findings':
+    case 'findings':
+      return [{ ...fromAnyFinding(item), path: at }];
+    case 'Records':
+      return [{ ...fromCloudTrailRecord(item, 'CloudTrail log record'), path: at }];
+    case 'Messages':
+      return fromQueueMessage(item).map((u) => ({ ...u, path: join(at, u.path) }));
+    case 'Events':
+      return [{ ...fromLookupEvent(item), path: at }];
+    default:
+      return unwrapEvents(item).map((u) => ({ ...u, path: join(at, u.path) }));
+  }
+}
+
+/**
+ * Findings exports look alike (a `Findings` list, a schema version, a type): Security Hub (ASFF),
+ * Inspector and Macie findings are told apart from GuardDuty's and wrapped into the events their
+ * own services send, so each is claimed by its own rule, or by none, and never read as GuardDuty.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-event-formats.html
+ * @see https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
+ * @see https://docs.aws.amazon.com/macie/latest/user/findings-publish-event-schemas.html
+ */
+function fromAnyFinding(input: unknown): Unwrapped {
+  if (!isObject(input)) return { raw: input };
+  const service = findingService(input);
+  if (service === 'guardduty') return fromFinding(input);
+  const { source, detailType, account, region, what } = FINDING_EVENTS[service](input);
+  return {
+    raw: {
+      version: '0',
+      id: String(input.Id ?? input.id ?? input.findingArn ?? ''),
+      'detail-type': detailType,
+      source,
+      account,
+      time: String(input.UpdatedAt ?? input.updatedAt ?? ''),
+      region,
+      resources: [],
+      detail: service === 'securityhub' ? { findings: [input] } : input,
+    },
+    note: `wrapped ${what} into a "${detailType}" event`,
+  };
+}
+
+type FindingService = 'guardduty' | 'securityhub' | 'inspector' | 'macie';
+
+function findingService(finding: Json): FindingService {
+  const arn = String(finding.arn ?? finding.Arn ?? finding.findingArn ?? finding.ProductArn ?? '');
+  if ('ProductArn' in finding || 'AwsAccountId' in finding || finding.SchemaVersion === '2018-10-08') return 'securityhub';
+  if ('findingArn' in finding || arn.includes(':inspector2:') || 'inspectorScore' in finding) return 'inspector';
+  if (arn.includes(':macie2:') || ('resourcesAffected' in finding && 'category' in finding)) return 'macie';
+  return 'guardduty';
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+const FINDING_EVENTS: Record<
+  Exclude<FindingService, 'guardduty'>,
+  (finding: Json) => { source: string; detailType: string; account: unknown; region: unknown; what: string }
+> = {
+  securityhub: (f) => ({
+    source: 'aws.securityhub',
+    detailType: 'Security Hub Findings - Imported',
+    account: f.AwsAccountId,
+    region: f.Region ?? text(f.ProductArn)?.split(':')[3],
+    what: `a Security Hub finding (ASFF${text(f.ProductName) ? `, from ${text(f.ProductName)}` : ''})`,
+  }),
+  inspector: (f) => ({
+    source: 'aws.inspector2',
+    detailType: 'Inspector2 Finding',
+    account: f.awsAccountId,
+    region: text(f.findingArn)?.split(':')[3],
+    what: 'an Amazon Inspector finding',
+  }),
+  macie: (f) => ({
+    source: 'aws.macie',
+    detailType: 'Macie Finding',
+    account: f.accountId,
+    region: f.region,
+    what: 'an Amazon Macie finding',
+  }),
+};
 
 const join = (head: string, tail?: string) => (tail ? `${head}.${tail}` : head);
 
@@ -125,7 +209,8 @@ function fromLookupEvent(input: unknown): Unwrapped {
 
 function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
   if (!isObject(input)) return { raw: input };
-  const signIn = input.eventType === 'AwsConsoleSignIn';
+  const signIn = isSignInRecord(input);
+  const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
   const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
   const identity = isObject(input.userIdentity) ? input.userIdentity : {};
   return {

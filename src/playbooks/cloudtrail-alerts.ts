@@ -14,6 +14,10 @@ export interface AlertRule {
   severity: Severity;
   /** Plain-language title of the change (an AccessDenied attempt is titled from it). */
   title: string;
+  /** What a failed call tried to do, as in "Denied attempt to <attempt>". */
+  attempt?: string;
+  /** What a failed call left as it was, e.g. "logging is still on". */
+  unchanged?: string;
   why: string;
   nextSteps: string[];
   when?: (record: CloudTrailRecord, context: AlertContext) => boolean;
@@ -171,6 +175,24 @@ const TAMPER_STEPS = [
   'Restore Warden from its stack (redeploy) and check its alarms topic for what was missed meanwhile.',
 ];
 
+/** The key's ARN as KMS returned it, else the key id or alias the request named. */
+const keyOf = (record: CloudTrailRecord): string => {
+  const arn = record.responseElements?.keyId;
+  const asked = requestText(record, 'keyId');
+  return typeof arn === 'string' && arn !== asked ? `${arn} (requested as ${asked})` : asked;
+};
+
+/** When KMS will delete the key: its own answer, else the event time plus the waiting period. */
+function deletionDate(record: CloudTrailRecord): string {
+  const answered = record.responseElements?.deletionDate;
+  // KMS writes it as "Dec 2, 2026, 12:00:00 AM", in UTC; shown as written (parsing would use the local zone).
+  if (typeof answered === 'string') return `${answered} UTC`;
+  if (record.errorCode) return 'none (the call failed)';
+  const days = Number(request(record, 'pendingWindowInDays') ?? 30);
+  const at = new Date(Date.parse(record.eventTime) + days * 86_400_000);
+  return Number.isNaN(at.getTime()) ? 'unknown' : `${at.toISOString().slice(0, 10)} (event time + ${days} days)`;
+}
+
 const LOGGING_STEPS = [
   'Confirm with the person named above that the change was planned.',
   'If it was not: restore the trail (StartLogging / re-create it) and review what this principal did while logging was off.',
@@ -182,6 +204,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['StopLogging'],
     severity: 'critical',
     title: 'CloudTrail logging was stopped',
+    attempt: 'stop CloudTrail logging',
+    unchanged: 'logging is still on',
     why: 'API activity in the account is no longer recorded; attackers stop trails to hide what they do next.',
     nextSteps: LOGGING_STEPS,
     details: (r) => [['Trail', requestText(r, 'name')]],
@@ -191,6 +215,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['DeleteTrail'],
     severity: 'critical',
     title: 'A CloudTrail trail was deleted',
+    attempt: 'delete a CloudTrail trail',
+    unchanged: 'the trail is still there',
     why: 'API activity that trail recorded is no longer logged.',
     nextSteps: LOGGING_STEPS,
     details: (r) => [['Trail', requestText(r, 'name')]],
@@ -200,6 +226,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['UpdateTrail', 'PutEventSelectors'],
     severity: 'high',
     title: 'A CloudTrail trail was reconfigured',
+    attempt: 'reconfigure a CloudTrail trail',
+    unchanged: 'the trail keeps its settings',
     why: 'A changed destination, region scope or event selector can silently stop recording what matters.',
     nextSteps: [
       'Compare the trail’s settings with the baseline (S3 bucket, multi-region, management events, log file validation, KMS key).',
@@ -211,6 +239,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['StopConfigurationRecorder', 'DeleteDeliveryChannel'],
     severity: 'high',
     title: 'AWS Config recording was turned off',
+    attempt: 'turn off AWS Config recording',
+    unchanged: 'recording is still on',
     why: 'Resource changes are no longer recorded or evaluated against Config rules.',
     nextSteps: [
       'Restart the configuration recorder (StartConfigurationRecorder) or restore the delivery channel, and ask who turned it off.',
@@ -224,6 +254,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['DeleteDetector'],
     severity: 'critical',
     title: 'The GuardDuty detector was deleted',
+    attempt: 'delete the GuardDuty detector',
+    unchanged: 'the detector is still there',
     why: 'Threat detection in this region is off, and its findings are gone.',
     nextSteps: ['Re-enable GuardDuty in this region and find out who deleted the detector and why.'],
     details: (r) => [['Detector', requestText(r, 'detectorId')]],
@@ -233,6 +265,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['UpdateDetector'],
     severity: 'critical',
     title: 'The GuardDuty detector was disabled',
+    attempt: 'disable the GuardDuty detector',
+    unchanged: 'the detector is still enabled',
     why: 'Threat detection in this region is suspended.',
     nextSteps: ['Re-enable the detector (UpdateDetector enable=true) and find out who disabled it and why.'],
     when: (r) => request(r, 'enable') === false,
@@ -243,6 +277,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['DisassociateFromAdministratorAccount', 'DisassociateFromMasterAccount'],
     severity: 'high',
     title: 'GuardDuty left its administrator account',
+    attempt: 'take GuardDuty out of its administrator account',
+    unchanged: 'the account is still a member',
     why: 'The security team’s administrator account no longer sees this account’s findings.',
     nextSteps: ['Re-invite the account from the GuardDuty administrator account and find out who disassociated it.'],
     details: (r) => [['Detector', requestText(r, 'detectorId')]],
@@ -252,11 +288,14 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['ScheduleKeyDeletion'],
     severity: 'high',
     title: 'A KMS key was scheduled for deletion',
+    attempt: 'schedule a KMS key for deletion',
+    unchanged: 'the key is not pending deletion',
     why: 'Once deleted, everything encrypted under the key is unrecoverable.',
     nextSteps: ['If the deletion is not planned, cancel it before the waiting period ends: aws kms cancel-key-deletion --key-id <key>.'],
     details: (r) => [
-      ['Key', requestText(r, 'keyId')],
+      ['Key', keyOf(r)],
       ['Waiting period (days)', textOf(request(r, 'pendingWindowInDays') ?? 30)],
+      ['Deletion date', deletionDate(r)],
     ],
   },
   {
@@ -264,15 +303,19 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['DisableKey'],
     severity: 'high',
     title: 'A KMS key was disabled',
+    attempt: 'disable a KMS key',
+    unchanged: 'the key is still enabled',
     why: 'Nothing can decrypt data under the key until it is enabled again.',
     nextSteps: ['If unplanned, re-enable it (aws kms enable-key --key-id <key>) and check which workloads failed meanwhile.'],
-    details: (r) => [['Key', requestText(r, 'keyId')]],
+    details: (r) => [['Key', keyOf(r)]],
   },
   {
     eventSource: 'iam.amazonaws.com',
     eventNames: ['CreateAccessKey'],
     severity: 'critical',
     title: 'An access key was created for the root user',
+    attempt: 'create an access key for the root user',
+    unchanged: 'no root access key was created',
     why: 'Root access keys give unrestricted, long-lived API access to the whole account; AWS advises having none.',
     nextSteps: ['Delete the root access key unless a documented exception exists, and review the root user’s recent activity.'],
     // Root creates a key for itself when the request names no user.
@@ -377,6 +420,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
     eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
     severity: 'high',
     title: 'A security group was opened to the internet',
+    attempt: 'open a security group to the internet',
+    unchanged: "the group's rules are unchanged",
     why: 'Anyone on the internet can now reach the listed ports of every resource in the group.',
     nextSteps: ['Narrow the rule to known addresses or remove it; check what listens on those ports.'],
     when: (r) => worldOpenPorts(r).length > 0,

@@ -1,7 +1,7 @@
 import { type CloudTrailEvent, type CloudTrailRecord, sourceMismatch } from '../events';
 import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
-import { SEVERITIES } from '../plan';
+import { missingSetting, SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import {
   type AlertContext,
@@ -11,10 +11,12 @@ import {
   GROUP_RULE_CHANGES,
   WARDEN_GROUP_RULE,
 } from './cloudtrail-alerts';
+import { cisFinding } from './cloudtrail-cis';
+import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 
 export type CloudTrailSettings = Pick<
   Settings,
-  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag'
+  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag' | 'cisAlerts' | 'recordsTable'
 >;
 
 /** The step that reads a changed group before its alert: only Warden's own groups are alerted on. */
@@ -65,29 +67,42 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
   const reason = `${alert.title} (${finding.rule})`;
-  if (!finding.checkGroup)
-    return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
-  const check: Step = {
-    id: GROUP_CHECK_STEP,
-    action: 'checkWardenGroup',
-    service: 'ec2',
-    operation: 'DescribeSecurityGroups',
-    input: { GroupIds: [finding.checkGroup] },
-    why: `read ${finding.checkGroup}: alert only if it is one of Warden’s groups`,
-    after: [],
-    // Runs in a dry run too: it only reads, and the alert depends on it.
-    always: true,
-  };
+  if (finding.checkGroup) {
+    const check: Step = {
+      id: GROUP_CHECK_STEP,
+      action: 'checkWardenGroup',
+      service: 'ec2',
+      operation: 'DescribeSecurityGroups',
+      input: { GroupIds: [finding.checkGroup] },
+      why: `read ${finding.checkGroup}: alert only if it is one of Warden’s groups`,
+      after: [],
+      // Runs in a dry run too: it only reads, and the alert depends on it.
+      always: true,
+    };
+    return {
+      ...base,
+      decision: 'notify',
+      reason: `${reason}, if ${finding.checkGroup} is one of Warden’s groups (read when the plan runs)${missingTopicNote(settings)}`,
+      alert,
+      steps: [check, { ...notifyStep(alert, [check], settings), after: [check.id] }],
+    };
+  }
+  const steps = finding.rule === ROOT_API_CALL ? [rootSessionStep(event, settings)] : [];
+  const missingTable =
+    steps.length > 0 && !settings.recordsTable ? ' (root calls cannot be summarised: WARDEN_RECORDS_TABLE is not set)' : '';
   return {
     ...base,
     decision: 'notify',
-    reason: `${reason}, if ${finding.checkGroup} is one of Warden’s groups (read when the plan runs)${missingTopicNote(settings)}`,
+    reason: `${reason}${missingTopicNote(settings)}${missingTable}`,
     alert,
-    steps: [check, { ...notifyStep(alert, [check], settings), after: [check.id] }],
+    steps: [...steps, notifyStep(alert, steps, settings)],
   };
 }
 
-function findingFor(event: CloudTrailEvent, settings: Pick<Settings, 'excludeTag'>): Finding | { ignore: string } {
+/** What deciding an alert needs from the settings. */
+type AlertSettings = Pick<Settings, 'excludeTag' | 'cisAlerts'>;
+
+function findingFor(event: CloudTrailEvent, settings: AlertSettings): Finding | { ignore: string } {
   const mismatch = sourceMismatch(event);
   if (mismatch)
     return {
@@ -98,30 +113,91 @@ function findingFor(event: CloudTrailEvent, settings: Pick<Settings, 'excludeTag
       details: [['EventBridge source', event.source]],
       rule: 'source check',
     };
-  return event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail, { excludeTag: settings.excludeTag });
+  return cisOrOwn(event.detail, event['detail-type'] === SIGN_IN, settings);
 }
 
 /** The alert rule that decides an event (for `warden replay --explain`). */
-export function cloudTrailBasis(event: CloudTrailEvent, settings: Pick<Settings, 'excludeTag'>): string {
+export function cloudTrailBasis(event: CloudTrailEvent, settings: AlertSettings): string {
   const finding = findingFor(event, settings);
   return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
+}
+
+const ROOT_API_CALL = 'root API call';
+/** Root API calls of one session are told at most once per this many minutes, with the count and the calls. */
+export const ROOT_SUMMARY_MINUTES = 5;
+
+/**
+ * The root session a call belongs to: its temporary access key (each console session has its own),
+ * else the session's creation time, else the source address and hour.
+ */
+function rootSessionKey(record: CloudTrailRecord, account: string): string {
+  const session =
+    record.userIdentity.accessKeyId ||
+    record.userIdentity.sessionContext?.attributes?.creationDate ||
+    `${record.sourceIPAddress ?? 'unknown'}@${record.eventTime.slice(0, 13)}`;
+  return `root-session#${account}#${String(session)}`;
+}
+
+/** Counts the call in the root session's record; the notification goes out only when the session is due one. */
+function rootSessionStep(event: CloudTrailEvent, settings: CloudTrailSettings): Step {
+  const record = event.detail;
+  return {
+    id: 'root-session',
+    action: 'summariseRootSession',
+    service: 'dynamodb',
+    operation: 'UpdateItem',
+    input: {
+      TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
+      Key: rootSessionKey(record, record.recipientAccountId ?? event.account),
+      Call: `${service(record)}:${record.eventName}`,
+      WindowMinutes: ROOT_SUMMARY_MINUTES,
+    },
+    why: `count the call in its root session: the first is told at once, then at most one update per ${ROOT_SUMMARY_MINUTES} minutes`,
+    after: [],
+  };
+}
+
+/** Warden's own alert for the record; else an enabled CIS alert (WARDEN_CIS_ALERTS); else why it is ignored. */
+function cisOrOwn(record: CloudTrailRecord, signIn: boolean, settings: AlertSettings): Finding | { ignore: string } {
+  const own = signIn ? signInFinding(record) : apiCallFinding(record, { excludeTag: settings.excludeTag });
+  if (!('ignore' in own)) return own;
+  const cis = cisFinding(record, settings.cisAlerts, signIn);
+  if (!cis) return own;
+  return { ...cis, rule: `CIS alert ${cis.alert} (WARDEN_CIS_ALERTS)` };
 }
 
 function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
   if (record.userIdentity.type !== 'Root')
     return { ignore: `console sign-in by ${record.userIdentity.type} ${principal(record)}, not the root user` };
+  const outcome = callOutcome(record);
+  if (record.eventName === 'PasswordUpdated')
+    return outcome.succeeded
+      ? {
+          severity: 'critical',
+          title: 'The root user’s password was changed',
+          why: 'Whoever set the new password controls the account unless MFA stands in the way.',
+          nextSteps: ROOT_CREDENTIAL_STEPS,
+          details: [],
+          rule: 'root password changed',
+        }
+      : {
+          severity: 'high',
+          title: 'Failed attempt to change the root user’s password',
+          why: 'The change did not go through, so the password is unchanged; someone signed in as root tried it.',
+          nextSteps: ROOT_CREDENTIAL_STEPS,
+          details: [],
+          rule: 'root password change failed',
+        };
   if (record.eventName !== 'ConsoleLogin')
     return {
       severity: record.eventName.startsWith('PasswordRecovery') ? 'high' : 'medium',
-      title: `Root user sign-in event: ${record.eventName}`,
+      title: `Root user sign-in event: ${record.eventName}${outcome.succeeded ? '' : ' (failed)'}`,
       why: 'Root credentials are being used or changed.',
       nextSteps: SIGN_IN_STEPS.withMfa,
       details: [],
       rule: 'root sign-in event',
     };
-  const succeeded = record.responseElements?.ConsoleLogin === 'Success';
-  const mfa = record.additionalEventData?.MFAUsed === 'Yes';
-  if (!succeeded)
+  if (!outcome.succeeded)
     return {
       severity: 'high',
       title: 'Failed root user sign-in attempt',
@@ -130,7 +206,7 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       details: [],
       rule: 'root sign-in failed',
     };
-  return mfa
+  return mfaUsed(record) === 'yes'
     ? {
         severity: 'high',
         title: 'Root user signed in to the console (with MFA)',
@@ -149,13 +225,38 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       };
 }
 
+/** Root changing its own credentials: whoever holds them holds the account. */
+const ROOT_CREDENTIAL_CALLS = new Set([
+  'iam.amazonaws.com:CreateVirtualMFADevice',
+  'iam.amazonaws.com:EnableMFADevice',
+  'iam.amazonaws.com:DeactivateMFADevice',
+  'iam.amazonaws.com:DeleteVirtualMFADevice',
+  'iam.amazonaws.com:ResyncMFADevice',
+  'iam.amazonaws.com:UpdateLoginProfile',
+  'iam.amazonaws.com:ChangePassword',
+]);
+
+const ROOT_CREDENTIAL_STEPS = [
+  'Confirm with the owner of the root user that this change was theirs, now.',
+  'If not: recover the root user (password reset to its e-mail), re-register MFA, delete any root access keys, and review CloudTrail for everything this session did.',
+];
+
 function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Finding | { ignore: string } {
   const rule: AlertRule | undefined = alertRuleFor(record, context);
   if (rule)
+    return markAttempt(
+      record,
+      { ...rule, details: rule.details?.(record, context) ?? [], rule: `${service(record)}:${record.eventName} rule` },
+      rule,
+    );
+  if (record.userIdentity.type === 'Root' && ROOT_CREDENTIAL_CALLS.has(`${record.eventSource}:${record.eventName}`))
     return markAttempt(record, {
-      ...rule,
-      details: rule.details?.(record, context) ?? [],
-      rule: `${service(record)}:${record.eventName} rule`,
+      severity: 'critical',
+      title: `The root user changed its credentials: ${service(record)}:${record.eventName}`,
+      why: 'A change to the root user’s password or MFA decides who can take over the account.',
+      nextSteps: ROOT_CREDENTIAL_STEPS,
+      details: [],
+      rule: 'root credential change',
     });
   if (record.userIdentity.type === 'Root')
     return markAttempt(record, {
@@ -164,7 +265,7 @@ function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Findin
       why: 'Everyday work should use IAM roles; root activity is either an emergency or a risk.',
       nextSteps: ['Confirm with the owner of the root user that this call was expected.', ...SIGN_IN_STEPS.withoutMfa.slice(2)],
       details: [],
-      rule: 'root API call',
+      rule: ROOT_API_CALL,
     });
   if (record.eventSource === 'ec2.amazonaws.com' && GROUP_RULE_CHANGES.includes(record.eventName) && !record.errorCode) {
     const group = changedGroupId(record);
@@ -176,12 +277,23 @@ function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Findin
   };
 }
 
-/** A call that failed changed nothing: report it as an attempt, one severity level lower. */
-function markAttempt(record: CloudTrailRecord, finding: Finding): Finding {
-  if (!record.errorCode) return finding;
-  const denied = /AccessDenied|UnauthorizedOperation/.test(record.errorCode);
+/**
+ * A call that failed changed nothing: it is reported as an attempt, one severity level lower, and
+ * never worded as done ("Denied attempt to stop CloudTrail logging", "logging is still on").
+ */
+function markAttempt(record: CloudTrailRecord, finding: Finding, rule?: AlertRule): Finding {
+  const outcome = callOutcome(record);
+  if (outcome.succeeded) return finding;
+  const denied = isDenied(outcome.code);
   const lower = SEVERITIES[Math.min(SEVERITIES.indexOf(finding.severity) + 1, SEVERITIES.length - 1)] as Severity;
-  return { ...finding, severity: lower, title: `${denied ? 'Denied' : 'Failed'} attempt: ${finding.title}` };
+  const what = rule?.attempt ?? `call ${service(record)}:${record.eventName}`;
+  const still = rule?.unchanged ? ` ${rule.unchanged.charAt(0).toUpperCase()}${rule.unchanged.slice(1)}.` : '';
+  return {
+    ...finding,
+    severity: lower,
+    title: `${denied ? 'Denied' : 'Failed'} attempt to ${what}`,
+    why: `The call was ${denied ? 'refused' : 'not completed'} (${outcome.code ?? 'error'}), so nothing changed.${still} Someone tried it: find out who and why.`,
+  };
 }
 
 function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
@@ -192,8 +304,8 @@ function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
     ['Identity type', record.userIdentity.type],
     ['What', `${record.eventSource} ${record.eventName}`],
     ...finding.details,
-    ['Outcome', outcome(record)],
-    ['MFA', mfa(record)],
+    ['Outcome', describeOutcome(record)],
+    ['MFA', describeMfa(record)],
     ['Source IP', record.sourceIPAddress ?? 'unknown'],
     ['Client', record.userAgent ?? 'unknown'],
     ['Event id', record.eventID],
@@ -223,19 +335,4 @@ function principal(record: CloudTrailRecord): string {
   const identity = record.userIdentity;
   if (identity.type === 'Root') return `root user of ${identity.accountId ?? record.recipientAccountId ?? 'the account'}`;
   return identity.arn ?? identity.userName ?? identity.principalId ?? identity.type;
-}
-
-function outcome(record: CloudTrailRecord): string {
-  const signIn = record.responseElements?.ConsoleLogin;
-  if (typeof signIn === 'string')
-    return signIn === 'Success' ? 'succeeded' : `failed${record.errorMessage ? `: ${record.errorMessage}` : ''}`;
-  if (record.errorCode) return `not done: ${record.errorCode}${record.errorMessage ? ` (${record.errorMessage})` : ''}`;
-  return 'succeeded';
-}
-
-function mfa(record: CloudTrailRecord): string {
-  const used = record.additionalEventData?.MFAUsed ?? record.userIdentity.sessionContext?.attributes?.mfaAuthenticated;
-  if (used === 'Yes' || used === 'true') return 'yes';
-  if (used === 'No' || used === 'false') return 'NO';
-  return 'not recorded';
 }

@@ -19,19 +19,29 @@ export interface PolicyRule {
   match: string;
   response: Response;
   because: string;
+  /**
+   * The finding is about what runs on the instance (a file, a process), not a connection, so the
+   * instance is the culprit whatever role or direction GuardDuty gives the network side.
+   */
+  hostEvidence?: boolean;
 }
 
 const { isolate, isolateWhenActor, notify } = RESPONSES;
 
 export const GUARDDUTY_POLICY: readonly PolicyRule[] = [
   { match: 'Backdoor:EC2/', response: isolate, because: 'the instance behaves as if an attacker controls it' },
-  { match: 'Backdoor:Runtime/', response: isolate, because: 'a process on the instance talks to a command-and-control server' },
+  {
+    match: 'Backdoor:Runtime/',
+    response: isolate,
+    because: 'a process on the instance talks to a command-and-control server',
+    hostEvidence: true,
+  },
   { match: 'CryptoCurrency:EC2/', response: isolate, because: 'the instance talks to cryptocurrency-mining infrastructure' },
-  { match: 'CryptoCurrency:Runtime/', response: isolate, because: 'a process on the instance mines cryptocurrency' },
+  { match: 'CryptoCurrency:Runtime/', response: isolate, because: 'a process on the instance mines cryptocurrency', hostEvidence: true },
   { match: 'Trojan:EC2/', response: isolate, because: 'the instance contacts hosts used by trojans' },
-  { match: 'Trojan:Runtime/', response: isolate, because: 'a process on the instance contacts hosts used by trojans' },
-  { match: 'Execution:EC2/MaliciousFile', response: isolate, because: 'malware was found on the instance' },
-  { match: 'Execution:Runtime/', response: isolateWhenActor, because: 'a suspicious process ran on the instance' },
+  { match: 'Trojan:Runtime/', response: isolate, because: 'a process on the instance contacts hosts used by trojans', hostEvidence: true },
+  { match: 'Execution:EC2/MaliciousFile', response: isolate, because: 'malware was found on the instance', hostEvidence: true },
+  { match: 'Execution:Runtime/', response: notify, because: 'a suspicious process ran on the instance; a person should judge it' },
   { match: 'UnauthorizedAccess:EC2/TorClient', response: isolate, because: 'the instance connects to the Tor network' },
   { match: 'UnauthorizedAccess:EC2/TorRelay', response: isolate, because: 'the instance relays Tor traffic' },
   { match: 'UnauthorizedAccess:EC2/MaliciousIPCaller', response: isolate, because: 'the instance talks to a known-malicious IP address' },
@@ -54,10 +64,63 @@ export const DEFAULT_POLICY: PolicyRule = {
   because: 'no policy line covers this finding type; a person should judge it',
 };
 
-export function policyFor(findingType: string): PolicyRule {
+function longestMatch(findingType: string): PolicyRule {
   let best = DEFAULT_POLICY;
   for (const rule of GUARDDUTY_POLICY) {
     if (findingType.startsWith(rule.match) && (best === DEFAULT_POLICY || rule.match.length > best.match.length)) best = rule;
   }
   return best;
+}
+
+/**
+ * The policy line for a finding type. A Runtime Monitoring finding with no line of its own is judged
+ * as its EC2 equivalent (`CryptoCurrency:Runtime/BitcoinTool.B` as `CryptoCurrency:EC2/BitcoinTool.B`);
+ * its evidence comes from the host's own processes, so it counts as the instance's doing.
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/findings-runtime-monitoring.html
+ */
+export function policyFor(findingType: string): PolicyRule {
+  const own = longestMatch(findingType);
+  if (own !== DEFAULT_POLICY || !findingType.includes(':Runtime/')) return own;
+  const equivalent = longestMatch(findingType.replace(':Runtime/', ':EC2/'));
+  if (equivalent === DEFAULT_POLICY) return own;
+  const response = equivalent.response === isolateWhenActor ? isolate : equivalent.response;
+  return {
+    ...equivalent,
+    response,
+    hostEvidence: true,
+    because: `${equivalent.because} (Runtime Monitoring, judged as ${equivalent.match})`,
+  };
+}
+
+/** What the finding says about the connection behind it, when it is about one. */
+export interface Connection {
+  /** GuardDuty's resourceRole: ACTOR (the instance did it) or TARGET (it was done to the instance). */
+  role?: 'ACTOR' | 'TARGET';
+  /** networkConnectionAction.connectionDirection: INBOUND, OUTBOUND, UNKNOWN. */
+  direction?: string;
+  remote?: string;
+}
+
+export type Verdict = { response: 'isolate'; rule: PolicyRule } | { response: 'notify'; rule: PolicyRule; because: string };
+
+/**
+ * Whether a finding about an instance calls for quarantine. An inbound connection, or a finding
+ * with the instance as TARGET, is something done to the instance: the victim is reported, never
+ * quarantined, unless the finding rests on evidence from the host itself (malware, a process).
+ */
+export function decide(findingType: string, connection: Connection): Verdict {
+  const rule = policyFor(findingType);
+  const role = connection.role ?? 'unknown';
+  if (rule.response === notify) return { response: 'notify', rule, because: `${rule.because} (policy ${rule.match})` };
+  if (!rule.hostEvidence && connection.direction === 'INBOUND')
+    return {
+      response: 'notify',
+      rule,
+      because: `the connection came in${connection.remote ? ` from ${connection.remote}` : ''}: the instance is its target, not its source (policy ${rule.match})`,
+    };
+  if (!rule.hostEvidence && connection.role === 'TARGET')
+    return { response: 'notify', rule, because: `${rule.because}, with the instance as TARGET, not ACTOR (policy ${rule.match})` };
+  if (rule.response === isolateWhenActor && role !== 'ACTOR')
+    return { response: 'notify', rule, because: `${rule.because} with the instance as ${role}, not ACTOR (policy ${rule.match})` };
+  return { response: 'isolate', rule };
 }

@@ -1,10 +1,13 @@
-import type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from '../events';
-import { consoleLink, missingTopicNote, notifyStep } from '../notify';
-import { type Alert, NOW, outputOf, type Plan, type Severity, type Step } from '../plan';
+import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
+import { missingTopicNote, notifyStep } from '../notify';
+import { NOW, outputOf, type Plan, type Step } from '../plan';
 import type { Settings } from '../settings';
-import { policyFor, RESPONSES } from './guardduty-policy';
+import { findingAlert, workloadOf } from './guardduty-alert';
+import { type Connection, decide } from './guardduty-policy';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
+
+export { guardDutySeverity } from './guardduty-alert';
 
 /** Tag keys Warden writes; `warden release` and the idempotency checks read them back. */
 export const QUARANTINE_TAGS = {
@@ -23,17 +26,11 @@ export type GroupRole = keyof typeof GROUP_ROLES;
 
 const AUTOSCALING_GROUP_TAG = 'aws:autoscaling:groupName';
 
-/** GuardDuty's own bands: 9.0+ critical, 7.0+ high, 4.0+ medium. */
-export function guardDutySeverity(score: number): Severity {
-  if (score >= 9) return 'critical';
-  if (score >= 7) return 'high';
-  if (score >= 4) return 'medium';
-  return 'low';
-}
-
 export type GuardDutySettings = Pick<
   Settings,
   | 'minSeverity'
+  | 'notifyMinSeverity'
+  | 'isolateContainerHosts'
   | 'excludeTag'
   | 'actOnSamples'
   | 'topicArn'
@@ -74,11 +71,19 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   };
 
   if (finding.service.archived) return ignore('the finding is archived');
-  if (finding.service.additionalInfo?.sample && !settings.actOnSamples)
-    return ignore('GuardDuty sample finding (set WARDEN_ACT_ON_SAMPLES=true to act on samples)');
+  const sample = isSampleFinding(finding);
+  if (sample && !settings.actOnSamples) return ignore('GuardDuty sample finding (set WARDEN_ACT_ON_SAMPLES=true to act on samples)');
+  const floor = Math.min(settings.notifyMinSeverity, settings.minSeverity);
+  if (finding.severity < floor)
+    return ignore(`severity ${finding.severity} is below WARDEN_NOTIFY_MIN_SEVERITY (${settings.notifyMinSeverity}): not reported`);
   if (finding.severity < settings.minSeverity)
-    return ignore(`severity ${finding.severity} is below WARDEN_MIN_SEVERITY (${settings.minSeverity})`);
+    return notify(`severity ${finding.severity} is below WARDEN_MIN_SEVERITY (${settings.minSeverity}): reported, not acted on`);
   if (!instance) return notify(`${finding.resource.resourceType} finding: reported; Warden contains EC2 instances only`);
+  const workload = workloadOf(finding);
+  if (workload && !settings.isolateContainerHosts)
+    return notify(
+      `the finding is about ${workload} on ${instance.instanceId}: reported with guidance; the node is not quarantined (WARDEN_ISOLATE_CONTAINER_HOSTS)`,
+    );
   if (instance.tags.some((tag) => tag.key === settings.excludeTag))
     return notify(`instance ${instance.instanceId} carries the exclusion tag ${settings.excludeTag}: reported, not touched`);
 
@@ -88,11 +93,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   const target = targetOf(finding.accountId, finding.region, settings);
   if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
 
-  const rule = policyFor(finding.type);
-  const role = finding.service.resourceRole ?? 'unknown';
-  if (rule.response === RESPONSES.notify) return notify(`${rule.because} (policy ${rule.match}): reported, not contained`);
-  if (rule.response === RESPONSES.isolateWhenActor && role !== 'ACTOR')
-    return notify(`${rule.because} with the instance as ${role}, not ACTOR (policy ${rule.match}): reported, not contained`);
+  const verdict = decide(finding.type, connectionOf(finding));
+  if (verdict.response === 'notify') return notify(`${verdict.because}: reported, not contained`);
+  const rule = verdict.rule;
   if (instance.networkInterfaces.length === 0)
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
@@ -109,6 +112,18 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     reason: reason + missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
+  };
+}
+
+/** The connection a finding is about: GuardDuty's resource role and the connection's direction. */
+function connectionOf(finding: GuardDutyFinding): Connection {
+  const action = (finding.service as { action?: { networkConnectionAction?: Record<string, unknown> } }).action;
+  const connection = action?.networkConnectionAction;
+  const remote = (connection?.remoteIpDetails as { ipAddressV4?: unknown } | undefined)?.ipAddressV4;
+  return {
+    role: finding.service.resourceRole,
+    direction: typeof connection?.connectionDirection === 'string' ? connection.connectionDirection : undefined,
+    remote: typeof remote === 'string' ? remote : undefined,
   };
 }
 
@@ -312,60 +327,5 @@ export function securityGroupInput(role: GroupRole, vpcId: string) {
         ],
       },
     ],
-  };
-}
-
-function findingAlert(finding: GuardDutyFinding, reason: string): Alert {
-  const instance = finding.resource.instanceDetails;
-  const region = finding.region;
-  const name = instance?.tags.find((tag) => tag.key === 'Name')?.value;
-  const target = instance ? `${instance.instanceId}${name ? ` (${name})` : ''}` : finding.resource.resourceType;
-  const facts: [string, string][] = [
-    ['Finding', finding.type],
-    ['Severity score', String(finding.severity)],
-    ['Resource', target],
-    ['Decision', reason],
-  ];
-  if (instance) {
-    facts.push([
-      'Interfaces',
-      instance.networkInterfaces.map((eni) => `${eni.networkInterfaceId} in ${eni.vpcId}`).join(', ') || 'none listed',
-    ]);
-  }
-  if (finding.service.resourceRole) facts.push(['Instance role', finding.service.resourceRole]);
-  facts.push(['Occurrences', String(finding.service.count)], ['Updated', finding.updatedAt], ['Finding id', finding.id]);
-  // Built only from a validated region and ids: a finding's text is data, never a link.
-  const links: [string, string][] = [
-    ...consoleLink(
-      'GuardDuty finding',
-      `https://console.aws.amazon.com/guardduty/home?region=${region}#/findings?macros=current&fId=${finding.id}`,
-      {
-        region,
-        ids: [finding.id],
-      },
-    ),
-  ];
-  if (instance)
-    links.push(
-      ...consoleLink(
-        'EC2 instance',
-        `https://console.aws.amazon.com/ec2/home?region=${region}#InstanceDetails:instanceId=${instance.instanceId}`,
-        {
-          region,
-          ids: [instance.instanceId],
-        },
-      ),
-    );
-  return {
-    severity: guardDutySeverity(finding.severity),
-    trigger: 'guardduty',
-    event: finding.type,
-    title: `GuardDuty ${finding.type} on ${target}`,
-    summary: finding.title || finding.description,
-    account: finding.accountId,
-    region,
-    time: finding.updatedAt,
-    facts,
-    links,
   };
 }

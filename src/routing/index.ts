@@ -19,12 +19,22 @@ export const ROUTES: Record<Trigger, EventPattern> = routes as unknown as Record
  */
 export const TAMPER_ROUTE: EventPattern = (routes as unknown as { tamper: EventPattern }).tamper;
 
+/**
+ * The calls behind the optional CIS monitoring alerts (WARDEN_CIS_ALERTS), delivered to the CloudTrail
+ * function by a second rule of its own: one pattern for both would pass EventBridge's size quota.
+ */
+export const CIS_ROUTE: EventPattern = (routes as unknown as { cis: EventPattern }).cis;
+
+/** Every rule that delivers to a trigger's function: its own, and for CloudTrail the CIS rule. */
+export const routesOf = (trigger: Trigger): EventPattern[] =>
+  trigger === 'cloudtrail' ? [ROUTES.cloudtrail, CIS_ROUTE] : [ROUTES[trigger]];
+
 /** EventBridge's default quota for the size of an event pattern, in characters. */
 export const EVENT_PATTERN_MAX_LENGTH = 2048;
 
 /** Every trigger whose rule matches the event (a well-formed sample matches exactly one). */
 export function matchingTriggers(event: unknown): Trigger[] {
-  return TRIGGERS.filter((trigger) => matchesPattern(event, ROUTES[trigger]));
+  return TRIGGERS.filter((trigger) => routesOf(trigger).some((pattern) => matchesPattern(event, pattern)));
 }
 
 export function routeEvent(event: unknown): Trigger | null {

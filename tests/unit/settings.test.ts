@@ -9,6 +9,8 @@ describe('settings', () => {
     // Assess
     expect(settings).toMatchObject({
       minSeverity: 7,
+      notifyMinSeverity: 4,
+      isolateContainerHosts: false,
       excludeTag: 'warden:exclude',
       dryRun: false,
       actOnSamples: false,
@@ -25,6 +27,9 @@ describe('settings', () => {
       WARDEN_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
       WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/auto',
       WARDEN_MIN_SEVERITY: '4.5',
+      WARDEN_NOTIFY_MIN_SEVERITY: '2',
+      WARDEN_ISOLATE_CONTAINER_HOSTS: 'true',
+      WARDEN_CIS_ALERTS: 'failed-sign-in, admin-user',
       WARDEN_EXCLUDE_TAG: 'keep-out',
       WARDEN_DRY_RUN: 'true',
       WARDEN_ACT_ON_SAMPLES: '1',
@@ -47,6 +52,9 @@ describe('settings', () => {
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
       automationRoleArn: 'arn:aws:iam::111122223333:role/auto',
       minSeverity: 4.5,
+      notifyMinSeverity: 2,
+      isolateContainerHosts: true,
+      cisAlerts: ['failed-sign-in', 'admin-user'],
       excludeTag: 'keep-out',
       dryRun: true,
       actOnSamples: true,

@@ -140,7 +140,7 @@ describe('warden replay reads the exports people have', () => {
     // Assess
     expect(code).toBe(1);
     const [line] = stderr.split('\n');
-    expect(line).toMatch(new RegExp(`^warden: ${file}: invalid JSON: .*line 2`));
+    expect(line).toMatch(new RegExp(`^warden: ${file}#line 2: invalid JSON: truncated`));
   });
 
   it('shows a progress bar on a terminal when there are many files, and none otherwise', async () => {

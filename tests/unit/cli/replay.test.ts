@@ -118,7 +118,7 @@ describe('warden replay', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout).map((r: { reason: string }) => r.reason)).toEqual([
       'no such file or directory',
-      'directory holds no .json event file',
+      'directory holds no event file (.json, .jsonl, .ndjson, .gz)',
     ]);
   });
 

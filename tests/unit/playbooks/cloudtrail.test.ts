@@ -24,14 +24,15 @@ describe('Playbook: cloudtrail', () => {
     ['iam-create-access-key-root', 'critical', 'An access key was created for the root user'],
     ['sg-open-ssh-world', 'high', 'A security group was opened to the internet'],
     ['sg-open-ipv6-world', 'high', 'A security group was opened to the internet'],
-    ['access-denied-stop-logging', 'high', 'Denied attempt: CloudTrail logging was stopped'],
+    ['access-denied-stop-logging', 'high', 'Denied attempt to stop CloudTrail logging'],
   ])('alerts on %s: %s "%s"', (name, severity, title) => {
     // Act
     const plan = planSample('cloudtrail', name);
     // Assess
     expect(plan.decision).toBe('notify');
     expect(plan.alert).toMatchObject({ severity, title, trigger: 'cloudtrail' });
-    expect(plan.steps.map((step) => `${step.service}:${step.operation}`)).toEqual(['sns:Publish']);
+    const bookkeeping = name === 'root-api-call' ? ['dynamodb:UpdateItem'] : [];
+    expect(plan.steps.map((step) => `${step.service}:${step.operation}`)).toEqual([...bookkeeping, 'sns:Publish']);
   });
 
   it.each([
@@ -59,14 +60,18 @@ describe('Playbook: cloudtrail', () => {
 
   it('reports a denied call as an attempt that changed nothing, one severity lower', () => {
     expect(facts('access-denied-stop-logging').Outcome).toMatch(
-      /^not done: AccessDenied \(User: arn:aws:iam::111122223333:user\/intern-sam is not authorized/,
+      /^denied, nothing changed: AccessDenied \(User: arn:aws:iam::111122223333:user\/intern-sam is not authorized/,
     );
   });
 
   it('names the ports opened to the world and the key scheduled for deletion', () => {
     expect(facts('sg-open-ssh-world')).toMatchObject({ 'Security group': 'sg-0123456789abcdef0', 'Opened to the internet': 'tcp 22' });
     expect(facts('sg-open-ipv6-world')['Opened to the internet']).toBe('tcp 3389');
-    expect(facts('kms-schedule-key-deletion')).toMatchObject({ Key: '1234abcd-12ab-34cd-56ef-1234567890ab', 'Waiting period (days)': '7' });
+    expect(facts('kms-schedule-key-deletion')).toMatchObject({
+      Key: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab (requested as 1234abcd-12ab-34cd-56ef-1234567890ab)',
+      'Waiting period (days)': '7',
+      'Deletion date': 'Dec 2, 2026, 12:00:00 AM UTC',
+    });
   });
 
   it('links to the event in the CloudTrail console and says what to do next', () => {

@@ -18,8 +18,8 @@ describe('Playbook: guardduty', () => {
     ['ssh-brute-force-actor', 'act', /SSH brute force/],
     ['asg-two-enis', 'act', /trojans/],
     ['repeat-update', 'act', /cryptocurrency-mining/],
-    ['ssh-brute-force-target', 'ignore', /severity 2 is below WARDEN_MIN_SEVERITY \(7\)/],
-    ['low-severity', 'ignore', /below WARDEN_MIN_SEVERITY/],
+    ['ssh-brute-force-target', 'ignore', /severity 2 is below WARDEN_NOTIFY_MIN_SEVERITY \(4\): not reported/],
+    ['low-severity', 'notify', /severity 5 is below WARDEN_MIN_SEVERITY \(7\): reported, not acted on/],
     ['sample-finding', 'ignore', /sample finding/],
     ['archived', 'ignore', /archived/],
     ['excluded-instance', 'notify', /exclusion tag warden:exclude: reported, not touched/],
@@ -39,7 +39,7 @@ describe('Playbook: guardduty', () => {
     const plan = planGuardDuty(event, settingsWith({ WARDEN_MIN_SEVERITY: '1' }));
     // Assess
     expect(plan.decision).toBe('notify');
-    expect(plan.reason).toMatch(/instance as TARGET, not ACTOR/);
+    expect(plan.reason).toMatch(/the connection came in from 198\.51\.100\.\d+: the instance is its target, not its source/);
     expect(plan.steps.map((step) => step.operation)).toEqual(['Publish']);
   });
 
