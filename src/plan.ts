@@ -9,7 +9,7 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const DECISIONS = ['act', 'notify', 'ignore'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export const SERVICES = ['ec2', 'autoscaling', 'elbv2', 'sns', 'ssm', 's3'] as const;
+export const SERVICES = ['ec2', 'autoscaling', 'elbv2', 'sns', 'ssm', 's3', 'dynamodb'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -30,6 +30,8 @@ export interface Step {
   after: string[];
   /** Runs once every other step has settled, whatever their outcome (notifications). */
   always?: boolean;
+  /** Steps that must have settled, whatever their outcome, before this one runs (closing what they opened). */
+  afterSettled?: string[];
 }
 
 /** What a person needs to know about an event; rendered once for every channel (src/notify). */
@@ -49,6 +51,8 @@ export interface Alert {
   links: [label: string, url: string][];
   /** What a responder should do now, in order. */
   nextSteps?: string[];
+  /** The plan is about containing a resource: messages lead with CONTAINED, NOT CONTAINED or DRY RUN. */
+  containment?: boolean;
 }
 
 export interface Plan {

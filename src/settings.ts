@@ -24,6 +24,7 @@ export const SETTINGS_ENV = {
   deniedAccounts: 'WARDEN_DENIED_ACCOUNTS',
   protectedVpcs: 'WARDEN_PROTECTED_VPCS',
   isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
+  recordsTable: 'WARDEN_RECORDS_TABLE',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -84,6 +85,8 @@ const SettingsSchema = z.object({
   protectedVpcs: z._default(idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718'), []),
   /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
   isolateSoleTarget: z._default(booleanFlag, false),
+  /** DynamoDB table of what Warden made (groups, original groups, quarantines, snapshots): containment trusts only it. */
+  recordsTable: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'))),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -37,6 +37,11 @@ export function dependenciesOf(step: Step): string[] {
   return [...new Set([...step.after, ...referenced])];
 }
 
+/** Every step id a step waits for, including those it only needs settled. */
+function waitsOf(step: Step): string[] {
+  return [...new Set([...dependenciesOf(step), ...(step.afterSettled ?? [])])];
+}
+
 /** Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles). */
 export function validatePlan(plan: Plan, actions: ActionRegistry): void {
   const seen = new Set<string>();
@@ -47,7 +52,7 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
         `step ${step.id}: action ${step.action} calls ${action.service}:${action.operation}, not ${step.service}:${step.operation}`,
         step.id,
       );
-    for (const dependency of dependenciesOf(step))
+    for (const dependency of waitsOf(step))
       if (!seen.has(dependency))
         throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
     if (seen.has(step.id)) throw new PlanValidationError(`duplicate step id ${step.id}`, step.id);
@@ -86,6 +91,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
 
   const settle = async (step: Step): Promise<Outcome> => {
     if (options.dryRun && !step.always) return outcomeOf(step, { status: 'skipped', detail: 'dry run (WARDEN_DRY_RUN): not executed' }, 0);
+    await Promise.all((step.afterSettled ?? []).map((id) => start(byId.get(id) as Step)));
     const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
     const blocker = waits.find((outcome) => !succeeded(outcome));
     if (blocker)

@@ -1,14 +1,19 @@
 import { detachFromAutoScalingGroup } from './autoscaling';
 import {
+  closeUntrackGroup,
   describeInstance,
   enableTerminationProtection,
   ensureQuarantineGroup,
   ensureUntrackGroup,
   quarantineInterface,
+  readRecords,
+  readWardenGroups,
   recordOriginalGroups,
+  recordQuarantine,
   snapshotVolumes,
   swapInterfaceGroups,
   tagQuarantinedInstance,
+  verifyContainment,
 } from './ec2';
 import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
 import { publishNotification } from './sns';
@@ -17,6 +22,8 @@ import type { ActionRegistry } from './types';
 /** What the GuardDuty function may run. One module per function, so its bundle holds only these and their SDK clients. */
 export const GUARDDUTY_ACTIONS: ActionRegistry = {
   describeInstance,
+  readRecords,
+  readWardenGroups,
   checkIsolationBudget,
   checkSoleLoadBalancerTarget,
   ensureUntrackGroup,
@@ -24,6 +31,9 @@ export const GUARDDUTY_ACTIONS: ActionRegistry = {
   recordOriginalGroups,
   swapInterfaceGroups,
   quarantineInterface,
+  verifyContainment,
+  closeUntrackGroup,
+  recordQuarantine,
   tagQuarantinedInstance,
   enableTerminationProtection,
   snapshotVolumes,

@@ -1,13 +1,13 @@
 import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
 import { CONFIG_ACTIONS } from './config-actions';
 import { GUARDDUTY_ACTIONS } from './guardduty-actions';
-import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
+import { disableTerminationProtection, markReleased, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { type ActionRegistry, actionIn } from './types';
 
 export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS };
 
 /** `warden release`, at the terminal only: no function undoes a quarantine. */
-export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, disableTerminationProtection };
+export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, markReleased, disableTerminationProtection };
 
 /** Every action, for the CLI and for deriving permissions; a contract test checks each plan's steps are in its function's registry. */
 export const ACTIONS: ActionRegistry = { ...GUARDDUTY_ACTIONS, ...CONFIG_ACTIONS, ...CLOUDTRAIL_ACTIONS, ...RELEASE_ACTIONS };

@@ -22,6 +22,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
   ['--message-format <format>', 'messageFormat', 'notification body: text or chatbot (WARDEN_MESSAGE_FORMAT, default text)'],
+  ['--records-table <name>', 'recordsTable', "DynamoDB table of Warden's containment records (WARDEN_RECORDS_TABLE)"],
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
@@ -102,6 +103,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       examples('warden release i-0abc123def4567890 --dry-run', 'warden release i-0abc123def4567890 --disable-termination-protection --yes'),
     );
   for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
+  releaseCommand.addOption(new Option('--records-table <name>', "DynamoDB table of Warden's containment records (WARDEN_RECORDS_TABLE)"));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
     const settings = settingsFrom(flags, env);
     exitCode = await release(

@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, executePlan, readInstance } from '../actions';
+import { ACTIONS, executePlan, readInstance, readReleaseRecords } from '../actions';
 import { createClients } from '../aws';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
@@ -27,7 +27,21 @@ export async function release(instanceId: string, settings: Settings, options: R
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${credentialsHint(instance.name, settings) ?? ''}`);
     return 1;
   }
-  const plan = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
+  if (!settings.recordsTable) {
+    io.stderr(
+      "warden: WARDEN_RECORDS_TABLE (--records-table) is not set: Warden releases only from its own records (tags are not records); nothing was changed\n",
+    );
+    return 1;
+  }
+  const records = await readReleaseRecords(clients, settings.recordsTable, instance).catch((error: Error) => error);
+  if (records instanceof Error) {
+    io.stderr(`warden: cannot read Warden's records in ${settings.recordsTable}: ${records.message}\n`);
+    return 1;
+  }
+  const plan = planRelease(instance, records, {
+    disableTerminationProtection: options.disableTerminationProtection,
+    recordsTable: settings.recordsTable,
+  });
   if ('refused' in plan) {
     io.stderr(`warden: ${plan.refused}\n`);
     return 1;

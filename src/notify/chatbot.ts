@@ -1,5 +1,5 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { accountLabel, type MessageOptions, responseSection } from './render';
+import { accountLabel, containmentVerdict, type MessageOptions, responseSection } from './render';
 
 /**
  * The AWS Chatbot custom notification format, so alerts arrive in Slack, Teams or Chime formatted
@@ -15,7 +15,9 @@ export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptio
     ...alert.facts,
   ];
   const response = responseSection(steps, options, outcomes);
+  const verdict = containmentVerdict(alert, options, outcomes);
   const description = [
+    ...(verdict ? [`*${verdict.verdict}:* ${verdict.why}`, ''] : []),
     alert.summary,
     '',
     ...facts.map(([label, value]) => `*${label}:* ${value}`),
@@ -27,7 +29,7 @@ export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptio
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${alert.severity.toUpperCase()}: ${alert.title}`,
+      title: `${verdict ? `${verdict.verdict} - ` : ''}${alert.severity.toUpperCase()}: ${alert.title}`,
       description,
       nextSteps: alert.nextSteps ?? [],
       keywords: [alert.trigger, alert.severity, alert.event],

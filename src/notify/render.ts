@@ -45,9 +45,27 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
   return { heading, lines };
 }
 
-/** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
-export function renderSubject(alert: Alert): string {
-  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${alert.title}`
+export const VERDICTS = { contained: 'CONTAINED', notContained: 'NOT CONTAINED', dryRun: 'DRY RUN' } as const;
+export type Verdict = (typeof VERDICTS)[keyof typeof VERDICTS];
+/** The containment step whose success, and only whose success, means every interface is quarantined. */
+export const VERIFY_STEP_ID = 'verify-containment';
+
+/**
+ * For a containment plan: whether it is contained, read from the verify step (a live re-read), never
+ * from what the other steps meant to do. Before anything ran, or in a dry run: DRY RUN.
+ */
+export function containmentVerdict(alert: Alert, options: MessageOptions, outcomes?: Outcome[]) {
+  if (!alert.containment) return undefined;
+  if (options.dryRun || !outcomes) return { verdict: VERDICTS.dryRun, why: 'nothing was changed' };
+  const verify = outcomes.find((outcome) => outcome.stepId === VERIFY_STEP_ID);
+  if (verify && (verify.status === 'done' || verify.status === 'already-done')) return { verdict: VERDICTS.contained, why: verify.detail };
+  const cause = outcomes.find((o) => o.service !== 'sns' && (o.status === 'failed' || o.status === 'skipped') && !o.detail.startsWith('needs '));
+  return { verdict: VERDICTS.notContained, why: cause?.detail ?? 'the instance was not isolated: see the decision below' };
+}
+
+/** `[Warden] HIGH: <title>` (led by the verdict for containment), printable ASCII only, cut to the SNS limit with an ellipsis. */
+export function renderSubject(alert: Alert, verdict?: Verdict): string {
+  const subject = `[Warden] ${verdict ? `${verdict} - ` : ''}${alert.severity.toUpperCase()}: ${alert.title}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '')
     .replace(/\s+/g, ' ')
@@ -69,7 +87,13 @@ export function renderBody(alert: Alert, steps: Step[], options: MessageOptions,
     ...alert.facts,
   ];
   const width = Math.max(...facts.map(([label]) => label.length));
-  const lines = [alert.title, '', alert.summary, '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
+  const verdict = containmentVerdict(alert, options, outcomes);
+  const lines = [
+    ...(verdict ? [`${verdict.verdict}: ${verdict.why}`, ''] : []),
+    alert.title,
+    '',
+    alert.summary,
+    '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
   const response = responseSection(steps, options, outcomes);
   if (response.lines.length > 0) lines.push('', response.heading, ...response.lines.map((line) => `  ${line}`));
   if (alert.nextSteps?.length) lines.push('', 'Next steps:', ...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));
