@@ -9,6 +9,7 @@ import { loadSettings, type Settings } from '../src/settings';
 export const ACCOUNT = '111122223333';
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:warden-alerts`;
 export const AUTOMATION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/warden-automation`;
+export const RECORDS_TABLE = 'warden-test-records';
 export const EVENTS_DIR = join(import.meta.dirname, '..', 'events');
 
 /** Settings as a deployed stack has them (topic and role set), with overrides. */
@@ -16,6 +17,7 @@ export function settingsWith(overrides: Record<string, string> = {}): Settings {
   return loadSettings({
     WARDEN_TOPIC_ARN: TOPIC_ARN,
     WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN,
+    WARDEN_RECORDS_TABLE: RECORDS_TABLE,
     AWS_REGION: 'us-east-1',
     ...overrides,
   });

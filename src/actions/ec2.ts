@@ -149,7 +149,9 @@ export async function wardenGroup(context: ExecutionContext, table: RecordsTable
   const request = securityGroupInput(role, vpcId);
   const GroupName = `${request.GroupName}-${context.now().getTime().toString(36)}`;
   const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ ...request, GroupName }));
-  const group: SecurityGroup = { GroupId, GroupName, VpcId: vpcId, IpPermissions: [], IpPermissionsEgress: DEFAULT_EGRESS };
+  // The allow-all group must open IPv6 egress itself if the VPC gave none; revoking a rule that is not there is harmless.
+  const IpPermissionsEgress = role === 'untrack' ? DEFAULT_EGRESS.slice(0, 1) : DEFAULT_EGRESS;
+  const group: SecurityGroup = { GroupId, GroupName, VpcId: vpcId, IpPermissions: [], IpPermissionsEgress };
   const won = await table.putIfAbsent(
     { pk: RECORD_KEYS.groups(vpcId), sk: role, groupId: GroupId ?? '', createdAt: context.now().toISOString() },
     recordedId ? { condition: 'groupId = :old', values: { ':old': recordedId } } : undefined,
@@ -183,8 +185,6 @@ const groupPermissions = {
     'ec2:DescribeSecurityGroups',
     'ec2:CreateSecurityGroup',
     'ec2:CreateTags',
-    'ec2:AuthorizeSecurityGroupIngress',
-    'ec2:AuthorizeSecurityGroupEgress',
     'ec2:RevokeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupEgress',
     'dynamodb:GetItem',
@@ -218,36 +218,25 @@ function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: Secu
 
 const IPV4_ALL: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 const IPV6_ALL: IpPermission = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
-const hasRule = (permissions: IpPermission[] | undefined, rule: IpPermission) =>
-  (permissions ?? []).some(
-    (p) =>
-      p.IpProtocol === '-1' &&
-      (rule.IpRanges ? p.IpRanges?.some((r) => r.CidrIp === '0.0.0.0/0') : p.Ipv6Ranges?.some((r) => r.CidrIpv6 === '::/0')),
-  );
 
 /**
- * Opens the allow-all group (IPv4 and IPv6, in and out: AWS tracks no connection through such rules)
- * for the swaps of this incident; closeUntrackGroup closes it again once they have settled.
+ * Allows all traffic, IPv4 and IPv6, in and out: AWS tracks no connection through such rules. Opened
+ * by the swap that needs it, right before moving an interface, and closed by closeUntrackGroup once
+ * the swaps have settled: between incidents the group allows nothing.
  */
-export const ensureUntrackGroup = defineGroupAction('untrack', async (ec2, { GroupId, IpPermissions, IpPermissionsEgress }) => {
-  const opened = await Promise.all([
+async function openUntrackGroup(ec2: EC2Client, GroupId: string) {
+  await Promise.all([
     ...[IPV4_ALL, IPV6_ALL].map((rule) =>
-      hasRule(IpPermissions, rule)
-        ? undefined
-        : ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).then(
-            () => 'opened inbound',
-          ),
+      ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))),
     ),
     ...[IPV4_ALL, IPV6_ALL].map((rule) =>
-      hasRule(IpPermissionsEgress, rule)
-        ? undefined
-        : ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))).then(
-            () => 'opened outbound',
-          ),
+      ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))),
     ),
   ]);
-  return [...new Set(opened.filter((change) => change !== undefined))];
-});
+}
+
+/** The allow-all group, found by its recorded id or created; its rules are the swaps' business. */
+export const ensureUntrackGroup = defineGroupAction('untrack', async () => []);
 
 /** No rules at all. Rules someone added to Warden's group are removed, and the group is still used. */
 export const ensureQuarantineGroup = defineGroupAction('quarantine', revokeAllRules);
@@ -380,13 +369,13 @@ const groupOutput = (context: ExecutionContext, role: GroupRole, vpcId: string) 
 const isOnlyOn = (groups: { id: string }[], groupId: string | undefined) => groups.length === 1 && groups[0]?.id === groupId;
 
 /**
- * Moves an interface to the allow-all group. Already done when it sits on Warden's quarantine group
+ * Opens the allow-all group and moves an interface to it. Already done when it sits on Warden's quarantine group
  * (verified by id) or on the allow-all group (an earlier attempt left it there: the quarantine move follows at once).
  */
 export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
   service: 'ec2',
   operation: 'ModifyNetworkInterfaceAttribute',
-  permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
+  permissions: () => ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifyNetworkInterfaceAttribute'],
   async run(input, context) {
     const eni = interfaceOf(context, input.NetworkInterfaceId);
     if (!eni) return { status: 'skipped', detail: `${input.NetworkInterfaceId} is no longer attached to the instance` };
@@ -394,7 +383,9 @@ export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Gr
       return { status: 'already-done', detail: `${eni.id} is already on Warden's quarantine group` };
     if (isOnlyOn(eni.groups, input.Groups[0]))
       return { status: 'already-done', detail: `${eni.id} is already on ${input.Groups.join(', ')}` };
-    await context.clients.of(EC2Client).send(new ModifyNetworkInterfaceAttributeCommand(input));
+    const ec2 = context.clients.of(EC2Client);
+    await openUntrackGroup(ec2, input.Groups[0] ?? '');
+    await ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
     return { status: 'done', detail: `${eni.id}: [${eni.groups.map((g) => g.id).join(' ')}] -> [${input.Groups.join(' ')}]` };
   },
 });

@@ -13,6 +13,7 @@ const DEPLOYED_SETTINGS = [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extr
   loadSettings({
     WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
     WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+    WARDEN_RECORDS_TABLE: 'warden-records',
     ...extra,
   }),
 );

@@ -29,7 +29,7 @@ export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptio
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${verdict ? `${verdict.verdict} - ` : ''}${alert.severity.toUpperCase()}: ${alert.title}`,
+      title: `${verdict?.verdict ?? alert.severity.toUpperCase()}: ${alert.title}`,
       description,
       nextSteps: alert.nextSteps ?? [],
       keywords: [alert.trigger, alert.severity, alert.event],

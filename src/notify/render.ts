@@ -63,9 +63,13 @@ export function containmentVerdict(alert: Alert, options: MessageOptions, outcom
   return { verdict: VERDICTS.notContained, why: cause?.detail ?? 'the instance was not isolated: see the decision below' };
 }
 
-/** `[Warden] HIGH: <title>` (led by the verdict for containment), printable ASCII only, cut to the SNS limit with an ellipsis. */
+/**
+ * `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. For a
+ * containment the verdict takes the severity's place (`[Warden] NOT CONTAINED: <title>`): it is what a
+ * responder must see first, and the severity is in the body and the attributes.
+ */
 export function renderSubject(alert: Alert, verdict?: Verdict): string {
-  const subject = `[Warden] ${verdict ? `${verdict} - ` : ''}${alert.severity.toUpperCase()}: ${alert.title}`
+  const subject = `[Warden] ${verdict ?? alert.severity.toUpperCase()}: ${alert.title}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '')
     .replace(/\s+/g, ' ')

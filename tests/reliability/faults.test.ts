@@ -21,7 +21,7 @@ import { ACTIONS, executePlan } from '../../src/actions';
 import type { InstanceDetails } from '../../src/events';
 import type { Outcome } from '../../src/plan';
 import { loadSample, planSample, testClients } from '../fixtures';
-import { mockAccount, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
+import { mockAccount, QUARANTINE_GROUP, restoreAccount, runningInstance, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
 import { FAULTS } from './faults';
 
 // Every AWS operation the containment executors call, failing in each way AWS fails: the outcome
@@ -56,7 +56,7 @@ const AUTOSCALING = [
 
 let mocks: Mocks;
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
 });
 
 const run = (sample = 'crypto-mining') =>

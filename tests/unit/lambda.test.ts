@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSample, TOPIC_ARN } from '../fixtures';
-import { mockAccount, mutatingCalls } from '../support/aws-mocks';
+import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 let mocks: ReturnType<typeof mockAccount>;
@@ -16,7 +16,7 @@ beforeEach(() => {
   quietConsole();
 });
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
   restoreEnvironment();
 });
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
 import type { Outcome } from '../../../src/plan';
 import { planSample, settingsWith, testClients } from '../../fixtures';
-import { mockAccount, mutatingCalls, VPC } from '../../support/aws-mocks';
+import { mockAccount, mutatingCalls, restoreAccount, VPC } from '../../support/aws-mocks';
 
 // The guards that need AWS state, run against a mocked account: when one says no, nothing changes
 // and the notification says why.
@@ -25,7 +25,7 @@ const published = () => String(mocks.sns.commandCalls(PublishCommand)[0]?.args[0
 
 let mocks: ReturnType<typeof mockAccount>;
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
 });
 
 const quarantinedLately = (...ages: [instance: string, minutes: number][]) =>

@@ -7,7 +7,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, TOPIC_ARN } from '../../fixtures';
-import { mockAccount } from '../../support/aws-mocks';
+import { mockAccount, restoreAccount } from '../../support/aws-mocks';
 import { runWarden, warden } from '../../support/cli';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
@@ -152,7 +152,7 @@ describe('warden replay', () => {
       { env },
     );
     // Assess
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
     expect(code).toBe(0);
     expect(mocks.ec2.calls()).toHaveLength(0);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
