@@ -36,13 +36,18 @@ export const publishNotification = defineAction<NotifyInput>({
     }
     const message = plan.alert ? publishInput(plan.alert, plan.steps, options, outcomes) : input;
     const { MessageId } = await context.clients.of(SNSClient).send(new PublishCommand({ ...input, ...message }));
-    if (NotifiedRecord && !context.dryRun)
-      await RecordsTable.of(context, NotifiedRecord.TableName).put({
-        pk: NotifiedRecord.pk,
-        sk: NotifiedRecord.sk,
-        messageId: MessageId ?? '',
-        verdict: verdict ?? '',
-      });
-    return { status: 'done', detail: `message ${MessageId} published${verdict ? ` (${verdict})` : ''}`, output: { MessageId } };
+    const published = `message ${MessageId} published${verdict ? ` (${verdict})` : ''}`;
+    if (NotifiedRecord && !context.dryRun) {
+      // People were told: a record that cannot be written costs at most a second message, never the first.
+      const item = { pk: NotifiedRecord.pk, sk: NotifiedRecord.sk, messageId: MessageId ?? '', verdict: verdict ?? '' };
+      const unrecorded = await RecordsTable.of(context, NotifiedRecord.TableName)
+        .put(item)
+        .then(
+          () => '',
+          (error: Error) => `; not recorded (${error.name}): a repeat delivery may notify again`,
+        );
+      return { status: 'done', detail: published + unrecorded, output: { MessageId } };
+    }
+    return { status: 'done', detail: published, output: { MessageId } };
   },
 });

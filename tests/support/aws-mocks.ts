@@ -138,7 +138,14 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   ec2.on(RevokeSecurityGroupEgressCommand).callsFake(rules('IpPermissionsEgress', false));
   ec2.on(RevokeSecurityGroupIngressCommand).callsFake(rules('IpPermissions', false));
   ec2.on(CreateTagsCommand).resolves({});
-  ec2.on(ModifyNetworkInterfaceAttributeCommand).callsFake((input) => {
+  // Each successful move, in order; failures are injected by call number (failMoves).
+  const moves: string[][] = [];
+  const failures = new Map<number, Error>();
+  let moveCalls = 0;
+  ec2.on(ModifyNetworkInterfaceAttributeCommand).callsFake(async (input) => {
+    const failure = failures.get(moveCalls++);
+    if (failure) throw failure;
+    moves.push(input.Groups);
     const eni = instance.NetworkInterfaces?.find((e) => e.NetworkInterfaceId === input.NetworkInterfaceId);
     if (eni) eni.Groups = input.Groups.map((GroupId: string) => ({ GroupId, GroupName: groups.get(GroupId)?.GroupName ?? GroupId }));
     return {};
@@ -151,10 +158,15 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   const mocks = { ec2, autoscaling, sns, elbv2, dynamodb: records.dynamodb };
   // The table's content and the live instance ride along, out of the way of loops over the mocks.
-  return Object.defineProperties(mocks, { records: { value: records }, live: { value: instance } }) as typeof mocks & {
-    records: typeof records;
-    live: Instance;
+  const failMoves = (calls: number[], error: Error) => {
+    for (const call of calls) failures.set(call, error);
   };
+  return Object.defineProperties(mocks, {
+    records: { value: records },
+    live: { value: instance },
+    moves: { value: moves },
+    failMoves: { value: failMoves },
+  }) as typeof mocks & { records: typeof records; live: Instance; moves: string[][]; failMoves: typeof failMoves };
 }
 
 /** Restores every mocked client of an account. */
