@@ -13,8 +13,9 @@ const STATUS_MARK: Record<Outcome['status'], string> = {
 export interface MessageOptions {
   accountAlias?: string;
   /**
-   * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. The subject
-   * stays as it is: the event itself is real, and a responder must not read it as a drill.
+   * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. A containment's
+   * subject says DRY RUN where CONTAINED would stand, so no one reads an open instance as handled; other
+   * subjects stay as they are, the event itself being real.
    */
   dryRun?: boolean;
 }

@@ -2,13 +2,13 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSample, TOPIC_ARN } from '../fixtures';
+import { loadSample, RECORDS_TABLE, TOPIC_ARN } from '../fixtures';
 import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 let mocks: ReturnType<typeof mockAccount>;
 
-const guardDutyHandler = (env: Record<string, string> = {}) => coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, ...env });
+const guardDutyHandler = (env: Record<string, string> = {}) => coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
 const event = (name: string) => loadSample('guardduty', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {
@@ -62,9 +62,9 @@ describe('Lambda handler: guardduty', () => {
     expect(mocks.ec2.calls()).toHaveLength(0);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const published = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    // The finding is real: the subject is the one a live deployment sends, only the body says dry run.
+    // The subject says it first: nothing was contained.
     expect(published?.Subject).toBe(response.plan?.steps.at(-1)?.input.Subject);
-    expect(published?.Subject).not.toMatch(/dry run/i);
+    expect(published?.Subject).toMatch(/^\[Warden\] DRY RUN: /);
     expect(published?.Message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
     expect(published?.Message).toContain('- move eni-0b1c2d3e4f5a6b7c8 to the quarantine group: no traffic in or out');
     expect(published?.Message).not.toMatch(/\[(DONE|SKIPPED|FAILED)\]/);
