@@ -128,7 +128,9 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   const rules = (direction: 'IpPermissions' | 'IpPermissionsEgress', add: boolean) => (input: { GroupId: string; IpPermissions: [] }) => {
     const group = groups.get(input.GroupId);
     if (group) {
-      const others = (group[direction] ?? []).filter((rule) => !input.IpPermissions.some((r) => JSON.stringify(r) === JSON.stringify(rule)));
+      const others = (group[direction] ?? []).filter(
+        (rule) => !input.IpPermissions.some((r) => JSON.stringify(r) === JSON.stringify(rule)),
+      );
       group[direction] = add ? [...others, ...input.IpPermissions] : others;
     }
     return { Return: true };

@@ -8,7 +8,8 @@ import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 let mocks: ReturnType<typeof mockAccount>;
 
-const guardDutyHandler = (env: Record<string, string> = {}) => coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
+const guardDutyHandler = (env: Record<string, string> = {}) =>
+  coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
 const event = (name: string) => loadSample('guardduty', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {

@@ -47,7 +47,7 @@ describe('warden replay', () => {
   it('prints a readable plan by default', async () => {
     const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
     expect(stdout).toContain('ACT     guardduty: the instance talks to cryptocurrency-mining infrastructure');
-    expect(stdout).toMatch(/ 8\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
+    expect(stdout).toMatch(/10\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
   });
 
   it('takes settings from flags, as the Lambda functions take them from the environment', async () => {
@@ -135,7 +135,7 @@ describe('warden replay', () => {
       'http://127.0.0.1:9',
     );
     expect(code).toBe(1);
-    expect(stderr).toContain('Execute 12 step(s) of 1 plan(s) against endpoint http://127.0.0.1:9?');
+    expect(stderr).toContain('Execute 17 step(s) of 1 plan(s) against endpoint http://127.0.0.1:9?');
     expect(stderr).toContain('not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.');
     expect(stderr).toContain('Nothing was executed.');
   });
@@ -158,6 +158,6 @@ describe('warden replay', () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = JSON.parse(stdout);
     const statuses = report.outcomes.map((outcome: { service: string; status: string }) => `${outcome.service}:${outcome.status}`);
-    expect(new Set(statuses)).toEqual(new Set(['ec2:skipped', 'elbv2:skipped', 'sns:done']));
+    expect(new Set(statuses)).toEqual(new Set(['ec2:skipped', 'dynamodb:skipped', 'elbv2:skipped', 'sns:done']));
   });
 });
