@@ -10,6 +10,7 @@ import {
   groupsByInterface,
   launchInstance,
   motoClients,
+  RECORDS_TABLE,
   snapshotsOf,
   tagsOf,
   topicMessages,
@@ -54,7 +55,8 @@ export async function emulatorDemo(endpoint: string, write: (text: string) => vo
   const instanceId = instance.InstanceId ?? '';
   const file = join(mkdtempSync(join(tmpdir(), 'warden-demo-')), 'finding.json');
   writeFileSync(file, JSON.stringify(findingAbout(instance), null, 2));
-  const target = ['--endpoint', endpoint, '--topic-arn', world.topicArn, '--account-alias', 'emulator'];
+  const records = ['--records-table', RECORDS_TABLE];
+  const target = ['--endpoint', endpoint, '--topic-arn', world.topicArn, '--account-alias', 'emulator', ...records];
 
   say(`1. An emulated account (moto at ${endpoint}): instance ${instanceId} with two interfaces, two volumes.`);
   await showAccount(instanceId);
@@ -65,7 +67,7 @@ export async function emulatorDemo(endpoint: string, write: (text: string) => vo
   say('4. EventBridge delivers at least once. The same finding again changes nothing and tells no one twice:');
   await warden('replay', file, '--apply', '--yes', ...target);
   say(`5. Once the instance is cleared, undo the quarantine:`);
-  await warden('release', instanceId, '--yes', '--endpoint', endpoint);
+  await warden('release', instanceId, '--yes', '--endpoint', endpoint, ...records);
   await showAccount(instanceId);
 }
 

@@ -147,7 +147,7 @@ export async function wardenGroup(context: ExecutionContext, table: RecordsTable
   const recorded = await groupInVpc(ec2, recordedId, vpcId);
   if (recorded) return { group: recorded, created: false };
   const request = securityGroupInput(role, vpcId);
-  const GroupName = `${request.GroupName}-${context.now().getTime().toString(36)}`;
+  const GroupName = `${request.GroupName}-${context.now().getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ ...request, GroupName }));
   // The allow-all group must open IPv6 egress itself if the VPC gave none; revoking a rule that is not there is harmless.
   const IpPermissionsEgress = role === 'untrack' ? DEFAULT_EGRESS.slice(0, 1) : DEFAULT_EGRESS;

@@ -6,6 +6,7 @@ import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateLaunchTemplateCommand,
   CreateSecurityGroupCommand,
@@ -28,10 +29,17 @@ import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const endpoint = () => inject('motoEndpoint');
+/** Warden's records table in the emulated account, as deploy/resources.yml makes it. */
+export const RECORDS_TABLE = 'warden-records';
 
 export function motoClients(url = endpoint()) {
   const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  return { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
+  return {
+    ec2: new EC2Client(config),
+    autoscaling: new AutoScalingClient(config),
+    sns: new SNSClient(config),
+    dynamodb: new DynamoDBClient(config),
+  };
 }
 export type MotoClients = ReturnType<typeof motoClients>;
 
@@ -65,6 +73,20 @@ export async function createWorld(aws: MotoClients): Promise<World> {
     ),
   );
   const { TopicArn = '' } = await aws.sns.send(new CreateTopicCommand({ Name: 'warden-alerts' }));
+  await aws.dynamodb.send(
+    new CreateTableCommand({
+      TableName: RECORDS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
   return { vpcId, subnetIds, appGroupIds, topicArn: TopicArn };
 }
 
@@ -233,5 +255,5 @@ export function handlersOn(account: { world: World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
   return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, ...env });
+    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
 }
