@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -7,7 +8,7 @@ import { createClients } from '../src/aws';
 import { TRIGGERS } from '../src/plan';
 import { respond } from '../src/respond';
 import { loadSettings } from '../src/settings';
-import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../tests/e2e/support';
+import { createWorld, findingAbout, launchInstance, motoClients, RECORDS_TABLE, resetAccount } from '../tests/e2e/support';
 
 // Sequential AWS round trips from event to "no traffic in or out", counted by SDK middleware on real
 // HTTP calls to the moto emulator. Concurrent calls count once: the length of the chain of calls,
@@ -70,7 +71,12 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
     await resetAccount(endpoint);
     const aws = motoClients(endpoint);
     const world = await createWorld(aws);
-    const settings = loadSettings({ WARDEN_ENDPOINT: endpoint, WARDEN_TOPIC_ARN: world.topicArn, WARDEN_MAX_ISOLATIONS_PER_HOUR: '100' });
+    const settings = loadSettings({
+      WARDEN_ENDPOINT: endpoint,
+      WARDEN_TOPIC_ARN: world.topicArn,
+      WARDEN_MAX_ISOLATIONS_PER_HOUR: '100',
+      WARDEN_RECORDS_TABLE: RECORDS_TABLE,
+    });
     const depths: number[] = [];
     // First in the VPC (Warden creates its groups), then a second instance (the groups exist).
     for (let round = 0; round < 2; round++) {
@@ -82,6 +88,7 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
         clients.of(ElasticLoadBalancingV2Client),
         clients.of(SNSClient),
         clients.of(AutoScalingClient),
+        clients.of(DynamoDBClient),
       ])
         (client as unknown as Tracked).middlewareStack.add(recordCallsInto(calls), {
           step: 'initialize',

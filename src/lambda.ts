@@ -75,7 +75,9 @@ export function createHandler(trigger: Trigger, actions: ActionRegistry) {
       const failed = (response.outcomes ?? []).filter((outcome) => outcome.status === 'failed');
       // People must hear of it: a notification that could not be published (a throttled topic, or a
       // disabled key) fails the invocation, so Lambda retries, then parks the event in the failed-events queue.
-      const retryable = failed.filter((outcome) => outcome.error?.retryable || (outcome.service === 'sns' && outcome.error?.code !== 'MissingSetting'));
+      const retryable = failed.filter(
+        (outcome) => outcome.error?.retryable || (outcome.service === 'sns' && outcome.error?.code !== 'MissingSetting'),
+      );
       if (retryable.length > 0)
         throw new RetryableExecutionError(
           `retryable failure in ${retryable.map((o) => o.stepId).join(', ')}`,

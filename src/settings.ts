@@ -25,6 +25,7 @@ export const SETTINGS_ENV = {
   protectedVpcs: 'WARDEN_PROTECTED_VPCS',
   isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
   recordsTable: 'WARDEN_RECORDS_TABLE',
+  ownRoleArns: 'WARDEN_OWN_ROLE_ARNS',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -86,6 +87,8 @@ const SettingsSchema = z.object({
   /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
   isolateSoleTarget: z._default(booleanFlag, false),
   /** DynamoDB table of what Warden made (groups, original groups, quarantines, snapshots): containment trusts only it. */
+  /** Warden's own function roles: their changes to Warden's groups (opening and closing the allow-all group) are not alerted. */
+  ownRoleArns: z._default(idList(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'arn:aws:iam::111122223333:role/warden-guardduty'), []),
   recordsTable: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'))),
 });
 

@@ -159,8 +159,7 @@ export async function wardenGroup(context: ExecutionContext, table: RecordsTable
   if (won) return { group, created: true };
   await revokeAllRules(ec2, group);
   const winner = await groupInVpc(ec2, (await table.get(RECORD_KEYS.groups(vpcId), role))?.groupId as string | undefined, vpcId);
-  if (!winner)
-    throw Object.assign(new Error(`the records hold no usable ${role} group for ${vpcId}`), { name: 'RecordsConflict' });
+  if (!winner) throw Object.assign(new Error(`the records hold no usable ${role} group for ${vpcId}`), { name: 'RecordsConflict' });
   return { group: winner, created: false };
 }
 
@@ -326,7 +325,13 @@ const TAG_VALUE_MAX_LENGTH = 256;
 /** Records one interface's original groups once (conditional write); returns what the records hold. */
 async function recordInterface(table: RecordsTable, instanceId: string, eni: LiveInstance['interfaces'][number], now: Date) {
   const groups = eni.groups.map((group) => group.id);
-  const item = { pk: RECORD_KEYS.instance(instanceId), sk: RECORD_KEYS.originalGroups(eni.id), groups, vpcId: eni.vpcId, recordedAt: now.toISOString() };
+  const item = {
+    pk: RECORD_KEYS.instance(instanceId),
+    sk: RECORD_KEYS.originalGroups(eni.id),
+    groups,
+    vpcId: eni.vpcId,
+    recordedAt: now.toISOString(),
+  };
   if (await table.putIfAbsent(item, { condition: 'attribute_exists(releasedAt)' })) return groups;
   return ((await table.get(item.pk, item.sk))?.groups as string[] | undefined) ?? groups;
 }
@@ -415,12 +420,10 @@ export const quarantineInterface = defineAction<{ NetworkInterfaceId: string; Gr
     } catch (error) {
       const original = context.output<{ originals: Record<string, string[]> }>(CONTAINMENT_STEPS.recordGroups)?.originals[eni.id];
       const restored = original?.length
-        ? await ec2
-            .send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.id, Groups: original }))
-            .then(
-              () => `moved back to its recorded original groups ${original.join(', ')}: NOT isolated`,
-              (restoreError: Error) => `could not be moved back to ${original.join(', ')} (${restoreError.name}): it may allow all traffic`,
-            )
+        ? await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.id, Groups: original })).then(
+            () => `moved back to its recorded original groups ${original.join(', ')}: NOT isolated`,
+            (restoreError: Error) => `could not be moved back to ${original.join(', ')} (${restoreError.name}): it may allow all traffic`,
+          )
         : 'has no recorded original groups to go back to: it may allow all traffic';
       if (error instanceof Error) error.message = `${error.message}; ${eni.id} ${restored}`;
       throw error;
@@ -489,7 +492,9 @@ export const verifyContainment = defineAction<{ InstanceId: string; TableName: s
       }
       if (round >= MAX_VERIFY_ROUNDS)
         throw Object.assign(
-          new Error(`still open after ${MAX_VERIFY_ROUNDS} rounds: ${open.map((eni) => eni.id).join(', ')} (interfaces keep being attached)`),
+          new Error(
+            `still open after ${MAX_VERIFY_ROUNDS} rounds: ${open.map((eni) => eni.id).join(', ')} (interfaces keep being attached)`,
+          ),
           { name: 'ContainmentIncomplete' },
         );
       const warden = new Set([...wardenGroupIds(context), ...quarantineGroups.values()]);
@@ -517,7 +522,10 @@ export const recordQuarantine = defineAction<{ TableName: string; InstanceId: st
     const table = RecordsTable.of(context, TableName);
     const now = context.now().toISOString();
     const key = { pk: RECORD_KEYS.instance(InstanceId), sk: RECORD_KEYS.quarantine };
-    const first = await table.putIfAbsent({ ...key, findingId: FindingId, quarantinedAt: now }, { condition: 'attribute_exists(releasedAt)' });
+    const first = await table.putIfAbsent(
+      { ...key, findingId: FindingId, quarantinedAt: now },
+      { condition: 'attribute_exists(releasedAt)' },
+    );
     if (!first) {
       const existing = (await table.get(key.pk, key.sk)) ?? {};
       const since = { QuarantinedAt: String(existing.quarantinedAt), FindingId: String(existing.findingId) };
@@ -549,7 +557,6 @@ export const tagQuarantinedInstance = defineAction<CreateTagsCommandInput>({
     return { status: 'done', detail: `labelled ${input.Resources?.join(', ')} as quarantined` };
   },
 });
-
 
 export const enableTerminationProtection = defineAction<{ InstanceId: string; DisableApiTermination: { Value: boolean } }>({
   service: 'ec2',
@@ -590,7 +597,11 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { Tabl
     const now = context.now();
     const claimed = await table.putIfAbsent(
       { ...key, status: 'in-progress', leaseUntil: new Date(now.getTime() + SNAPSHOT_LEASE_MINUTES * 60_000).toISOString() },
-      { condition: '(#status <> :complete AND leaseUntil < :now)', values: { ':complete': 'complete', ':now': now.toISOString() }, names: { '#status': 'status' } },
+      {
+        condition: '(#status <> :complete AND leaseUntil < :now)',
+        values: { ':complete': 'complete', ':now': now.toISOString() },
+        names: { '#status': 'status' },
+      },
     );
     if (!claimed) return { status: 'already-done', detail: 'another delivery of this finding is taking the snapshots' };
     const { Snapshots = [] } = await context.clients.of(EC2Client).send(new CreateSnapshotsCommand(request));
@@ -599,4 +610,3 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { Tabl
     return { status: 'done', detail: `snapshots ${snapshotIds.join(', ')}`, output: { SnapshotIds: snapshotIds } };
   },
 });
-

@@ -12,7 +12,8 @@ import { defineAction } from './types';
 // `skipped`, and every change of the plan, which waits for it, is skipped with it.
 
 /** Said by every guard that holds isolation back: anyone who can shape its input may have set it. */
-export const GUARD_CAVEAT = 'this guard may have been set off by someone else (an attacker can cause it too); evidence is still taken, a person must decide now';
+export const GUARD_CAVEAT =
+  'this guard may have been set off by someone else (an attacker can cause it too); evidence is still taken, a person must decide now';
 
 /**
  * Circuit breaker: counts the quarantines Warden recorded in the last window (the records table, which
@@ -20,7 +21,13 @@ export const GUARD_CAVEAT = 'this guard may have been set off by someone else (a
  * Past the limit, nothing is isolated and the notification says why. Parallel invocations may each
  * pass with the last free place: reserved concurrency bounds that overshoot.
  */
-export const checkIsolationBudget = defineAction<{ TableName: string; Partition: string; Limit: number; WindowMinutes: number; InstanceId: string }>({
+export const checkIsolationBudget = defineAction<{
+  TableName: string;
+  Partition: string;
+  Limit: number;
+  WindowMinutes: number;
+  InstanceId: string;
+}>({
   service: 'dynamodb',
   operation: 'Query',
   readOnly: true,

@@ -1,6 +1,6 @@
 export { type LiveInstance, readInstance } from './ec2';
-export { readReleaseRecords } from './release';
 export { classifyError, errorCode } from './errors';
 export { dependenciesOf, type ExecutorOptions, executePlan, resolveReferences, validatePlan } from './executor';
 export { ACTIONS, actionFor, CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, RELEASE_ACTIONS } from './registry';
+export { readReleaseRecords } from './release';
 export type { Action, ActionRegistry, ActionResult, ExecutionContext } from './types';

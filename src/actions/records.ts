@@ -21,9 +21,7 @@ function toItem(record: RecordItem): Record<string, AttributeValue> {
 }
 
 function fromItem(item: Record<string, AttributeValue> = {}): RecordItem {
-  return Object.fromEntries(
-    Object.entries(item).map(([name, value]) => [name, value.L ? value.L.map((v) => v.S ?? '') : (value.S ?? '')]),
-  );
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.L ? value.L.map((v) => v.S ?? '') : (value.S ?? '')]));
 }
 
 export class RecordsTable {
@@ -37,9 +35,7 @@ export class RecordsTable {
   }
 
   async get(pk: string, sk: string): Promise<RecordItem | undefined> {
-    const { Item } = await this.dynamodb.send(
-      new GetItemCommand({ TableName: this.name, Key: toItem({ pk, sk }), ConsistentRead: true }),
-    );
+    const { Item } = await this.dynamodb.send(new GetItemCommand({ TableName: this.name, Key: toItem({ pk, sk }), ConsistentRead: true }));
     return Item ? fromItem(Item) : undefined;
   }
 
@@ -75,7 +71,10 @@ export class RecordsTable {
    * Writes the item unless one with its key exists, or unless `orIf` (a condition on the existing
    * item, e.g. `attribute_exists(releasedAt)`) allows replacing it; false when the condition failed.
    */
-  async putIfAbsent(item: RecordItem & { pk: string; sk: string }, orIf?: { condition: string; values?: RecordItem; names?: Record<string, string> }): Promise<boolean> {
+  async putIfAbsent(
+    item: RecordItem & { pk: string; sk: string },
+    orIf?: { condition: string; values?: RecordItem; names?: Record<string, string> },
+  ): Promise<boolean> {
     try {
       await this.dynamodb.send(
         new PutItemCommand({

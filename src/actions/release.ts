@@ -75,7 +75,8 @@ export const markReleased = defineAction<{ TableName: string; InstanceId: string
 });
 
 const describeRule = (direction: 'in' | 'out') => (rule: IpPermission) => {
-  const ports = rule.IpProtocol === '-1' ? 'all' : `${rule.IpProtocol} ${rule.FromPort ?? ''}${rule.ToPort !== rule.FromPort ? `-${rule.ToPort}` : ''}`;
+  const ports =
+    rule.IpProtocol === '-1' ? 'all' : `${rule.IpProtocol} ${rule.FromPort ?? ''}${rule.ToPort !== rule.FromPort ? `-${rule.ToPort}` : ''}`;
   const peers = [
     ...(rule.IpRanges ?? []).map((r) => r.CidrIp),
     ...(rule.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
@@ -90,8 +91,9 @@ export async function readReleaseRecords(clients: AwsClients, tableName: string,
   const table = new RecordsTable(clients.of(DynamoDBClient), tableName);
   const records = await readInstanceRecords(table, instance.instanceId);
   const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
-  const wardenGroups = (await table.getMany(vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk })))))
-    .map((item) => String(item.groupId));
+  const wardenGroups = (
+    await table.getMany(vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))))
+  ).map((item) => String(item.groupId));
   const ids = [...new Set(Object.values(records.originals).flat())];
   const found = await Promise.all(
     ids.map(async (id) => {
@@ -113,7 +115,10 @@ export async function readReleaseRecords(clients: AwsClients, tableName: string,
           ? {
               vpcId: group.VpcId ?? '',
               name: group.GroupName ?? '',
-              rules: [...(group.IpPermissions ?? []).map(describeRule('in')), ...(group.IpPermissionsEgress ?? []).map(describeRule('out'))],
+              rules: [
+                ...(group.IpPermissions ?? []).map(describeRule('in')),
+                ...(group.IpPermissionsEgress ?? []).map(describeRule('out')),
+              ],
             }
           : undefined,
       ];

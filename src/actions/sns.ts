@@ -20,7 +20,12 @@ export const publishNotification = defineAction<NotifyInput>({
     const { plan } = context;
     const outcomes = context.outcomes().filter((outcome) => outcome.service !== 'sns');
     const changes = outcomes.filter((outcome) => !context.isReadOnly(outcome.stepId));
-    const options = { topicArn: input.TopicArn, accountAlias: context.accountAlias, messageFormat: context.messageFormat, dryRun: context.dryRun };
+    const options = {
+      topicArn: input.TopicArn,
+      accountAlias: context.accountAlias,
+      messageFormat: context.messageFormat,
+      dryRun: context.dryRun,
+    };
     const verdict = plan.alert ? containmentVerdict(plan.alert, options, outcomes)?.verdict : undefined;
     const repeat = changes.length > 0 && changes.every((outcome) => outcome.status === 'already-done');
     if (verdict === VERDICTS.notContained) {

@@ -29,7 +29,7 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   if (!settings.recordsTable) {
     io.stderr(
-      "warden: WARDEN_RECORDS_TABLE (--records-table) is not set: Warden releases only from its own records (tags are not records); nothing was changed\n",
+      'warden: WARDEN_RECORDS_TABLE (--records-table) is not set: Warden releases only from its own records (tags are not records); nothing was changed\n',
     );
     return 1;
   }

@@ -60,7 +60,6 @@ const CONDITIONS: Record<string, Record<string, unknown>> = {
   'iam:PassRole': { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
 };
 
-
 /**
  * Narrower still in the function roles, where the code is Warden's own: security-group rules change
  * only on groups tagged as Warden's, groups are created only with that tag, and tags only under

@@ -60,7 +60,9 @@ export function containmentVerdict(alert: Alert, options: MessageOptions, outcom
   if (options.dryRun || !outcomes) return { verdict: VERDICTS.dryRun, why: 'nothing was changed' };
   const verify = outcomes.find((outcome) => outcome.stepId === VERIFY_STEP_ID);
   if (verify && (verify.status === 'done' || verify.status === 'already-done')) return { verdict: VERDICTS.contained, why: verify.detail };
-  const cause = outcomes.find((o) => o.service !== 'sns' && (o.status === 'failed' || o.status === 'skipped') && !o.detail.startsWith('needs '));
+  const cause = outcomes.find(
+    (o) => o.service !== 'sns' && (o.status === 'failed' || o.status === 'skipped') && !o.detail.startsWith('needs '),
+  );
   return { verdict: VERDICTS.notContained, why: cause?.detail ?? 'the instance was not isolated: see the decision below' };
 }
 
@@ -98,7 +100,9 @@ export function renderBody(alert: Alert, steps: Step[], options: MessageOptions,
     alert.title,
     '',
     alert.summary,
-    '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
+    '',
+    ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+  ];
   const response = responseSection(steps, options, outcomes);
   if (response.lines.length > 0) lines.push('', response.heading, ...response.lines.map((line) => `  ${line}`));
   if (alert.nextSteps?.length) lines.push('', 'Next steps:', ...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));

@@ -5,7 +5,8 @@ import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'>;
+export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'> &
+  Partial<Pick<Settings, 'ownRoleArns'>>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 
@@ -47,7 +48,7 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   const record = event.detail;
   const base = { trigger: 'cloudtrail' as const, eventId: record.eventID, resource: principal(record) };
   const signIn = event['detail-type'] === SIGN_IN;
-  const finding = signIn ? signInFinding(record) : apiCallFinding(record);
+  const finding = signIn ? signInFinding(record) : apiCallFinding(record, settings);
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
   return {
@@ -61,7 +62,7 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
 
 /** The alert rule that decides an event (for `warden replay --explain`). */
 export function cloudTrailBasis(event: CloudTrailEvent): string {
-  const finding = event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail);
+  const finding = event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail, {});
   return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
 }
 
@@ -107,7 +108,27 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       };
 }
 
-function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } {
+/** Rule changes of security groups: Warden's own swaps open and close its allow-all group this way. */
+const GROUP_RULE_CALLS = [
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+];
+
+function apiCallFinding(record: CloudTrailRecord, settings: Partial<Pick<Settings, 'ownRoleArns'>>): Finding | { ignore: string } {
+  // Only Lambda can assume Warden's function roles (their trust policy), so a call made as one of them
+  // is Warden's own: never alerted as an attack. The same call by anyone else, on any group, is.
+  const caller = record.userIdentity.sessionContext?.sessionIssuer?.arn;
+  if (
+    record.eventSource === 'ec2.amazonaws.com' &&
+    GROUP_RULE_CALLS.includes(record.eventName) &&
+    caller &&
+    settings.ownRoleArns?.includes(caller)
+  )
+    return {
+      ignore: `${service(record)}:${record.eventName} by Warden's own role ${caller}: its allow-all group opened or closed for a containment`,
+    };
   const rule: AlertRule | undefined = alertRuleFor(record);
   if (rule)
     return markAttempt(record, { ...rule, details: rule.details?.(record) ?? [], rule: `${service(record)}:${record.eventName} rule` });

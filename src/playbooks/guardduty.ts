@@ -91,10 +91,20 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 }
 
 /** The notification, which also records that this finding was notified (so a retry after a failed publish notifies again). */
-function notifiedStep(finding: GuardDutyFinding, instance: InstanceDetails, alert: Alert, steps: Step[], settings: GuardDutySettings): Step {
+function notifiedStep(
+  finding: GuardDutyFinding,
+  instance: InstanceDetails,
+  alert: Alert,
+  steps: Step[],
+  settings: GuardDutySettings,
+): Step {
   const step = notifyStep(alert, steps, settings);
   if (!settings.recordsTable) return step;
-  const NotifiedRecord = { TableName: settings.recordsTable, pk: RECORD_KEYS.instance(instance.instanceId), sk: RECORD_KEYS.notified(finding.id) };
+  const NotifiedRecord = {
+    TableName: settings.recordsTable,
+    pk: RECORD_KEYS.instance(instance.instanceId),
+    sk: RECORD_KEYS.notified(finding.id),
+  };
   return { ...step, input: { ...step.input, NotifiedRecord } };
 }
 
@@ -193,7 +203,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     service: 'dynamodb',
     operation: 'BatchGetItem',
     input: { TableName, Keys: vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))) },
-    why: "read the ids of the groups Warden created in each VPC (never recognised by name)",
+    why: 'read the ids of the groups Warden created in each VPC (never recognised by name)',
     after: [],
   };
   const budget: Step = {
@@ -296,7 +306,12 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     action: 'recordQuarantine',
     service: 'dynamodb',
     operation: 'PutItem',
-    input: { TableName, InstanceId: instanceId, FindingId: finding.id, Partition: RECORD_KEYS.isolations(finding.accountId, finding.region) },
+    input: {
+      TableName,
+      InstanceId: instanceId,
+      FindingId: finding.id,
+      Partition: RECORD_KEYS.isolations(finding.accountId, finding.region),
+    },
     why: 'record the quarantine and its time (what the circuit breaker counts)',
     after: [verify.id],
   };

@@ -39,7 +39,9 @@ export function planRelease(instance: InstanceState, records: ReleaseRecords, op
     return { refused: `${instanceId} has no quarantine in Warden's records; nothing to release (tags are not records)` };
   const unrecorded = instance.interfaces.filter(({ id }) => !records.originals[id]?.length).map(({ id }) => id);
   if (unrecorded.length > 0)
-    return { refused: `${instanceId}: Warden recorded no original groups for ${unrecorded.join(', ')}; restore them by hand, nothing was changed` };
+    return {
+      refused: `${instanceId}: Warden recorded no original groups for ${unrecorded.join(', ')}; restore them by hand, nothing was changed`,
+    };
   const problems = instance.interfaces.flatMap(({ id, vpcId }) =>
     (records.originals[id] ?? []).flatMap((groupId) => unusable(groupId, vpcId, records) ?? []).map((why) => `${id}: ${why}`),
   );

@@ -35,9 +35,61 @@ function holds(condition: string, existing: Item | undefined, values: Item = {},
   });
 }
 
+/** The table's operations as Warden calls them, over `items`: GetItem, BatchGetItem, conditional PutItem, Query. */
+export function recordsHandlers(items: Map<string, Item>) {
+  // biome-ignore lint/suspicious/noExplicitAny: command inputs as the SDK hands them to a fake.
+  type Fake = (input: any) => unknown;
+  return new Map<unknown, Fake>([
+    [GetItemCommand, (input) => ({ Item: items.get(keyOf(input.Key)) })],
+    [
+      BatchGetItemCommand,
+      (input) => ({
+        Responses: Object.fromEntries(
+          Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>).map(([table, { Keys }]) => [
+            table,
+            Keys.flatMap((key): Item[] => {
+              const item = items.get(keyOf(key));
+              return item ? [item] : [];
+            }),
+          ]),
+        ),
+      }),
+    ],
+    [
+      PutItemCommand,
+      (input) => {
+        const existing = items.get(keyOf(input.Item));
+        if (
+          input.ConditionExpression &&
+          !holds(input.ConditionExpression, existing, input.ExpressionAttributeValues, input.ExpressionAttributeNames)
+        )
+          throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $fault: 'client' });
+        items.set(keyOf(input.Item), input.Item);
+        return {};
+      },
+    ],
+    [
+      QueryCommand,
+      (input) => {
+        const values = input.ExpressionAttributeValues as Item;
+        const pk = str(values[':pk']);
+        const from = str(values[':from']);
+        const to = str(values[':to']);
+        return {
+          Items: [...items.values()]
+            .filter(
+              (item) => str(item.pk) === pk && (from === undefined || ((str(item.sk) ?? '') >= from && (str(item.sk) ?? '') <= (to ?? ''))),
+            )
+            .sort((a, b) => (str(a.sk) ?? '').localeCompare(str(b.sk) ?? '')),
+        };
+      },
+    ],
+  ]);
+}
+
 /**
- * Warden's records table in memory, behind aws-sdk-client-mock: GetItem, BatchGetItem, conditional
- * PutItem and Query as Warden calls them. `items` is the table; tests read and seed it.
+ * Warden's records table in memory, behind aws-sdk-client-mock. `seed` adds a record; `records()`
+ * reads the table back as plain values.
  */
 export function mockRecordsTable(seed: Record<string, string | string[]>[] = []) {
   const items = new Map<string, Item>();
@@ -50,41 +102,7 @@ export function mockRecordsTable(seed: Record<string, string | string[]>[] = [])
     items.set(keyOf(item), item);
   }
   const dynamodb = mockClient(DynamoDBClient);
-  dynamodb.on(GetItemCommand).callsFake((input) => ({ Item: items.get(keyOf(input.Key)) }));
-  dynamodb.on(BatchGetItemCommand).callsFake((input) => ({
-    Responses: Object.fromEntries(
-      Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>).map(([table, { Keys }]) => [
-        table,
-        Keys.flatMap((key): Item[] => {
-          const item = items.get(keyOf(key));
-          return item ? [item] : [];
-        }),
-      ]),
-    ),
-  }));
-  dynamodb.on(PutItemCommand).callsFake((input) => {
-    const existing = items.get(keyOf(input.Item));
-    if (
-      input.ConditionExpression &&
-      !holds(input.ConditionExpression, existing, input.ExpressionAttributeValues, input.ExpressionAttributeNames)
-    )
-      throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $fault: 'client' });
-    items.set(keyOf(input.Item), input.Item);
-    return {};
-  });
-  dynamodb.on(QueryCommand).callsFake((input) => {
-    const values = input.ExpressionAttributeValues as Item;
-    const pk = str(values[':pk']);
-    const from = str(values[':from']);
-    const to = str(values[':to']);
-    return {
-      Items: [...items.values()]
-        .filter(
-          (item) => str(item.pk) === pk && (from === undefined || ((str(item.sk) ?? '') >= from && (str(item.sk) ?? '') <= (to ?? ''))),
-        )
-        .sort((a, b) => (str(a.sk) ?? '').localeCompare(str(b.sk) ?? '')),
-    };
-  });
+  for (const [command, fake] of recordsHandlers(items)) dynamodb.on(command as never).callsFake(fake as never);
   const records = () =>
     [...items.values()].map((item) =>
       Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.L ? value.L.map((v) => v.S) : value.S])),

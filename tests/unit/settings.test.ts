@@ -39,6 +39,8 @@ describe('settings', () => {
       WARDEN_DENIED_ACCOUNTS: '777788889999',
       WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718',
       WARDEN_ISOLATE_SOLE_LB_TARGET: 'true',
+      WARDEN_RECORDS_TABLE: 'warden-prod-records',
+      WARDEN_OWN_ROLE_ARNS: 'arn:aws:iam::111122223333:role/warden-prod-GuarddutyFunctionRole-1A2B',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -58,6 +60,8 @@ describe('settings', () => {
       deniedAccounts: ['777788889999'],
       protectedVpcs: ['vpc-0a1b2c3d4e5f60718'],
       isolateSoleTarget: true,
+      recordsTable: 'warden-prod-records',
+      ownRoleArns: ['arn:aws:iam::111122223333:role/warden-prod-GuarddutyFunctionRole-1A2B'],
     });
   });
 
