@@ -184,6 +184,8 @@ const groupPermissions = {
     'ec2:DescribeSecurityGroups',
     'ec2:CreateSecurityGroup',
     'ec2:CreateTags',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupEgress',
     'ec2:RevokeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupEgress',
     'dynamodb:GetItem',
@@ -201,7 +203,10 @@ const groupPermissions = {
 } satisfies Record<GroupRole, string[]>;
 
 /** An action that finds (by recorded id) or creates a Warden group of one VPC, then brings its rules to what its role needs. */
-function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: SecurityGroup) => Promise<string[]>) {
+function defineGroupAction(
+  role: GroupRole,
+  adjust: (ec2: EC2Client, group: SecurityGroup, context: ExecutionContext) => Promise<string[]>,
+) {
   return defineAction<GroupInput>({
     service: 'ec2',
     operation: 'CreateSecurityGroup',
@@ -210,7 +215,7 @@ function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: Secu
       const vpcId = input.VpcId ?? '';
       const table = RecordsTable.of(context, input.TableName);
       const { group, created } = await wardenGroup(context, table, role, vpcId, recordedGroupId(context, role, vpcId));
-      return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group));
+      return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group, context));
     },
   });
 }
@@ -220,8 +225,8 @@ const IPV6_ALL: IpPermission = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/
 
 /**
  * Allows all traffic, IPv4 and IPv6, in and out: AWS tracks no connection through such rules. Opened
- * by the swap that needs it, right before moving an interface, and closed by closeUntrackGroup once
- * the swaps have settled: between incidents the group allows nothing.
+ * only for an incident's swaps and closed by closeUntrackGroup once they have settled: between
+ * incidents the group allows nothing.
  */
 async function openUntrackGroup(ec2: EC2Client, GroupId: string) {
   await Promise.all([
@@ -234,11 +239,21 @@ async function openUntrackGroup(ec2: EC2Client, GroupId: string) {
   ]);
 }
 
-/** The allow-all group, found by its recorded id or created; its rules are the swaps' business. */
-export const ensureUntrackGroup = defineGroupAction('untrack', async () => []);
+/**
+ * The allow-all group, found by its recorded id or created, and opened when an interface of the
+ * instance still has to pass through it (a repeat delivery opens nothing).
+ */
+export const ensureUntrackGroup = defineGroupAction('untrack', async (ec2, group, context) => {
+  const vpcId = group.VpcId ?? '';
+  const quarantineId = recordedGroupId(context, 'quarantine', vpcId);
+  const toMove = liveInstance(context).interfaces.filter((eni) => eni.vpcId === vpcId && !isOnlyOn(eni.groups, quarantineId));
+  if (toMove.length === 0) return [];
+  await openUntrackGroup(ec2, group.GroupId ?? '');
+  return ['opened for the swaps'];
+});
 
 /** No rules at all. Rules someone added to Warden's group are removed, and the group is still used. */
-export const ensureQuarantineGroup = defineGroupAction('quarantine', revokeAllRules);
+export const ensureQuarantineGroup = defineGroupAction('quarantine', (ec2, group) => revokeAllRules(ec2, group));
 
 /** Closes the allow-all group after the swaps (whatever their outcome): between incidents it allows nothing. */
 export const closeUntrackGroup = defineAction<{ GroupId: string }>({
@@ -248,10 +263,12 @@ export const closeUntrackGroup = defineAction<{ GroupId: string }>({
   async run({ GroupId }, context) {
     const ec2 = context.clients.of(EC2Client);
     // Unreadable, it is still closed: the four rules Warden opens are revoked by name.
-    const group = await ec2
-      .send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }))
-      .then(({ SecurityGroups = [] }) => SecurityGroups[0])
-      .catch((): SecurityGroup => ({ GroupId, IpPermissions: [IPV4_ALL, IPV6_ALL], IpPermissionsEgress: [IPV4_ALL, IPV6_ALL] }));
+    let group: SecurityGroup | undefined;
+    try {
+      group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }))).SecurityGroups?.[0];
+    } catch {
+      group = { GroupId, IpPermissions: [IPV4_ALL, IPV6_ALL], IpPermissionsEgress: [IPV4_ALL, IPV6_ALL] };
+    }
     const removed = group ? await revokeAllRules(ec2, group) : [];
     if (removed.length === 0) return { status: 'already-done', detail: `${GroupId} allows nothing` };
     return { status: 'done', detail: `${GroupId} closed: ${removed.join(', ')}` };
@@ -317,7 +334,8 @@ function wardenGroupIds(context: ExecutionContext): Set<string> {
   const ids = context.plan.steps
     .filter((step) => step.action === 'ensureUntrackGroup' || step.action === 'ensureQuarantineGroup')
     .map((step) => context.output<{ GroupId: string }>(step.id)?.GroupId);
-  return new Set(ids.filter((id): id is string => Boolean(id)));
+  const recorded = Object.values(context.output<{ groups: Record<string, string> }>(CONTAINMENT_STEPS.readGroups)?.groups ?? {});
+  return new Set([...ids, ...recorded].filter((id): id is string => Boolean(id)));
 }
 
 const TAG_VALUE_MAX_LENGTH = 256;
@@ -377,13 +395,13 @@ const groupOutput = (context: ExecutionContext, role: GroupRole, vpcId: string) 
 const isOnlyOn = (groups: { id: string }[], groupId: string | undefined) => groups.length === 1 && groups[0]?.id === groupId;
 
 /**
- * Opens the allow-all group and moves an interface to it. Already done when it sits on Warden's quarantine group
+ * Moves an interface to the allow-all group. Already done when it sits on Warden's quarantine group
  * (verified by id) or on the allow-all group (an earlier attempt left it there: the quarantine move follows at once).
  */
 export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
   service: 'ec2',
   operation: 'ModifyNetworkInterfaceAttribute',
-  permissions: () => ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifyNetworkInterfaceAttribute'],
+  permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
   async run(input, context) {
     const eni = interfaceOf(context, input.NetworkInterfaceId);
     if (!eni) return { status: 'skipped', detail: `${input.NetworkInterfaceId} is no longer attached to the instance` };
@@ -391,9 +409,7 @@ export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Gr
       return { status: 'already-done', detail: `${eni.id} is already on Warden's quarantine group` };
     if (isOnlyOn(eni.groups, input.Groups[0]))
       return { status: 'already-done', detail: `${eni.id} is already on ${input.Groups.join(', ')}` };
-    const ec2 = context.clients.of(EC2Client);
-    await openUntrackGroup(ec2, input.Groups[0] ?? '');
-    await ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+    await context.clients.of(EC2Client).send(new ModifyNetworkInterfaceAttributeCommand(input));
     return { status: 'done', detail: `${eni.id}: [${eni.groups.map((g) => g.id).join(' ')}] -> [${input.Groups.join(' ')}]` };
   },
 });

@@ -245,7 +245,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
         input: { ...securityGroupInput(role, vpcId), TableName },
         why:
           role === 'untrack'
-            ? `the allow-all group Warden recorded for ${vpcId} (or a new one, recorded), opened for the swaps only`
+            ? `the allow-all group Warden recorded for ${vpcId} (or a new one, recorded), opened only while interfaces pass through it`
             : `the quarantine group Warden recorded for ${vpcId} (or a new one, recorded), with every rule removed`,
         // After the inspection and the guards, so an excluded, vanished or protected instance leaves the account untouched.
         after: [...gates, readGroups.id],
@@ -259,7 +259,8 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     operation: 'PutItem',
     input: { TableName, InstanceId: instanceId },
     why: "record each interface's security groups, as read now, in Warden's records (never overwritten) so the quarantine can be undone",
-    after: [...gates, readRecords.id, ...groups.map((step) => step.id)],
+    // Beside the group steps, not after them: Warden's groups are known from the records already read.
+    after: [...gates, readRecords.id, readGroups.id],
   };
   const swaps = interfaces.flatMap((eni) => {
     const untrack = ec2Step({
