@@ -203,10 +203,7 @@ const groupPermissions = {
 } satisfies Record<GroupRole, string[]>;
 
 /** An action that finds (by recorded id) or creates a Warden group of one VPC, then brings its rules to what its role needs. */
-function defineGroupAction(
-  role: GroupRole,
-  adjust: (ec2: EC2Client, group: SecurityGroup, context: ExecutionContext) => Promise<string[]>,
-) {
+function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: SecurityGroup) => Promise<string[]>) {
   return defineAction<GroupInput>({
     service: 'ec2',
     operation: 'CreateSecurityGroup',
@@ -215,7 +212,7 @@ function defineGroupAction(
       const vpcId = input.VpcId ?? '';
       const table = RecordsTable.of(context, input.TableName);
       const { group, created } = await wardenGroup(context, table, role, vpcId, recordedGroupId(context, role, vpcId));
-      return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group, context));
+      return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group));
     },
   });
 }
@@ -241,19 +238,38 @@ async function openUntrackGroup(ec2: EC2Client, GroupId: string) {
 
 /**
  * The allow-all group, found by its recorded id or created, and opened when an interface of the
- * instance still has to pass through it (a repeat delivery opens nothing).
+ * instance still has to pass through it (a repeat delivery opens nothing). A recorded id is opened
+ * while it is being checked: a group never changes VPC, so a recorded id is either Warden's group of
+ * this VPC or gone (then the new group is opened instead).
  */
-export const ensureUntrackGroup = defineGroupAction('untrack', async (ec2, group, context) => {
-  const vpcId = group.VpcId ?? '';
-  const quarantineId = recordedGroupId(context, 'quarantine', vpcId);
-  const toMove = liveInstance(context).interfaces.filter((eni) => eni.vpcId === vpcId && !isOnlyOn(eni.groups, quarantineId));
-  if (toMove.length === 0) return [];
-  await openUntrackGroup(ec2, group.GroupId ?? '');
-  return ['opened for the swaps'];
+export const ensureUntrackGroup = defineAction<GroupInput>({
+  service: 'ec2',
+  operation: 'CreateSecurityGroup',
+  permissions: () => groupPermissions.untrack,
+  async run(input, context): Promise<ActionResult> {
+    const ec2 = context.clients.of(EC2Client);
+    const vpcId = input.VpcId ?? '';
+    const recordedId = recordedGroupId(context, 'untrack', vpcId);
+    const quarantineId = recordedGroupId(context, 'quarantine', vpcId);
+    const mustOpen = liveInstance(context).interfaces.some((eni) => eni.vpcId === vpcId && !isOnlyOn(eni.groups, quarantineId));
+    const openRecorded =
+      mustOpen && recordedId
+        ? openUntrackGroup(ec2, recordedId).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false);
+    const [{ group, created }, openedRecorded] = await Promise.all([
+      wardenGroup(context, RecordsTable.of(context, input.TableName), 'untrack', vpcId, recordedId),
+      openRecorded,
+    ]);
+    if (mustOpen && !(openedRecorded && group.GroupId === recordedId)) await openUntrackGroup(ec2, group.GroupId ?? '');
+    return groupResult(group.GroupId, created, mustOpen ? ['opened for the swaps'] : []);
+  },
 });
 
 /** No rules at all. Rules someone added to Warden's group are removed, and the group is still used. */
-export const ensureQuarantineGroup = defineGroupAction('quarantine', (ec2, group) => revokeAllRules(ec2, group));
+export const ensureQuarantineGroup = defineGroupAction('quarantine', revokeAllRules);
 
 /** Closes the allow-all group after the swaps (whatever their outcome): between incidents it allows nothing. */
 export const closeUntrackGroup = defineAction<{ GroupId: string }>({
