@@ -8,7 +8,6 @@ import {
   CreateTagsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
@@ -20,7 +19,7 @@ import { ACTIONS, executePlan } from '../../src/actions';
 import type { InstanceDetails } from '../../src/events';
 import type { Outcome } from '../../src/plan';
 import { loadSample, planSample, testClients } from '../fixtures';
-import { mockAccount, QUARANTINE_GROUP, restoreAccount, runningInstance, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
+import { mockAccount, QUARANTINE_GROUP, restoreAccount, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
 import { FAULTS } from './faults';
 
 // Every AWS operation the containment executors call, failing in each way AWS fails: the outcome
