@@ -642,3 +642,26 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { Tabl
     return { status: 'done', detail: `snapshots ${snapshotIds.join(', ')}`, output: { SnapshotIds: snapshotIds } };
   },
 });
+
+/**
+ * Records that people were told of this finding, once the notification is published: a repeat
+ * delivery of a contained finding is then not told twice, and one whose publish failed is told again.
+ */
+export const recordNotified = defineAction<{ TableName: string; InstanceId: string; FindingId: string }>({
+  service: 'dynamodb',
+  operation: 'PutItem',
+  permissions: () => ['dynamodb:PutItem'],
+  async run({ TableName, InstanceId, FindingId }, context) {
+    const notify = context.outcomes().find((outcome) => outcome.service === 'sns');
+    if (context.dryRun) return { status: 'skipped', detail: 'dry run: nothing recorded' };
+    if (notify?.status !== 'done') return { status: 'skipped', detail: 'no message was published' };
+    const MessageId = String(notify.output?.MessageId ?? '');
+    await RecordsTable.of(context, TableName).put({
+      pk: RECORD_KEYS.instance(InstanceId),
+      sk: RECORD_KEYS.notified(FindingId),
+      messageId: MessageId,
+      at: context.now().toISOString(),
+    });
+    return { status: 'done', detail: `message ${MessageId} recorded for finding ${FindingId}` };
+  },
+});

@@ -8,6 +8,7 @@ import {
   quarantineInterface,
   readRecords,
   readWardenGroups,
+  recordNotified,
   recordOriginalGroups,
   recordQuarantine,
   snapshotVolumes,
@@ -39,4 +40,5 @@ export const GUARDDUTY_ACTIONS: ActionRegistry = {
   snapshotVolumes,
   detachFromAutoScalingGroup,
   publishNotification,
+  recordNotified,
 };

@@ -1,9 +1,6 @@
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { containmentVerdict, publishInput, VERDICTS } from '../notify';
-import { RecordsTable } from './records';
 import { defineAction } from './types';
-
-type NotifyInput = PublishCommandInput & { NotifiedRecord?: { TableName: string; pk: string; sk: string } };
 
 /**
  * Publishes the plan's alert, re-rendered with the outcome of every step. A containment that did not
@@ -12,11 +9,11 @@ type NotifyInput = PublishCommandInput & { NotifiedRecord?: { TableName: string;
  * when a retryable failure will bring the event back. A publish that fails fails the step, and the
  * Lambda function fails the invocation for it.
  */
-export const publishNotification = defineAction<NotifyInput>({
+export const publishNotification = defineAction<PublishCommandInput>({
   service: 'sns',
   operation: 'Publish',
-  permissions: (input) => (input.NotifiedRecord ? ['sns:Publish', 'dynamodb:PutItem'] : ['sns:Publish']),
-  async run({ NotifiedRecord, ...input }, context) {
+  permissions: () => ['sns:Publish'],
+  async run(input, context) {
     const { plan } = context;
     const outcomes = context.outcomes().filter((outcome) => outcome.service !== 'sns');
     const changes = outcomes.filter((outcome) => !context.isReadOnly(outcome.stepId));
@@ -31,8 +28,9 @@ export const publishNotification = defineAction<NotifyInput>({
     if (verdict === VERDICTS.notContained) {
       // Never deferred, never deduplicated: an instance that may still talk is news every time.
     } else if (verdict === VERDICTS.contained) {
+      // Warden's record says people were told of this finding (a publish that failed left no record).
       const notified = context.output<{ notified?: string[] }>('read-records')?.notified ?? [];
-      if (repeat && NotifiedRecord && notified.includes(NotifiedRecord.sk.slice('notified#'.length)))
+      if (repeat && notified.includes(plan.eventId))
         return { status: 'skipped', detail: 'contained and already notified for this finding; no second notification' };
     } else {
       if (outcomes.some((outcome) => outcome.error?.retryable))
@@ -41,18 +39,6 @@ export const publishNotification = defineAction<NotifyInput>({
     }
     const message = plan.alert ? publishInput(plan.alert, plan.steps, options, outcomes) : input;
     const { MessageId } = await context.clients.of(SNSClient).send(new PublishCommand({ ...input, ...message }));
-    const published = `message ${MessageId} published${verdict ? ` (${verdict})` : ''}`;
-    if (NotifiedRecord && !context.dryRun) {
-      // People were told: a record that cannot be written costs at most a second message, never the first.
-      const item = { pk: NotifiedRecord.pk, sk: NotifiedRecord.sk, messageId: MessageId ?? '', verdict: verdict ?? '' };
-      const unrecorded = await RecordsTable.of(context, NotifiedRecord.TableName)
-        .put(item)
-        .then(
-          () => '',
-          (error: Error) => `; not recorded (${error.name}): a repeat delivery may notify again`,
-        );
-      return { status: 'done', detail: published + unrecorded, output: { MessageId } };
-    }
-    return { status: 'done', detail: published, output: { MessageId } };
+    return { status: 'done', detail: `message ${MessageId} published${verdict ? ` (${verdict})` : ''}`, output: { MessageId } };
   },
 });

@@ -31,7 +31,8 @@ export const accountLabel = (alert: Alert, options: MessageOptions) =>
 export function responseSection(steps: Step[], options: MessageOptions, outcomes?: Outcome[]) {
   const executed = options.dryRun ? undefined : outcomes;
   const lines = steps
-    .filter((step) => step.service !== 'sns')
+    // The notification and what follows it (always-run steps) are not part of the response it reports.
+    .filter((step) => step.service !== 'sns' && !step.always)
     .map((step) => {
       const outcome = executed?.find((o) => o.stepId === step.id);
       const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';

@@ -86,26 +86,34 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     decision: 'act',
     reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
     alert,
-    steps: [...steps, notifiedStep(finding, instance, alert, steps, settings)],
+    steps: [...steps, ...notifiedSteps(finding, instance, alert, steps, settings)],
   };
 }
 
-/** The notification, which also records that this finding was notified (so a retry after a failed publish notifies again). */
-function notifiedStep(
+/**
+ * The notification, then (when the records table is set) the record that this finding was told,
+ * written only if the publish succeeded: a retry after a failed publish tells people again.
+ */
+function notifiedSteps(
   finding: GuardDutyFinding,
   instance: InstanceDetails,
   alert: Alert,
   steps: Step[],
   settings: GuardDutySettings,
-): Step {
-  const step = notifyStep(alert, steps, settings);
-  if (!settings.recordsTable) return step;
-  const NotifiedRecord = {
-    TableName: settings.recordsTable,
-    pk: RECORD_KEYS.instance(instance.instanceId),
-    sk: RECORD_KEYS.notified(finding.id),
+): Step[] {
+  const notify = notifyStep(alert, steps, settings);
+  if (!settings.recordsTable) return [notify];
+  const record: Step = {
+    id: 'record-notified',
+    action: 'recordNotified',
+    service: 'dynamodb',
+    operation: 'PutItem',
+    input: { TableName: settings.recordsTable, InstanceId: instance.instanceId, FindingId: finding.id },
+    why: 'record that people were told of this finding, once the message is published',
+    after: [],
+    always: true,
   };
-  return { ...step, input: { ...step.input, NotifiedRecord } };
+  return [notify, record];
 }
 
 const missingRecordsNote = (settings: GuardDutySettings) =>

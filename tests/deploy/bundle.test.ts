@@ -37,4 +37,5 @@ it('the cloudtrail bundle validates with the same messages as the source, and no
   // Assess
   expect(invalid).toMatchObject({ decision: 'error', reason: 'version: Invalid input: expected string, received undefined' });
   expect(rootSignIn).toMatchObject({ decision: 'notify', reason: expect.stringMatching(/WITHOUT MFA/) });
-});
+  // Building the bundle takes seconds on a busy machine.
+}, 30_000);

@@ -64,7 +64,7 @@ describe('Lambda handler: guardduty', () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const published = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
     // The subject says it first: nothing was contained.
-    expect(published?.Subject).toBe(response.plan?.steps.at(-1)?.input.Subject);
+    expect(published?.Subject).toBe(response.plan?.steps.find((step) => step.id === 'notify')?.input.Subject);
     expect(published?.Subject).toMatch(/^\[Warden\] DRY RUN: /);
     expect(published?.Message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
     expect(published?.Message).toContain('- move eni-0b1c2d3e4f5a6b7c8 to the quarantine group: no traffic in or out');

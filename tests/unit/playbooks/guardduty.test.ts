@@ -108,7 +108,7 @@ describe('Playbook: guardduty', () => {
 
   it('shows a clear placeholder and says why when no topic is configured', () => {
     const plan = planSample('guardduty', 'crypto-mining', settingsWith({ WARDEN_TOPIC_ARN: '' }));
-    expect(plan.steps.at(-1)?.input.TopicArn).toBe('<missing: WARDEN_TOPIC_ARN>');
+    expect(plan.steps.find((step) => step.id === 'notify')?.input.TopicArn).toBe('<missing: WARDEN_TOPIC_ARN>');
     expect(plan.reason).toMatch(/WARDEN_TOPIC_ARN is not set/);
   });
 });
@@ -153,7 +153,7 @@ describe('protected accounts and VPCs', () => {
     // Assess
     expect(plan.decision).toBe('act');
     expect(plan.reason).toMatch(/vpc-0a1b2c3d4e5f60718, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; .*someone else/);
-    expect(plan.steps.map((step) => step.id)).toEqual(['inspect', 'termination-protection', 'snapshot', 'notify']);
+    expect(plan.steps.map((step) => step.id)).toEqual(['inspect', 'termination-protection', 'snapshot', 'notify', 'record-notified']);
     expect(plan.alert?.containment).toBe(true);
   });
 
