@@ -15,6 +15,12 @@ export type Service = (typeof SERVICES)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Where a step's AWS calls go: an account and region other than Warden's own (src/aws hands out clients for it). */
+export interface Target {
+  account: string;
+  region: string;
+}
+
 export interface Step {
   /** Unique within the plan, e.g. `isolate:eni-0abc`. Other steps refer to its output as `${id}`. */
   id: string;
@@ -32,6 +38,8 @@ export interface Step {
   always?: boolean;
   /** Steps that must have settled, whatever their outcome, before this one runs (closing what they opened). */
   afterSettled?: string[];
+  /** Set when the step runs in another account or region than Warden's own; absent, at home. */
+  target?: Target;
 }
 
 /** What a person needs to know about an event; rendered once for every channel (src/notify). */
@@ -85,6 +93,8 @@ export interface Outcome {
   error?: StepError;
   output?: Record<string, unknown>;
   durationMs: number;
+  /** The step's target, when it ran away from home. */
+  target?: Target;
 }
 
 /** The placeholder for a value a missing setting would provide; a step holding one is never sent to AWS. */

@@ -16,9 +16,11 @@ export function planEvent(raw: unknown, settings: Settings): Planned {
 }
 
 /** The settings the executor reads, the same in a Lambda function and in `warden replay --apply`. */
-export const executionSettings = ({ excludeTag, accountAlias, messageFormat, dryRun }: Settings) => ({
+export const executionSettings = ({ excludeTag, accountAlias, homeAccount, accountAliases, messageFormat, dryRun }: Settings) => ({
   excludeTag,
   accountAlias,
+  homeAccount,
+  accountAliases,
   messageFormat,
   dryRun,
 });

@@ -26,6 +26,9 @@ export const SETTINGS_ENV = {
   isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
   recordsTable: 'WARDEN_RECORDS_TABLE',
   ownRoleArns: 'WARDEN_OWN_ROLE_ARNS',
+  memberRoleName: 'WARDEN_MEMBER_ROLE_NAME',
+  homeAccount: 'WARDEN_HOME_ACCOUNT',
+  accountAliases: 'WARDEN_ACCOUNT_ALIASES',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -49,6 +52,23 @@ const idList = (pattern: RegExp, example: string) =>
     ),
     z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))),
   );
+
+/** `444455556666=prod,777788889999=staging`: the names people know the organization's accounts by. */
+const aliasMap = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text) =>
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ),
+  z.pipe(
+    z.array(z.string().check(z.regex(/^\d{12}=[\w .@+-]{1,63}$/, 'expected a comma-separated list such as 444455556666=prod'))),
+    z.transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.slice(0, 12), pair.slice(13)])) as Record<string, string>),
+  ),
+);
 
 const arn = (service: string) => z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `expected an ${service} ARN`));
 
@@ -90,6 +110,19 @@ const SettingsSchema = z.object({
   /** Warden's own function roles: their changes to Warden's groups (opening and closing the allow-all group) are not alerted. */
   ownRoleArns: z._default(idList(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'arn:aws:iam::111122223333:role/warden-guardduty'), []),
   recordsTable: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'))),
+  /**
+   * Organizations: the role Warden assumes in the account a finding is about,
+   * `arn:aws:iam::<account>:role/<name>` (deploy/member-account.json). Unset, a finding about another
+   * account is reported, never acted on.
+   */
+  memberRoleName: z.optional(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as warden-responder'))),
+  /**
+   * Warden's own account. The stack sets it; the CLI asks STS (GetCallerIdentity) once, on --apply only.
+   * Planned without it, a finding's own account is taken to be home (a single-account deployment).
+   */
+  homeAccount: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id'))),
+  /** Aliases of other accounts, for messages; WARDEN_ACCOUNT_ALIAS names Warden's own. */
+  accountAliases: z._default(aliasMap, {}),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -166,6 +166,7 @@ export async function wardenGroup(context: ExecutionContext, table: RecordsTable
 /** Reads the group ids Warden recorded for the plan's VPCs (`<vpc>/<role>` -> group id). */
 export const readWardenGroups = defineAction<{ TableName: string; Keys: { pk: string; sk: string }[] }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'BatchGetItem',
   readOnly: true,
   permissions: () => ['dynamodb:BatchGetItem'],
@@ -331,6 +332,7 @@ export async function readInstanceRecords(table: RecordsTable, instanceId: strin
 
 export const readRecords = defineAction<{ TableName: string; InstanceId: string }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'Query',
   readOnly: true,
   permissions: () => ['dynamodb:Query'],
@@ -377,6 +379,7 @@ async function recordInterface(table: RecordsTable, instanceId: string, eni: Liv
  */
 export const recordOriginalGroups = defineAction<{ TableName: string; InstanceId: string }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'PutItem',
   permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
   async run({ TableName, InstanceId }, context) {
@@ -548,6 +551,7 @@ export const verifyContainment = defineAction<{ InstanceId: string; TableName: s
 /** Records the quarantine time (the circuit breaker counts these, and only these) once per quarantine. */
 export const recordQuarantine = defineAction<{ TableName: string; InstanceId: string; FindingId: string; Partition: string }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'PutItem',
   permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
   async run({ TableName, InstanceId, FindingId, Partition }, context) {
@@ -649,6 +653,7 @@ export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { Tabl
  */
 export const recordNotified = defineAction<{ TableName: string; InstanceId: string; FindingId: string }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'PutItem',
   permissions: () => ['dynamodb:PutItem'],
   async run({ TableName, InstanceId, FindingId }, context) {

@@ -1,3 +1,4 @@
+import { WardenError } from '../errors';
 import type { StepError } from '../plan';
 
 /** Error codes worth another attempt: the service asked us to slow down, or did not answer. */
@@ -49,7 +50,11 @@ export function classifyError(error: unknown): StepError {
   const e = (error ?? {}) as SdkErrorShape;
   const code = errorCode(error);
   const status = e.$metadata?.httpStatusCode ?? 0;
-  const retryable = RETRYABLE_CODES.has(code) || Boolean(e.$retryable) || e.$fault === 'server' || status >= 500;
+  // Warden's own errors (a member role that cannot be assumed) have already decided.
+  const retryable =
+    error instanceof WardenError
+      ? error.retryable
+      : RETRYABLE_CODES.has(code) || Boolean(e.$retryable) || e.$fault === 'server' || status >= 500;
   return { code, message: e.message ?? String(error), retryable };
 }
 

@@ -2,7 +2,7 @@ import type { AwsClients } from '../aws';
 import { PlanValidationError } from '../errors';
 import { isReference, MISSING_SETTING, type Outcome, type Plan, type Reference, type Step } from '../plan';
 import { classifyError } from './errors';
-import { type ActionRegistry, actionIn, type ExecutionContext } from './types';
+import { type ActionRegistry, actionIn, type ExecutionContext, runsIn } from './types';
 
 export interface ExecutorOptions {
   /** The actions this process may run: a Lambda function's own, or every action (the CLI). */
@@ -10,6 +10,8 @@ export interface ExecutorOptions {
   clients: AwsClients;
   excludeTag: string;
   accountAlias?: string;
+  homeAccount?: string;
+  accountAliases?: Record<string, string>;
   messageFormat?: 'text' | 'chatbot';
   /** WARDEN_DRY_RUN: only the notifications run (saying what Warden would do); every other step is skipped. */
   dryRun?: boolean;
@@ -55,6 +57,8 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
     for (const dependency of waitsOf(step))
       if (!seen.has(dependency))
         throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
+    if (step.target && runsIn(action) === 'home')
+      throw new PlanValidationError(`step ${step.id}: ${step.action} runs in Warden's own account, not in ${step.target.account}`, step.id);
     if (seen.has(step.id)) throw new PlanValidationError(`duplicate step id ${step.id}`, step.id);
     seen.add(step.id);
   }
@@ -79,6 +83,8 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     plan,
     excludeTag: options.excludeTag,
     accountAlias: options.accountAlias,
+    homeAccount: options.homeAccount,
+    accountAliases: options.accountAliases,
     messageFormat: options.messageFormat,
     dryRun: Boolean(options.dryRun),
     output: <T>(id: string) => outputs.get(id) as T | undefined,
@@ -100,7 +106,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
         { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
         0,
       );
-    return invoke(step, context, outputs, options.actions);
+    return invoke(step, scopedTo(step, context), outputs, options.actions);
   };
   const run = async (step: Step): Promise<Outcome> => {
     const outcome = await settle(step);
@@ -119,6 +125,15 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   await Promise.all(plan.steps.filter((step) => !step.always).map(start));
   for (const step of plan.steps.filter((s) => s.always)) await start(step);
   return plan.steps.map((step) => settled.get(step.id) as Outcome);
+}
+
+/**
+ * The context a step runs with: its `clients` already point at the step's account and region (the
+ * member role's credentials away from home, named after the plan's finding), so actions stay unaware.
+ */
+function scopedTo(step: Step, context: ExecutionContext): ExecutionContext {
+  if (!step.target) return context;
+  return { ...context, clients: context.clients.in(step.target, { trigger: context.plan.trigger, finding: context.plan.eventId }) };
 }
 
 async function invoke(
@@ -156,6 +171,7 @@ function outcomeOf(step: Step, result: Pick<Outcome, 'status' | 'detail' | 'outp
     detail: result.detail,
     ...(result.output ? { output: result.output } : {}),
     durationMs,
+    ...(step.target ? { target: step.target } : {}),
   };
 }
 

@@ -29,6 +29,7 @@ export const checkIsolationBudget = defineAction<{
   InstanceId: string;
 }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'Query',
   readOnly: true,
   permissions: () => ['dynamodb:Query'],

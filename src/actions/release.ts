@@ -52,6 +52,7 @@ export const disableTerminationProtection = defineAction<ModifyInstanceAttribute
 /** Marks the quarantine's records released: kept as history; a later quarantine may record anew. */
 export const markReleased = defineAction<{ TableName: string; InstanceId: string; Interfaces: string[] }>({
   service: 'dynamodb',
+  runsIn: 'home',
   operation: 'PutItem',
   permissions: () => ['dynamodb:GetItem', 'dynamodb:PutItem'],
   async run({ TableName, InstanceId, Interfaces }, context) {
@@ -86,9 +87,17 @@ const describeRule = (direction: 'in' | 'out') => (rule: IpPermission) => {
   return `${direction} ${ports} ${direction === 'in' ? 'from' : 'to'} ${peers.join(' ')}`;
 };
 
-/** What `warden release` plans from: Warden's records of the instance and the recorded groups as they are now. */
-export async function readReleaseRecords(clients: AwsClients, tableName: string, instance: LiveInstance): Promise<ReleaseRecords> {
-  const table = new RecordsTable(clients.of(DynamoDBClient), tableName);
+/**
+ * What `warden release` plans from: Warden's records of the instance (in its home account's table,
+ * `homeClients`) and the recorded groups as they are now (where the instance is, `clients`).
+ */
+export async function readReleaseRecords(
+  clients: AwsClients,
+  tableName: string,
+  instance: LiveInstance,
+  homeClients: AwsClients = clients,
+): Promise<ReleaseRecords> {
+  const table = new RecordsTable(homeClients.of(DynamoDBClient), tableName);
   const records = await readInstanceRecords(table, instance.instanceId);
   const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
   const wardenGroups = (

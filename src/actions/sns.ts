@@ -12,6 +12,8 @@ import { defineAction } from './types';
 export const publishNotification = defineAction<PublishCommandInput>({
   service: 'sns',
   operation: 'Publish',
+  // Warden's topic is in its own account, whichever account the finding is about.
+  runsIn: 'home',
   permissions: () => ['sns:Publish'],
   async run(input, context) {
     const { plan } = context;
@@ -20,6 +22,8 @@ export const publishNotification = defineAction<PublishCommandInput>({
     const options = {
       topicArn: input.TopicArn,
       accountAlias: context.accountAlias,
+      homeAccount: context.homeAccount,
+      accountAliases: context.accountAliases,
       messageFormat: context.messageFormat,
       dryRun: context.dryRun,
     };

@@ -13,6 +13,9 @@ export interface ExecutionContext {
   plan: Plan;
   excludeTag: string;
   accountAlias?: string;
+  /** Warden's own account, and the aliases of the others: messages name each account people know. */
+  homeAccount?: string;
+  accountAliases?: Record<string, string>;
   messageFormat?: 'text' | 'chatbot';
   /** WARDEN_DRY_RUN: nothing but the notification runs, and it says what Warden would have done. */
   dryRun: boolean;
@@ -39,9 +42,19 @@ export interface Action<Input = Record<string, unknown>> {
   operation: string;
   /** Reads only: excluded from "did anything change" decisions. */
   readOnly?: boolean;
+  /**
+   * Where the call goes: `target`, the account and region the finding is about (the default), or
+   * `home`, Warden's own (publishing to its topic). It also says which role needs the permission:
+   * the function's own, or the member role in each member account.
+   */
+  runsIn?: RunsIn;
   permissions: (input: Input) => string[];
   run(input: Input, context: ExecutionContext): Promise<ActionResult>;
 }
+
+export const RUNS_IN = ['target', 'home'] as const;
+export type RunsIn = (typeof RUNS_IN)[number];
+export const runsIn = (action: Pick<Action<never>, 'runsIn'>): RunsIn => action.runsIn ?? 'target';
 
 export const defineAction = <Input>(action: Action<Input>): Action<Input> => action;
 

@@ -1,1 +1,14 @@
-export { type AwsClients, type ClientOptions, createClients, MAX_ATTEMPTS, RETRY_MODE } from './clients';
+export {
+  type AssumeRole,
+  type AssumeRoleRequest,
+  type AwsClients,
+  assumeRoleRequest,
+  type ClientOptions,
+  createClients,
+  MAX_ATTEMPTS,
+  memberRoleArn,
+  RETRY_MODE,
+  type Session,
+} from './clients';
+export { MemberRoleError } from './errors';
+export { homeAccountOf } from './home';

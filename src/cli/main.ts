@@ -28,6 +28,8 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
+  ['--member-role <name>', 'memberRoleName', 'role assumed in the account a finding is about, if not this one (WARDEN_MEMBER_ROLE_NAME)'],
+  ['--home-account <id>', 'homeAccount', "Warden's own account; with --apply, asked of STS when not given (WARDEN_HOME_ACCOUNT)"],
 ];
 
 async function askOnTerminal(question: string, io: Io): Promise<boolean> {
@@ -41,8 +43,12 @@ async function askOnTerminal(question: string, io: Io): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/** Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`). */
 const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
-  loadSettings(env, Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([, setting]) => [setting, flags[setting]])));
+  loadSettings(
+    env,
+    Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]])),
+  );
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
@@ -94,13 +100,18 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     .command('release')
     .description("undo Warden's quarantine of an instance: restore each interface's recorded groups, remove the quarantine tags")
     .argument('<instance-id>', 'the quarantined instance')
+    .option('--account <id>', 'the account the instance is in, when not this one (through --member-role)')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--disable-termination-protection', 'also let the instance be terminated again')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--profile <name>', 'AWS profile')
     .addHelpText(
       'after',
-      examples('warden release i-0abc123def4567890 --dry-run', 'warden release i-0abc123def4567890 --disable-termination-protection --yes'),
+      examples(
+        'warden release i-0abc123def4567890 --dry-run',
+        'warden release i-0abc123def4567890 --disable-termination-protection --yes',
+        'warden release i-0abc123def4567890 --account 444455556666 --member-role warden-responder',
+      ),
     );
   for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
   releaseCommand.addOption(new Option('--records-table <name>', "DynamoDB table of Warden's containment records (WARDEN_RECORDS_TABLE)"));
@@ -111,6 +122,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
       settings,
       {
         dryRun: Boolean(flags.dryRun) || settings.dryRun,
+        account: flags.account as string | undefined,
         disableTerminationProtection: Boolean(flags.disableTerminationProtection),
         profile: flags.profile as string | undefined,
         confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),

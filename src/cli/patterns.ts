@@ -42,9 +42,25 @@ export async function showPattern(name: string, eventsDir: string, settings: Set
     ['Warden', AUTOMATION_LABEL[pattern.automation]],
     ['sample', pattern.sample ? join('events', pattern.sample) : 'none'],
     ...(pattern.instead ? ([['instead', pattern.instead]] as [string, string][]) : []),
+    ...(pattern.settings
+      ? ([
+          [
+            'replayed as',
+            Object.entries(pattern.settings)
+              .map(([name, value]) => `${name}=${value}`)
+              .join(', '),
+          ],
+        ] as [string, string][])
+      : []),
   ];
   io.stdout(`${paint('bold', pattern.title)}\n${facts.map(([label, value]) => `  ${label.padEnd(11)}  ${value}`).join('\n')}\n\n`);
   if (!pattern.sample) return 0;
   const sample = relative(process.cwd(), join(eventsDir, pattern.sample));
-  return replay([sample], settings, { json: false, explain: true, apply: false, confirm: async () => false }, io);
+  // An organization's pattern replays as the central Warden would plan it.
+  return replay(
+    [sample],
+    { ...settings, ...pattern.settings },
+    { json: false, explain: true, apply: false, confirm: async () => false },
+    io,
+  );
 }

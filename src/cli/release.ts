@@ -1,15 +1,19 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ACTIONS, executePlan, readInstance, readReleaseRecords } from '../actions';
 import { createClients } from '../aws';
+import type { Target } from '../plan';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
+import { executingHome } from './replay';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
 import { credentialsHint, targetOf } from './target';
 
 export interface ReleaseCommandOptions {
   dryRun: boolean;
+  /** The member account the instance is in (`--account`); absent, Warden's own. */
+  account?: string;
   disableTerminationProtection: boolean;
   profile?: string;
   /** Asked before anything changes; absent with --yes, when the plan is shown once, with its outcomes. */
@@ -20,8 +24,20 @@ export interface ReleaseCommandOptions {
  * `warden release <instance-id>`: reads the instance, plans the undo of its quarantine, shows the
  * plan, and (unless --dry-run, and once confirmed) executes it. Exit code 1 when refused or a step failed.
  */
-export async function release(instanceId: string, settings: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
-  const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
+export async function release(instanceId: string, given: Settings, options: ReleaseCommandOptions, io: Io): Promise<number> {
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
+    io.stderr(`warden: --account ${options.account}: expected a 12-digit account id\n`);
+    return 2;
+  }
+  // In another account, every call goes through the member role, in a session named after the release.
+  const home = options.account
+    ? await executingHome(given, options.profile, io, true)
+    : { settings: given, clients: createClients({ region: given.region, endpoint: given.endpoint, profile: options.profile }) };
+  if (!home) return 1;
+  const { settings } = home;
+  const target: Target | undefined =
+    options.account && options.account !== settings.homeAccount ? { account: options.account, region: settings.region } : undefined;
+  const clients = target ? home.clients.in(target, { trigger: 'release', finding: instanceId }) : home.clients;
   const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${credentialsHint(instance.name, settings) ?? ''}`);
@@ -33,19 +49,20 @@ export async function release(instanceId: string, settings: Settings, options: R
     );
     return 1;
   }
-  const records = await readReleaseRecords(clients, settings.recordsTable, instance).catch((error: Error) => error);
+  const records = await readReleaseRecords(clients, settings.recordsTable, instance, home.clients).catch((error: Error) => error);
   if (records instanceof Error) {
     io.stderr(`warden: cannot read Warden's records in ${settings.recordsTable}: ${records.message}\n`);
     return 1;
   }
-  const plan = planRelease(instance, records, {
+  const planned = planRelease(instance, records, {
     disableTerminationProtection: options.disableTerminationProtection,
     recordsTable: settings.recordsTable,
   });
-  if ('refused' in plan) {
-    io.stderr(`warden: ${plan.refused}\n`);
+  if ('refused' in planned) {
+    io.stderr(`warden: ${planned.refused}\n`);
     return 1;
   }
+  const plan = target ? { ...planned, steps: planned.steps.map((step) => ({ ...step, target })) } : planned;
   const report = reportOf(instanceId, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
   if (options.dryRun) {
@@ -54,12 +71,13 @@ export async function release(instanceId: string, settings: Settings, options: R
   }
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${targetOf(settings)}?`))) {
+    const account = target ? `account ${target.account} through ${settings.memberRoleName ?? 'no member role'}, ` : '';
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${account}${targetOf(settings)}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }
   }
-  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: settings.excludeTag });
+  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients: home.clients, excludeTag: settings.excludeTag });
   io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { ACTIONS, executePlan } from '../actions';
-import { createClients } from '../aws';
+import { type AwsClients, createClients, homeAccountOf } from '../aws';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
 import type { Settings } from '../settings';
@@ -38,13 +38,17 @@ function planInput(input: InputEvent, settings: Settings, explain: boolean): Ent
 }
 
 /** Plans every event (and with --apply executes it). Exit code 1 if any event was an error or any step failed. */
-export async function replay(paths: string[], settings: Settings, options: ReplayOptions, io: Io): Promise<number> {
+export async function replay(paths: string[], given: Settings, options: ReplayOptions, io: Io): Promise<number> {
+  // Executing needs Warden's own account before planning: a finding about any other goes through the member role.
+  const home = options.apply ? await executingHome(given, options.profile, io) : { settings: given, clients: undefined };
+  if (!home) return 1;
+  const { settings, clients } = home;
   const inputs = await readAllInputs(paths, io);
   const entries = inputs.map((input) => planInput(input, settings, Boolean(options.explain)));
   const reports = entries.map((entry) => entry.report);
   const render = (report: ReplayReport) => renderReport(report, painter(io.colour));
 
-  if (options.apply && !(await applyPlans(entries, settings, options, io, render))) return 1;
+  if (clients && !(await applyPlans(entries, settings, clients, options, io, render))) return 1;
 
   if (options.json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
   else io.stdout(`${reports.map(render).join('\n\n')}\n`);
@@ -63,6 +67,7 @@ export async function replay(paths: string[], settings: Settings, options: Repla
 async function applyPlans(
   entries: Entry[],
   settings: Settings,
+  clients: AwsClients,
   options: ReplayOptions,
   io: Io,
   render: (report: ReplayReport) => string,
@@ -73,7 +78,6 @@ async function applyPlans(
     io.stderr('Nothing was executed.\n');
     return false;
   }
-  const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
   for (const entry of runnable)
     entry.report.outcomes = await executePlan(entry.plan, {
       actions: ACTIONS,
@@ -81,6 +85,31 @@ async function applyPlans(
       ...executionSettings(settings),
     });
   return true;
+}
+
+/**
+ * The settings and clients --apply and `release --account` execute with: Warden's own account from
+ * WARDEN_HOME_ACCOUNT, else asked of STS once. When STS cannot say (no credentials: then nothing
+ * can run anyway), replay goes on as for one account and says so; `required` gives up instead.
+ */
+export async function executingHome(
+  settings: Settings,
+  profile: string | undefined,
+  io: Io,
+  required = false,
+): Promise<{ settings: Settings; clients: AwsClients } | undefined> {
+  const where = { region: settings.region, endpoint: settings.endpoint, profile, memberRoleName: settings.memberRoleName };
+  const homeAccount = await homeAccountOf(settings.homeAccount, createClients(where)).catch((error: Error) => error);
+  if (homeAccount instanceof Error) {
+    const why = `cannot tell which account the credentials are for (STS GetCallerIdentity: ${homeAccount.message})`;
+    if (required) {
+      io.stderr(`warden: ${why}; give it with --home-account\n${credentialsHint(homeAccount.name, settings) ?? ''}`);
+      return undefined;
+    }
+    io.stderr(`warden: ${why}: each finding's account is taken to be this one (give --home-account to plan as the central account)\n`);
+    return { settings, clients: createClients(where) };
+  }
+  return { settings: { ...settings, homeAccount }, clients: createClients({ ...where, homeAccount }) };
 }
 
 async function confirmPlans(

@@ -11,12 +11,24 @@ export interface ReplayReport {
   trigger: Trigger | null;
   decision: 'act' | 'notify' | 'ignore' | 'error';
   reason: string;
-  steps: Pick<Step, 'id' | 'service' | 'operation' | 'input' | 'why' | 'after'>[];
+  /** `account` and `region` only on steps that run away from Warden's own account and region. */
+  steps: (Pick<Step, 'id' | 'service' | 'operation' | 'input' | 'why' | 'after'> & { account?: string; region?: string })[];
   outcomes?: Outcome[];
 }
 
 export const reportSteps = (steps: Step[]): ReplayReport['steps'] =>
-  steps.map(({ id, service, operation, input, why, after }) => ({ id, service, operation, input, why, after }));
+  steps.map(({ id, service, operation, input, why, after, target }) => ({
+    id,
+    service,
+    operation,
+    input,
+    why,
+    after,
+    ...(target ? { account: target.account, region: target.region } : {}),
+  }));
+
+/** ` in 444455556666 eu-west-1` for a step away from home, nothing at home. */
+const whereOf = (step: ReplayReport['steps'][number]) => (step.account ? ` in ${step.account} ${step.region}` : '');
 
 /** The report row of a plan, labelled by where it came from. */
 export const reportOf = (file: string, plan: Plan, extra: Pick<ReplayReport, 'note' | 'explain'> = {}): ReplayReport => ({
@@ -43,9 +55,9 @@ export function renderReport(report: ReplayReport, paint: Paint = plain): string
   if (report.note) lines.push(paint('dim', `  (${report.note})`));
   lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ? `${report.trigger}: ` : ''}${report.reason}`);
   for (const line of report.explain ?? []) lines.push(paint('cyan', `          ${line}`));
-  const width = Math.max(0, ...report.steps.map((step) => `${step.service} ${step.operation}`.length));
+  const width = Math.max(0, ...report.steps.map((step) => `${step.service} ${step.operation}${whereOf(step)}`.length));
   report.steps.forEach((step, index) => {
-    const call = `${step.service} ${step.operation}`.padEnd(width);
+    const call = `${step.service} ${step.operation}${whereOf(step)}`.padEnd(width);
     const outcome = report.outcomes?.find((o) => o.stepId === step.id);
     const result = outcome ? `  => ${paint(STATUS_STYLE[outcome.status], outcome.status.toUpperCase())}: ${outcome.detail}` : '';
     lines.push(`  ${String(index + 1).padStart(2)}. ${call}  ${step.why}${result}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withCatalogueTable } from '../remediations/table';
 import { iamResources } from './iam';
+import { memberAccountTemplate, memberPermissionsByTrigger } from './member';
 import { permissionsByTrigger, samplePlans } from './permissions';
 
 /**
@@ -10,9 +11,11 @@ import { permissionsByTrigger, samplePlans } from './permissions';
  */
 export function generatedFiles(root: string): Record<string, string> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const iam = iamResources(permissionsByTrigger(samplePlans(join(root, 'events'))));
+  const memberTriggers = Object.keys(memberPermissionsByTrigger(join(root, 'events')));
+  const iam = iamResources(permissionsByTrigger(samplePlans(join(root, 'events'))), memberTriggers);
   return {
     'README.md': withCatalogueTable(readme),
     'deploy/iam.json': `${JSON.stringify(iam, null, 2)}\n`,
+    'deploy/member-account.json': `${JSON.stringify(memberAccountTemplate(root), null, 2)}\n`,
   };
 }

@@ -136,7 +136,25 @@ export function statementsFor(actions: string[], conditions = CONDITIONS): State
   return statements;
 }
 
-function functionRole(trigger: Trigger, actions: string[]) {
+/**
+ * With a member role (the stack's memberRoleName), a function whose plans act in member accounts may
+ * assume that role in any account, naming its session (SourceIdentity, tags); the member role's trust
+ * policy decides which accounts let it in (deploy/member-account.json).
+ */
+const assumeMemberRole = {
+  'Fn::If': [
+    'HasMemberRole',
+    {
+      Sid: 'AssumeMemberRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Resource: sub('arn:${AWS::Partition}:iam::*:role/${MemberRoleName}'),
+    },
+    { Ref: 'AWS::NoValue' },
+  ],
+};
+
+function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -158,6 +176,7 @@ function functionRole(trigger: Trigger, actions: string[]) {
                 Resource: arn(`logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${STACK_NAMES.logGroup(trigger)}:*`),
               },
               ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS),
+              ...(actsInMembers ? [assumeMemberRole] : []),
             ],
           },
         },
@@ -197,13 +216,13 @@ function automationRole() {
 }
 
 /** The CloudFormation `Resources` of every Warden role. */
-export function iamResources(permissions: Record<Trigger, string[]>) {
+export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = []) {
   return {
     Resources: {
       ...Object.fromEntries(
         (Object.keys(FUNCTION_ROLE_IDS) as Trigger[]).map((trigger) => [
           FUNCTION_ROLE_IDS[trigger],
-          functionRole(trigger, permissions[trigger]),
+          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger)),
         ]),
       ),
       [AUTOMATION_ROLE_ID]: automationRole(),

@@ -9,17 +9,23 @@ import { loadSettings } from '../settings';
  * The settings a deployed stack plans with: topic and automation role set, and once more with runbooks
  * followed, so every step a function can take appears in some plan.
  */
-const DEPLOYED_SETTINGS = [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extra) =>
-  loadSettings({
-    WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
-    WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
-    WARDEN_RECORDS_TABLE: 'warden-records',
-    ...extra,
-  }),
-);
+const deployedSettings = (env: Record<string, string>) =>
+  [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extra) =>
+    loadSettings({
+      WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
+      WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+      WARDEN_RECORDS_TABLE: 'warden-records',
+      ...env,
+      ...extra,
+    }),
+  );
 
-/** The plans of every sample under `eventsDir` (events/<trigger>/*.json), for each deployed setting. */
-export function samplePlans(eventsDir: string): Plan[] {
+/**
+ * The plans of every sample under `eventsDir` (events/<trigger>/*.json), for each deployed setting;
+ * `env` adds settings (a central account and member role, for the member accounts' grants).
+ */
+export function samplePlans(eventsDir: string, env: Record<string, string> = {}): Plan[] {
+  const DEPLOYED_SETTINGS = deployedSettings(env);
   return TRIGGERS.flatMap((trigger) =>
     readdirSync(join(eventsDir, trigger))
       .filter((file) => file.endsWith('.json'))

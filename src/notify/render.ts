@@ -11,7 +11,12 @@ const STATUS_MARK: Record<Outcome['status'], string> = {
 };
 
 export interface MessageOptions {
+  /** WARDEN_ACCOUNT_ALIAS: the name of Warden's own account. */
   accountAlias?: string;
+  /** Warden's own account: its alias is not another account's. Unknown, every account is taken as home. */
+  homeAccount?: string;
+  /** WARDEN_ACCOUNT_ALIASES: names of the organization's other accounts. */
+  accountAliases?: Record<string, string>;
   /**
    * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. A containment's
    * subject says DRY RUN where CONTAINED would stand, so no one reads an open instance as handled; other
@@ -20,9 +25,12 @@ export interface MessageOptions {
   dryRun?: boolean;
 }
 
-/** `123456789012 (prod)` when an alias is configured. */
-export const accountLabel = (alert: Alert, options: MessageOptions) =>
-  options.accountAlias ? `${alert.account} (${options.accountAlias})` : alert.account;
+/** `123456789012 (prod)` when the account has a known alias. */
+export const accountLabel = (alert: Alert, options: MessageOptions) => {
+  const home = options.homeAccount === undefined || options.homeAccount === alert.account;
+  const alias = options.accountAliases?.[alert.account] ?? (home ? options.accountAlias : undefined);
+  return alias ? `${alert.account} (${alias})` : alert.account;
+};
 
 /**
  * The message's account of Warden's response: a heading, then one line per step with its outcome

@@ -1,4 +1,5 @@
 import type { Decision } from '../plan';
+import type { Settings } from '../settings';
 
 /**
  * The response patterns of the AWS security and SysOps exams, as data: what happens, which service
@@ -19,8 +20,13 @@ export interface Pattern {
   automation: 'contain' | 'remediate' | 'notify' | 'none';
   /** Path under events/ of the sample that demonstrates it; null when Warden does not handle the event. */
   sample: string | null;
-  /** What replaying the sample must plan: the decision and one AWS operation it includes. */
-  expect?: { decision: Decision; operation?: string };
+  /**
+   * What replaying the sample must plan: the decision, one AWS operation it includes, and for an
+   * organization, the account and region that operation runs in.
+   */
+  expect?: { decision: Decision; operation?: string; account?: string; region?: string };
+  /** Settings the sample replays with: an organization's central Warden (its own account, the member role). */
+  settings?: Partial<Pick<Settings, 'homeAccount' | 'memberRoleName'>>;
   /** For patterns Warden does not automate: what a person or another service does instead. */
   instead?: string;
 }
@@ -32,6 +38,9 @@ const CONFIG = 'aws.config / Config Rules Compliance Change';
 const NOTIFIED = { decision: 'notify', operation: 'Publish' } as const;
 const QUARANTINED = { decision: 'act', operation: 'ModifyNetworkInterfaceAttribute' } as const;
 const REMEDIATED = { decision: 'act', operation: 'StartAutomationExecution' } as const;
+/** The samples' organization: Warden in the security account, the finding in a member. */
+const CENTRAL = { homeAccount: '111122223333', memberRoleName: 'warden-responder' } as const;
+const MEMBER_ACCOUNT = '444455556666';
 
 export const PATTERNS: readonly Pattern[] = [
   {
@@ -273,6 +282,42 @@ export const PATTERNS: readonly Pattern[] = [
     automation: 'remediate',
     sample: 'config/securityhub-prefixed.json',
     expect: REMEDIATED,
+  },
+  {
+    name: 'guardduty-delegated-administrator',
+    title: 'A member account’s GuardDuty finding reaches the delegated administrator',
+    detectedBy: 'GuardDuty',
+    event: GUARDDUTY,
+    response:
+      'the security account, GuardDuty’s delegated administrator, receives every member’s findings on its own bus; Warden assumes the member role in the account the finding names (detail.accountId) and quarantines the instance there',
+    automation: 'contain',
+    sample: 'guardduty/member-account.json',
+    expect: { ...QUARANTINED, account: MEMBER_ACCOUNT, region: 'us-east-1' },
+    settings: CENTRAL,
+  },
+  {
+    name: 'organization-trail',
+    title: 'The root user signs in to a member account (organization trail)',
+    detectedBy: 'CloudTrail',
+    event: SIGN_IN,
+    response:
+      'the organization trail keeps every account’s events in one place for audit, but EventBridge delivers them in each account only: the member stack forwards root sign-ins (delivered in us-east-1) to Warden’s bus, and the alert names the member account',
+    automation: 'notify',
+    sample: 'cloudtrail/member-root-signin.json',
+    expect: NOTIFIED,
+    settings: CENTRAL,
+  },
+  {
+    name: 'security-hub-cross-region-aggregation',
+    title: 'Findings of every region in one place (Security Hub cross-region aggregation)',
+    detectedBy: 'Security Hub',
+    event: GUARDDUTY,
+    response:
+      'Security Hub’s aggregation region shows people the findings of every linked region; to act on them, the member stack forwards each region’s GuardDuty findings to Warden’s region, and Warden contains the instance in the region the finding names (detail.region)',
+    automation: 'contain',
+    sample: 'guardduty/member-other-region.json',
+    expect: { ...QUARANTINED, account: MEMBER_ACCOUNT, region: 'eu-west-1' },
+    settings: CENTRAL,
   },
   {
     name: 'inspector-critical-cve',

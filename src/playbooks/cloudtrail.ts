@@ -5,7 +5,10 @@ import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
 import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 
-export type CloudTrailSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'messageFormat' | 'dryRun'> &
+export type CloudTrailSettings = Pick<
+  Settings,
+  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun'
+> &
   Partial<Pick<Settings, 'ownRoleArns'>>;
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';

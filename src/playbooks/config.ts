@@ -17,6 +17,8 @@ export type ConfigSettings = Pick<
   Settings,
   | 'topicArn'
   | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
   | 'messageFormat'
   | 'dryRun'
   | 'automationRoleArn'
@@ -115,12 +117,12 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
 const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
 
 /**
- * Warden's account: the automation role's (runbooks run where the role is), else the account of the
+ * Warden's account: WARDEN_HOME_ACCOUNT, else the automation role's (runbooks run where the role is), else the account of the
  * event bus the event came from. An event forwarded from another account's bus, or about a resource of
  * another account, is only reported.
  */
 function homeAccount(event: ConfigEvent, settings: ConfigSettings): string {
-  return settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
+  return settings.homeAccount ?? settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
 }
 
 function tagCheckNote(resourceType: string, excludeTag: string): { checked: boolean; text: string } {

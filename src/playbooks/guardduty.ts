@@ -4,6 +4,7 @@ import { type Alert, missingSetting, outputOf, type Plan, type Severity, type St
 import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
 import type { Settings } from '../settings';
 import { policyFor, RESPONSES } from './guardduty-policy';
+import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 
 export { GROUP_ROLES, type GroupRole, ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, securityGroupInput } from '../quarantine';
 
@@ -24,6 +25,10 @@ export type GuardDutySettings = Pick<
   | 'actOnSamples'
   | 'topicArn'
   | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'memberRoleName'
+  | 'region'
   | 'messageFormat'
   | 'dryRun'
   | 'maxIsolationsPerHour'
@@ -66,6 +71,9 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 
   const refusal = accountRefusal(finding, settings);
   if (refusal) return notify(`instance ${instance.instanceId} ${refusal}: reported, not contained`);
+  // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
 
   const rule = policyFor(finding.type);
   const role = finding.service.resourceRole ?? 'unknown';
@@ -76,10 +84,11 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
   const protectedVpc = instance.networkInterfaces.find((eni) => settings.protectedVpcs.includes(eni.vpcId))?.vpcId;
+  const where = target ? ` in account ${target.account}, ${target.region}` : '';
   const reason = protectedVpc
-    ? `${rule.because} (policy ${rule.match}), but ${instance.instanceId} has an interface in ${protectedVpc}, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; this guard may have been set off by someone else, a person must decide now`
-    : `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}`;
-  const steps = protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings);
+    ? `${rule.because} (policy ${rule.match}), but ${instance.instanceId}${where} has an interface in ${protectedVpc}, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; this guard may have been set off by someone else, a person must decide now`
+    : `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
+  const steps = inTarget(protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings), target);
   const alert = { ...findingAlert(finding, reason), containment: true };
   return {
     ...base,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_LEVEL_ACTIONS, FUNCTION_ROLE_IDS, isReadOnly, PLATFORM_ACTIONS } from '../../src/deploy/iam';
+import { memberPermissionsByTrigger } from '../../src/deploy/member';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
 import { automationRoleActions } from '../../src/remediations';
@@ -39,11 +40,15 @@ const functionIds: Record<Trigger, string> = {
 };
 const functionOf = (trigger: Trigger) => template.Resources[functionIds[trigger]] as CfnResource;
 
+/** A statement granted under a condition (`Fn::If`: a member role is configured) counts as granted. */
+const unconditional = (statement: Statement | { 'Fn::If': [string, Statement, unknown] }): Statement =>
+  'Fn::If' in statement ? statement['Fn::If'][1] : statement;
+
 /** Every policy statement in the template, with where it sits. */
 const statements: { where: string; statement: Statement }[] = [
   ...ofType('AWS::IAM::Role').flatMap(([id, role]) =>
     (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) =>
-      policy.PolicyDocument.Statement.map((statement) => ({ where: id, statement })),
+      policy.PolicyDocument.Statement.map((statement) => ({ where: id, statement: unconditional(statement) })),
     ),
   ),
   ...[...ofType('AWS::KMS::Key'), ...ofType('AWS::SNS::TopicPolicy'), ...ofType('AWS::SQS::QueuePolicy')].flatMap(([id, resource]) =>
@@ -80,10 +85,17 @@ describe('the packaged template', () => {
 
   describe('IAM: least privilege derived from the code', () => {
     const derived = permissionsByTrigger(samplePlans(EVENTS_DIR));
+    const inMembers = memberPermissionsByTrigger(EVENTS_DIR);
+    const assume = (trigger: Trigger) => (inMembers[trigger] ? ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'] : []);
 
-    it.each(TRIGGERS)('the %s role holds exactly the calls its plans make, plus logging and the failure queue', (trigger) => {
-      expect(roleActions(FUNCTION_ROLE_IDS[trigger])).toEqual([...new Set([...derived[trigger], ...PLATFORM_ACTIONS])].sort());
-    });
+    it.each(TRIGGERS)(
+      'the %s role holds exactly the calls its plans make, plus logging, the failure queue and the member role',
+      (trigger) => {
+        expect(roleActions(FUNCTION_ROLE_IDS[trigger])).toEqual(
+          [...new Set([...derived[trigger], ...PLATFORM_ACTIONS, ...assume(trigger)])].sort(),
+        );
+      },
+    );
 
     it('the automation role holds exactly what the catalogued runbooks need', () => {
       expect(roleActions('AutomationRole')).toEqual(automationRoleActions());
@@ -223,6 +235,15 @@ describe('the packaged template', () => {
 
     it('subscribes an e-mail address only when one is given', () => {
       expect(template.Resources.AlertsEmailSubscription?.Condition).toBe('HasAlertEmail');
+    });
+
+    it("lets only the organization's accounts put events on the bus, only with AWS's own sources, and only when an organization is given", () => {
+      const policy = template.Resources.OrganizationEventsPolicy;
+      expect(policy?.Condition).toBe('HasOrganization');
+      expect((policy?.Properties.Statement as Statement | undefined)?.Condition).toEqual({
+        StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } },
+        StringLike: { 'events:source': 'aws.*' },
+      });
     });
   });
 });

@@ -32,14 +32,32 @@ export const endpoint = () => inject('motoEndpoint');
 /** Warden's records table in the emulated account, as deploy/resources.yml makes it. */
 export const RECORDS_TABLE = 'warden-records';
 
-export function motoClients(url = endpoint()) {
+/** Sends a client's calls to one emulated account, as moto chooses it: its x-moto-account-id header. */
+export function inAccount<Client extends EC2Client>(client: Client, account: string): Client {
+  client.middlewareStack.add(
+    (next) => (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
+      return next(args);
+    },
+    { step: 'build', name: 'motoAccount' },
+  );
+  return client;
+}
+
+/**
+ * Clients of one emulated account: moto's default account (ACCOUNT) for the credentials Warden uses,
+ * or, with `account`, another one, chosen as moto chooses it (its x-moto-account-id header).
+ */
+export function motoClients(url = endpoint(), account?: string) {
   const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  return {
+  const clients = {
     ec2: new EC2Client(config),
     autoscaling: new AutoScalingClient(config),
     sns: new SNSClient(config),
     dynamodb: new DynamoDBClient(config),
   };
+  if (account) for (const client of Object.values(clients)) inAccount(client as unknown as EC2Client, account);
+  return clients;
 }
 export type MotoClients = ReturnType<typeof motoClients>;
 
@@ -255,5 +273,11 @@ export function handlersOn(account: { world: World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
   return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
+    coldStart(name, {
+      WARDEN_ENDPOINT: endpoint(),
+      WARDEN_TOPIC_ARN: account.world.topicArn,
+      WARDEN_HOME_ACCOUNT: ACCOUNT,
+      WARDEN_RECORDS_TABLE: RECORDS_TABLE,
+      ...env,
+    });
 }

@@ -22,10 +22,13 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mockRecordsTable } from './records-mock';
 
 export { mockRecordsTable, RECORDS_TABLE } from './records-mock';
+
+import { ACCOUNT } from '../fixtures';
 
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
 export const UNTRACK_GROUP = 'sg-0untrack0000000001';
@@ -104,6 +107,8 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   const autoscaling = mockClient(AutoScalingClient);
   const sns = mockClient(SNSClient);
   const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+  // The credentials are the finding's own account's (a single-account deployment).
+  const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   const fresh = state === 'fresh';
   const records = mockRecordsTable(fresh ? [] : QUARANTINED_RECORDS);
   const groups = new Map((fresh ? [] : existingGroups).map((group) => [group.GroupId ?? '', structuredClone(group)]));
@@ -158,7 +163,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  const mocks = { ec2, autoscaling, sns, elbv2, dynamodb: records.dynamodb };
+  const mocks = { ec2, autoscaling, sns, elbv2, sts, dynamodb: records.dynamodb };
   // The table's content and the live instance ride along, out of the way of loops over the mocks.
   const failMoves = (calls: number[], error: Error) => {
     for (const call of calls) failures.set(call, error);
@@ -174,7 +179,7 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
 /** Restores every mocked client of an account. */
 export function restoreAccount(mocks: ReturnType<typeof mockAccount> | undefined): void {
   if (!mocks) return;
-  for (const mock of [mocks.ec2, mocks.autoscaling, mocks.sns, mocks.elbv2, mocks.dynamodb]) mock.restore();
+  for (const mock of [mocks.ec2, mocks.autoscaling, mocks.sns, mocks.elbv2, mocks.sts, mocks.dynamodb]) mock.restore();
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */

@@ -9,6 +9,8 @@ export async function coldStart(name: 'guardduty' | 'config' | 'cloudtrail', env
   vi.resetModules();
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('POWERTOOLS_DEV', 'true');
+  // The stack sets it to the account it is deployed in: the samples' own.
+  vi.stubEnv('WARDEN_HOME_ACCOUNT', '111122223333');
   for (const [variable, value] of Object.entries(env)) vi.stubEnv(variable, value);
   return (await import(`../../handlers/${name}.ts`)).handler as Handler;
 }

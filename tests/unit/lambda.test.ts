@@ -94,8 +94,24 @@ describe('Lambda handler: audit record and metrics', () => {
     const records = printed().filter((line) => line.audit);
     expect(records).toHaveLength(1);
     const { audit } = records[0];
-    expect(Object.keys(audit).sort()).toEqual(['decision', 'dryRun', 'eventId', 'reason', 'resource', 'steps', 'subject', 'trigger']);
-    expect(audit).toMatchObject({ trigger: 'guardduty', decision: 'act', resource: 'i-0a1b2c3d4e5f67890', dryRun: false });
+    expect(Object.keys(audit).sort()).toEqual([
+      'account',
+      'decision',
+      'dryRun',
+      'eventId',
+      'reason',
+      'resource',
+      'steps',
+      'subject',
+      'trigger',
+    ]);
+    expect(audit).toMatchObject({
+      trigger: 'guardduty',
+      decision: 'act',
+      resource: 'i-0a1b2c3d4e5f67890',
+      account: '111122223333',
+      dryRun: false,
+    });
     for (const step of audit.steps)
       expect(step).toMatchObject({
         stepId: expect.any(String),

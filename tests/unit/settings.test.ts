@@ -41,6 +41,9 @@ describe('settings', () => {
       WARDEN_ISOLATE_SOLE_LB_TARGET: 'true',
       WARDEN_RECORDS_TABLE: 'warden-prod-records',
       WARDEN_OWN_ROLE_ARNS: 'arn:aws:iam::111122223333:role/warden-prod-GuarddutyFunctionRole-1A2B',
+      WARDEN_MEMBER_ROLE_NAME: 'warden-responder',
+      WARDEN_HOME_ACCOUNT: '111122223333',
+      WARDEN_ACCOUNT_ALIASES: '444455556666=prod-web, 777788889999=staging',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -62,6 +65,9 @@ describe('settings', () => {
       isolateSoleTarget: true,
       recordsTable: 'warden-prod-records',
       ownRoleArns: ['arn:aws:iam::111122223333:role/warden-prod-GuarddutyFunctionRole-1A2B'],
+      memberRoleName: 'warden-responder',
+      homeAccount: '111122223333',
+      accountAliases: { '444455556666': 'prod-web', '777788889999': 'staging' },
     });
   });
 
@@ -77,6 +83,9 @@ describe('settings', () => {
     ['WARDEN_MIN_SEVERITY', 'high', /WARDEN_MIN_SEVERITY="high"/],
     ['WARDEN_MIN_SEVERITY', '11', /WARDEN_MIN_SEVERITY/],
     ['WARDEN_DRY_RUN', 'maybe', /WARDEN_DRY_RUN="maybe": expected true or false/],
+    ['WARDEN_MEMBER_ROLE_NAME', 'role/warden', /WARDEN_MEMBER_ROLE_NAME="role\/warden": expected an IAM role name/],
+    ['WARDEN_HOME_ACCOUNT', '1234', /WARDEN_HOME_ACCOUNT="1234": expected a 12-digit account id/],
+    ['WARDEN_ACCOUNT_ALIASES', 'prod', /WARDEN_ACCOUNT_ALIASES="prod": expected a comma-separated list such as 444455556666=prod/],
     ['WARDEN_ALLOWED_ACCOUNTS', '1111,2222', /WARDEN_ALLOWED_ACCOUNTS="1111,2222": expected a comma-separated list/],
     ['WARDEN_PROTECTED_VPCS', 'prod', /WARDEN_PROTECTED_VPCS="prod": expected a comma-separated list such as vpc-/],
     ['WARDEN_MAX_ISOLATIONS_PER_HOUR', '0', /WARDEN_MAX_ISOLATIONS_PER_HOUR="0"/],

@@ -14,6 +14,8 @@ const ENV = {
   WARDEN_TOPIC_ARN: TOPIC_ARN,
   WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
   WARDEN_DRY_RUN: 'true',
+  // The deployed stack's own account: a member account's sample is only reported, by both.
+  WARDEN_HOME_ACCOUNT: '111122223333',
 };
 const sns = mockClient(SNSClient);
 

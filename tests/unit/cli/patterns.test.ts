@@ -22,12 +22,16 @@ describe('the exam pattern catalogue', () => {
     expect(existsSync(path)).toBe(true);
     const [trigger = '', file = ''] = (pattern.sample ?? '').split('/');
     // Act
-    const planned = planEvent(loadSample(trigger, file.replace(/\.json$/, '')), settingsWith());
+    const planned = planEvent(loadSample(trigger, file.replace(/\.json$/, '')), { ...settingsWith(), ...pattern.settings });
     // Assess
     if (!planned.ok) throw new Error(planned.error);
     expect(planned.plan.decision).toBe(pattern.expect?.decision);
     const operations = planned.plan.steps.map((step) => step.operation);
     if (pattern.expect?.operation) expect(operations).toContain(pattern.expect.operation);
+    // In an organization, the claimed operation runs in the account and region the finding names.
+    if (pattern.expect?.account)
+      for (const step of planned.plan.steps.filter((s) => s.operation === pattern.expect?.operation))
+        expect(step.target).toEqual({ account: pattern.expect.account, region: pattern.expect.region });
     if (pattern.automation === 'notify') expect(operations.filter((op) => op !== 'Publish')).toEqual([]);
     // A runbook named in the response is the one the plan starts.
     const runbook = pattern.response.match(/\b(AWS(ConfigRemediation)?-[A-Za-z0-9]+)/)?.[1];
@@ -49,6 +53,13 @@ describe('warden patterns', () => {
     for (const pattern of PATTERNS) expect(stdout).toContain(pattern.name);
     expect(stdout).toMatch(/crypto-mining +GuardDuty +contains/);
     expect(stdout).toMatch(/inspector-critical-cve +Inspector +not handled/);
+  });
+
+  it('replays an organization’s scenario as the central Warden plans it: the steps run in the member account', async () => {
+    const { code, stdout } = await warden('patterns', 'guardduty-delegated-administrator');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/replayed as +homeAccount=111122223333, memberRoleName=warden-responder/);
+    expect(stdout).toMatch(/ec2 ModifyNetworkInterfaceAttribute in 444455556666 us-east-1 +move eni-/);
   });
 
   it('explains one scenario and replays its sample as a dry run', async () => {

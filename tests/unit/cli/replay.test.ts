@@ -26,6 +26,8 @@ describe('warden replay', () => {
       'crypto-mining.json',
       'excluded-instance.json',
       'low-severity.json',
+      'member-account.json',
+      'member-other-region.json',
       'non-ec2-iam.json',
       'repeat-update.json',
       'sample-finding.json',

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACTIONS, runsIn } from '../../src/actions';
+import { generatedFiles } from '../../src/deploy/generated';
+import { FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
+import { memberPermissionsByTrigger, TRIGGER_TAG } from '../../src/deploy/member';
+import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
+import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
+
+// deploy/member-account.json: the StackSet every member account and region runs.
+
+const ROOT = join(import.meta.dirname, '..', '..');
+type Json = Record<string, unknown>;
+interface Statement {
+  Sid: string;
+  Action: string[];
+  Condition: Record<string, Record<string, unknown>>;
+  Principal?: Json;
+}
+interface Resource {
+  Type: string;
+  Condition?: string;
+  Properties: Json;
+}
+const template = JSON.parse(readFileSync(join(ROOT, 'deploy', 'member-account.json'), 'utf8')) as {
+  Resources: Record<string, Resource>;
+  Conditions: Json;
+};
+const role = template.Resources.ResponderRole as Resource;
+const policies = role.Properties.Policies as { PolicyName: string; PolicyDocument: { Statement: Statement[] } }[];
+const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: (Statement | { 'Fn::If': [string, Statement, unknown] })[] })
+  .Statement;
+const unconditional = (statement: Statement | { 'Fn::If': [string, Statement, unknown] }) =>
+  'Fn::If' in statement ? statement['Fn::If'][1] : statement;
+const derived = memberPermissionsByTrigger(EVENTS_DIR);
+
+describe('deploy/member-account.json', () => {
+  it('is what the code derives (run `npm run generate` after changing an action, a route or a sample)', () => {
+    expect(template).toEqual(JSON.parse(generatedFiles(ROOT)['deploy/member-account.json'] as string));
+  });
+
+  it('has no nested stack, macro or transform: a service-managed StackSet deploys it as it is', () => {
+    expect(Object.keys(template)).not.toContain('Transform');
+    expect(Object.values(template.Resources).map((resource) => resource.Type)).not.toContain('AWS::CloudFormation::Stack');
+  });
+
+  it('creates its roles once per account, in IamRegion only (IAM is global; the StackSet runs in every region)', () => {
+    for (const resource of Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role'))
+      expect(resource.Condition).toBe('CreatesRoles');
+  });
+
+  it('grants each trigger exactly the calls its plans make in a member account, usable only by a session tagged with it', () => {
+    // Assess
+    expect(Object.keys(derived).sort()).toEqual(['guardduty', 'release']);
+    for (const policy of policies) {
+      const trigger = policy.PolicyName.replace(/^warden-/, '');
+      const actions = policy.PolicyDocument.Statement.flatMap((statement) => statement.Action).sort();
+      expect(actions, trigger).toEqual(derived[trigger]);
+      for (const statement of policy.PolicyDocument.Statement)
+        expect(statement.Condition.StringEquals?.[`aws:PrincipalTag/${TRIGGER_TAG}`], statement.Sid).toBe(trigger);
+    }
+  });
+
+  it('grants nothing Warden does at home (publishing to its topic)', () => {
+    const homeActions = Object.values(ACTIONS)
+      .filter((action) => runsIn(action) === 'home')
+      .flatMap((action) => action.permissions({} as never));
+    const granted = policies.flatMap((policy) => policy.PolicyDocument.Statement.flatMap((statement) => statement.Action));
+    expect(homeActions.length).toBeGreaterThan(0);
+    for (const action of homeActions) expect(granted).not.toContain(action);
+  });
+
+  it('trusts only the central functions’ roles (and, if given, the release principal), each with its own session tag and SourceIdentity', () => {
+    // Assess
+    const statements = trust.map(unconditional);
+    expect(statements.map((statement) => statement.Condition.StringEquals?.[`aws:RequestTag/${TRIGGER_TAG}`])).toEqual(
+      Object.keys(derived),
+    );
+    for (const statement of statements) {
+      expect(statement.Principal).toEqual({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${CentralAccountId}:root' } });
+      const trigger = statement.Condition.StringEquals?.[`aws:RequestTag/${TRIGGER_TAG}`] as string;
+      expect(statement.Condition.StringLike).toEqual({ 'sts:SourceIdentity': `warden-${trigger}-*` });
+      const principal = statement.Condition.ArnLike?.['aws:PrincipalArn'];
+      const functionRole = FUNCTION_ROLE_IDS[trigger as keyof typeof FUNCTION_ROLE_IDS];
+      expect(principal).toEqual(
+        functionRole
+          ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${CentralAccountId}:role/\${CentralStackName}-${functionRole}-*` }
+          : { Ref: 'ReleasePrincipalArn' },
+      );
+    }
+    expect(trust.find((statement) => 'Fn::If' in statement)).toMatchObject({
+      'Fn::If': ['CanRelease', expect.anything(), expect.anything()],
+    });
+  });
+
+  describe('forwarding rules', () => {
+    const rules = Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
+    const pattern = (id: string) => (template.Resources[id] as Resource).Properties.EventPattern as EventPattern;
+
+    it('send to the central bus with the forwarder role, never where the central stack already listens', () => {
+      for (const [id, rule] of rules) {
+        expect(rule.Condition, id).toMatch(/^Forwards/);
+        expect(rule.Properties.Targets).toEqual([
+          {
+            Id: 'warden-central-bus',
+            Arn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default' },
+            RoleArn: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}-forwarder' },
+          },
+        ]);
+      }
+      expect(template.Conditions.Forwards).toEqual({
+        'Fn::Not': [{ 'Fn::And': [{ Condition: 'IsCentralAccount' }, { Condition: 'IsCentralRegion' }] }],
+      });
+    });
+
+    it.each(sampleCases().filter(([trigger]) => trigger !== 'guardduty'))(
+      'forward the sample %s/%s that the central rule routes',
+      (trigger, name) => {
+        const event = loadSample(trigger, name);
+        const id = trigger === 'config' ? 'ForwardConfigRule' : 'ForwardCloudTrailRule';
+        expect(matchesPattern(event, pattern(id))).toBe(matchesPattern(event, ROUTES[trigger as 'config' | 'cloudtrail']));
+      },
+    );
+
+    it('forward GuardDuty findings from the central account’s other regions to its central region', () => {
+      expect(template.Resources.ForwardGuardDutyRule?.Condition).toBe('ForwardsFindings');
+      expect(matchesPattern(loadSample('guardduty', 'crypto-mining'), pattern('ForwardGuardDutyRule'))).toBe(true);
+    });
+  });
+});
