@@ -80,6 +80,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   const byId = new Map(plan.steps.map((step) => [step.id, step]));
   const context: ExecutionContext = {
     clients: options.clients,
+    homeClients: options.clients,
     plan,
     excludeTag: options.excludeTag,
     accountAlias: options.accountAlias,

@@ -30,8 +30,9 @@ export class RecordsTable {
     readonly name: string,
   ) {}
 
+  /** The table in Warden's home account, even when the step acts in a member account. */
   static of(context: ExecutionContext, name: string): RecordsTable {
-    return new RecordsTable(context.clients.of(DynamoDBClient), name);
+    return new RecordsTable(context.homeClients.of(DynamoDBClient), name);
   }
 
   async get(pk: string, sk: string): Promise<RecordItem | undefined> {

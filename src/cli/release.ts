@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, executePlan, readInstance, readReleaseRecords } from '../actions';
+import { ACTIONS, executePlan, readInstance, readReleaseRecords, runsIn } from '../actions';
 import { createClients } from '../aws';
 import type { Target } from '../plan';
 import { planRelease } from '../playbooks';
@@ -62,7 +62,10 @@ export async function release(instanceId: string, given: Settings, options: Rele
     io.stderr(`warden: ${planned.refused}\n`);
     return 1;
   }
-  const plan = target ? { ...planned, steps: planned.steps.map((step) => ({ ...step, target })) } : planned;
+  // Steps on Warden's records stay at home; every other step acts in the instance's account.
+  const plan = target
+    ? { ...planned, steps: planned.steps.map((step) => (runsIn(ACTIONS[step.action] ?? {}) === 'home' ? step : { ...step, target })) }
+    : planned;
   const report = reportOf(instanceId, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
   if (options.dryRun) {

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -13,8 +14,11 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
-import type { Outcome } from '../../../src/plan';
-import { planSample, TOPIC_ARN, testClients } from '../../fixtures';
+import type { AwsClients } from '../../../src/aws';
+import { parseEvent } from '../../../src/events';
+import type { Outcome, Target } from '../../../src/plan';
+import { planFor } from '../../../src/playbooks';
+import { ACCOUNT, loadSample, planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
 import { mockAccount, mutatingCalls, QUARANTINE_GROUP, restoreAccount, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
@@ -251,5 +255,58 @@ describe('Executor: concurrent deliveries for one instance', () => {
     const outcomes = await run();
     expect(mocks.ec2).toHaveReceivedCommand(CreateSnapshotsCommand);
     expect(outcomes.find((o) => o.stepId === 'snapshot')?.status).toBe('done');
+  });
+});
+
+describe('Executor: containment in a member account', () => {
+  const MEMBER = '444455556666';
+
+  /** Home clients, and the member account's: each member client made is noted, with the target it was scoped to. */
+  function organizationClients() {
+    const home = testClients();
+    const madeInMember: { service: unknown; target: Target }[] = [];
+    const clients: AwsClients = {
+      of: home.of,
+      in: (target) => ({
+        of(Service) {
+          madeInMember.push({ service: Service, target });
+          return home.of(Service);
+        },
+        in: clients.in,
+      }),
+    };
+    return { clients, madeInMember };
+  }
+
+  it("reads and writes Warden's records through the home clients, and acts on the instance through the member's", async () => {
+    // Prepare: the crypto-mining finding as the administrator receives it from a member account.
+    mocks = mockAccount('fresh');
+    const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
+    event.detail.accountId = MEMBER;
+    const parsed = parseEvent(event);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    expect(plan.steps.find((step) => step.id === 'inspect')?.target).toEqual({ account: MEMBER, region: 'us-east-1' });
+    const { clients, madeInMember } = organizationClients();
+    // Act
+    const outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: 'warden:exclude', now: () => NOW });
+    // Assess: contained in the member account, and no records-table call went through the member role.
+    expect(outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+    expect(madeInMember.length).toBeGreaterThan(0);
+    expect(madeInMember.filter(({ service }) => service === DynamoDBClient)).toEqual([]);
+    expect(madeInMember.every(({ target }) => target.account === MEMBER)).toBe(true);
+    expect(mocks.ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).at(-1)?.args[0].input).toEqual({
+      NetworkInterfaceId: ENI,
+      Groups: [QUARANTINE_GROUP],
+    });
+    // The records hold the groups, the original groups and the quarantine; the breaker counts the member's account and region.
+    expect(mocks.records.records()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sk: 'quarantine', groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: `eni#${ENI}` }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: 'quarantine' }),
+        expect.objectContaining({ pk: `isolations#${MEMBER}#us-east-1`, sk: `${NOW.toISOString()}#${INSTANCE}` }),
+      ]),
+    );
   });
 });
