@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as ec2Commands from '@aws-sdk/client-ec2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -12,6 +13,7 @@ import { createClients } from '../src/aws';
 import { samplesDirectory } from '../src/cli/samples';
 import { respond } from '../src/respond';
 import { loadSettings } from '../src/settings';
+import { recordsHandlers } from '../tests/support/records-mock';
 
 // A burst of findings against an EC2 that throttles like the real API, on a simulated clock: the
 // real plans and executor run against an in-memory account; every call takes one round trip of
@@ -140,13 +142,12 @@ function ec2Handlers(account: Account) {
   };
   return new Map<unknown, FakeCall>([
     [c.DescribeInstancesCommand, (input) => describe(input.InstanceIds[0])],
-    [c.DescribeTagsCommand, () => ({ Tags: [] })],
     [
       c.DescribeSecurityGroupsCommand,
       (input) => ({
         SecurityGroups: [...account.groups.values()]
-          .filter((g) => g.name === input.Filters?.[1]?.Values?.[0])
-          .map((g) => ({ GroupId: g.id, GroupName: g.name, IpPermissions: g.in, IpPermissionsEgress: g.out })),
+          .filter((g) => input.GroupIds?.includes(g.id))
+          .map((g) => ({ GroupId: g.id, GroupName: g.name, VpcId: VPC_ID, IpPermissions: g.in, IpPermissionsEgress: g.out })),
       }),
     ],
     [
@@ -174,14 +175,14 @@ function ec2Handlers(account: Account) {
       (input, at) => {
         const instance = account.byEni.get(input.NetworkInterfaceId);
         if (instance) instance.groups = input.Groups;
-        if (account.groups.get(`warden-quarantine-${VPC_ID}`)?.id === input.Groups[0]) account.isolatedAt.set(input.NetworkInterfaceId, at);
+        const quarantine = [...account.groups.values()].some((g) => g.id === input.Groups[0] && g.name.startsWith('warden-quarantine-'));
+        if (quarantine && !account.isolatedAt.has(input.NetworkInterfaceId)) account.isolatedAt.set(input.NetworkInterfaceId, at);
         account.moves.set(input.NetworkInterfaceId, (account.moves.get(input.NetworkInterfaceId) ?? 0) + 1);
         return {};
       },
     ],
     [c.DescribeInstanceAttributeCommand, () => ({ DisableApiTermination: { Value: false } })],
     [c.ModifyInstanceAttributeCommand, () => ({})],
-    [c.DescribeSnapshotsCommand, (input) => ({ Snapshots: account.snapshots.filter((s) => s.instanceId === input.Filters[0].Values[0]) })],
     [
       c.CreateSnapshotsCommand,
       (input) => {
@@ -264,6 +265,10 @@ export async function simulateBurst(): Promise<BurstResult> {
     }) as never,
   );
   const autoscaling = mockClient(AutoScalingClient);
+  // Warden's records table: a round trip per call, outside EC2's request rate limits.
+  const dynamodb = mockClient(DynamoDBClient);
+  for (const [command, handler] of recordsHandlers(new Map()))
+    dynamodb.on(command as never).callsFake(simulated(`Records${(command as { name: string }).name}`, handler as FakeCall) as never);
 
   const sample = JSON.parse(readFileSync(join(samplesDirectory(import.meta.dirname), 'guardduty', 'crypto-mining.json'), 'utf8'));
   const findingFor = (instance: { id: string; eni: string }, n: number) => {
@@ -289,6 +294,7 @@ export async function simulateBurst(): Promise<BurstResult> {
     WARDEN_MAX_ISOLATIONS_PER_HOUR: '100000',
     // The question is containment throughput; verification is one more read beside the inspection.
     WARDEN_VERIFY_EVENTS: 'false',
+    WARDEN_RECORDS_TABLE: 'warden-records',
   });
   const clients = createClients({ region: 'us-east-1' });
 
@@ -314,7 +320,7 @@ export async function simulateBurst(): Promise<BurstResult> {
     if (delay === undefined) parked += 1;
     else pending.push({ event: next.event, readyAt: state.frontier + delay, attempt: next.attempt + 1 });
   }
-  for (const mock of [ec2, elbv2, sns, autoscaling]) mock.restore();
+  for (const mock of [ec2, elbv2, sns, autoscaling, dynamodb]) mock.restore();
 
   const contained = [...account.instances.values()].filter((instance) => instance.tags.get('warden:state') === 'quarantined').length;
   const perVolume = new Map<string, number>();

@@ -1,8 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../emulator';
+import { createWorld, findingAbout, launchInstance, motoClients, RECORDS_TABLE, resetAccount } from '../emulator';
 import { ACTIONS } from '../src/actions';
 import { createClients } from '../src/aws';
 import { TRIGGERS } from '../src/plan';
@@ -76,6 +77,7 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
       WARDEN_TOPIC_ARN: world.topicArn,
       WARDEN_MAX_ISOLATIONS_PER_HOUR: '100',
       WARDEN_VERIFY_EVENTS: 'false',
+      WARDEN_RECORDS_TABLE: RECORDS_TABLE,
     });
     const depths: number[] = [];
     // First in the VPC (Warden creates its groups), then a second instance (the groups exist).
@@ -88,6 +90,7 @@ export async function measureRoundTrips(endpoint: string, interfaceCounts: numbe
         clients.of(ElasticLoadBalancingV2Client),
         clients.of(SNSClient),
         clients.of(AutoScalingClient),
+        clients.of(DynamoDBClient),
       ])
         (client as unknown as Tracked).middlewareStack.add(recordCallsInto(calls), {
           step: 'initialize',

@@ -6,6 +6,7 @@ import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateLaunchTemplateCommand,
   CreateSecurityGroupCommand,
@@ -45,10 +46,18 @@ export function inAccount<Client extends EC2Client>(client: Client, account: str
  * Clients of one emulated account: moto's default account (ACCOUNT) for the credentials Warden uses,
  * or, with `account`, another one, chosen as moto chooses it (its x-moto-account-id header).
  */
+/** Warden's records table in the emulated account, as deploy/resources.yml makes it. */
+export const RECORDS_TABLE = 'warden-records';
+
 export function motoClients(url: string, account?: string) {
   const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const clients = { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
-  if (account) for (const client of Object.values(clients)) inAccount(client as EC2Client, account);
+  const clients = {
+    ec2: new EC2Client(config),
+    autoscaling: new AutoScalingClient(config),
+    sns: new SNSClient(config),
+    dynamodb: new DynamoDBClient(config),
+  };
+  if (account) for (const client of Object.values(clients)) inAccount(client as unknown as EC2Client, account);
   return clients;
 }
 export type MotoClients = ReturnType<typeof motoClients>;
@@ -83,6 +92,20 @@ export async function createWorld(aws: MotoClients): Promise<World> {
     ),
   );
   const { TopicArn = '' } = await aws.sns.send(new CreateTopicCommand({ Name: 'warden-alerts' }));
+  await aws.dynamodb.send(
+    new CreateTableCommand({
+      TableName: RECORDS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
   return { vpcId, subnetIds, appGroupIds, topicArn: TopicArn };
 }
 

@@ -9,6 +9,7 @@ import {
   groupsByInterface,
   launchInstance,
   motoClients,
+  RECORDS_TABLE,
   snapshotsOf,
   startMoto,
   tagsOf,
@@ -55,7 +56,8 @@ export async function emulatorDemo(endpoint: string, write: (text: string) => vo
   const file = join(mkdtempSync(join(tmpdir(), 'warden-demo-')), 'finding.json');
   writeFileSync(file, JSON.stringify(findingAbout(instance), null, 2));
   // moto implements no GuardDuty GetFindings, so the emulator run skips verification (--no-verify).
-  const target = ['--endpoint', endpoint, '--topic-arn', world.topicArn, '--account-alias', 'emulator', '--no-verify'];
+  const records = ['--records-table', RECORDS_TABLE];
+  const target = ['--endpoint', endpoint, '--topic-arn', world.topicArn, '--account-alias', 'emulator', '--no-verify', ...records];
 
   say(`1. An emulated account (moto at ${endpoint}): instance ${instanceId} with two interfaces, two volumes.`);
   await showAccount(instanceId);
@@ -66,7 +68,7 @@ export async function emulatorDemo(endpoint: string, write: (text: string) => vo
   say('4. EventBridge delivers at least once. The same finding again changes nothing and tells no one twice:');
   await warden('replay', file, '--apply', '--yes', ...target);
   say(`5. Once the instance is cleared, undo the quarantine:`);
-  await warden('release', instanceId, '--yes', '--endpoint', endpoint);
+  await warden('release', instanceId, '--yes', '--endpoint', endpoint, ...records);
   await showAccount(instanceId);
 }
 

@@ -79,7 +79,8 @@ function lazyHome(configured: Settings): () => Promise<{ settings: Settings; cli
 /**
  * Builds a trigger's Lambda handler: settings and clients once per cold start; per event, respond,
  * one audit log line and metrics. An invalid event is logged and counted, never retried; a
- * retryable AWS failure throws so that Lambda retries the event (every step is idempotent).
+ * retryable AWS failure, or any failure to publish the notification, throws so that Lambda retries
+ * the event (every step is idempotent).
  */
 export function createHandler(trigger: Trigger, actions: ActionRegistry) {
   const configured = loadSettings();
@@ -101,7 +102,11 @@ export function createHandler(trigger: Trigger, actions: ActionRegistry) {
       logger.info('decision', { audit });
       recordMetrics(metrics, event, response);
       const failed = (response.outcomes ?? []).filter((outcome) => outcome.status === 'failed');
-      const retryable = failed.filter((outcome) => outcome.error?.retryable);
+      // People must hear of it: a notification that could not be published (a throttled topic, or a
+      // disabled key) fails the invocation, so Lambda retries, then parks the event in the failed-events queue.
+      const retryable = failed.filter(
+        (outcome) => outcome.error?.retryable || (outcome.service === 'sns' && outcome.error?.code !== 'MissingSetting'),
+      );
       if (retryable.length > 0)
         throw new RetryableExecutionError(
           `retryable failure in ${retryable.map((o) => o.stepId).join(', ')}`,

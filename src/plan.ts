@@ -36,6 +36,8 @@ export interface Step {
   after: string[];
   /** Runs once every other step has settled, whatever their outcome (notifications). */
   always?: boolean;
+  /** Steps that must have settled, whatever their outcome, before this one runs (closing what they opened). */
+  afterSettled?: string[];
   /** Set when the step runs in another account or region than Warden's own; absent, at home. */
   target?: Target;
 }
@@ -57,6 +59,8 @@ export interface Alert {
   links: [label: string, url: string][];
   /** What a responder should do now, in order. */
   nextSteps?: string[];
+  /** The plan is about containing a resource: messages lead with CONTAINED, NOT CONTAINED or DRY RUN. */
+  containment?: boolean;
 }
 
 export interface Plan {

@@ -29,6 +29,7 @@ export const SETTINGS_ENV = {
   deniedAccounts: 'WARDEN_DENIED_ACCOUNTS',
   protectedVpcs: 'WARDEN_PROTECTED_VPCS',
   isolateSoleTarget: 'WARDEN_ISOLATE_SOLE_LB_TARGET',
+  ownRoleArns: 'WARDEN_OWN_ROLE_ARNS',
   memberRoleName: 'WARDEN_MEMBER_ROLE_NAME',
   homeAccount: 'WARDEN_HOME_ACCOUNT',
   accountAliases: 'WARDEN_ACCOUNT_ALIASES',
@@ -120,6 +121,9 @@ const SettingsSchema = z.object({
   protectedVpcs: z._default(idList(/^vpc-[0-9a-f]+$/, 'vpc-0a1b2c3d4e5f60718'), []),
   /** Isolate an instance even when it is the only healthy target of a load balancer target group. */
   isolateSoleTarget: z._default(booleanFlag, false),
+  /** DynamoDB table of what Warden made (groups, original groups, quarantines, snapshots): containment trusts only it. */
+  /** Warden's own function roles: their changes to Warden's groups (opening and closing the allow-all group) are not alerted. */
+  ownRoleArns: z._default(idList(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'arn:aws:iam::111122223333:role/warden-guardduty'), []),
   /**
    * Organizations: the role Warden assumes in the account a finding is about,
    * `arn:aws:iam::<account>:role/<name>` (deploy/member-account.json). Unset, a finding about another

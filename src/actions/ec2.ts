@@ -3,16 +3,13 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   type CreateSecurityGroupCommandInput,
-  CreateSnapshotCommand,
   CreateSnapshotsCommand,
   type CreateSnapshotsCommandInput,
   CreateTagsCommand,
   type CreateTagsCommandInput,
-  DeleteSnapshotCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
   EC2Client,
   type Instance,
   type IpPermission,
@@ -21,10 +18,10 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
-  type Snapshot,
 } from '@aws-sdk/client-ec2';
-import { type GroupRole, QUARANTINE_TAGS } from '../playbooks/guardduty';
+import { type GroupRole, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
 import { hasCode } from './errors';
+import { RecordsTable } from './records';
 import { type ActionResult, defineAction, type ExecutionContext } from './types';
 
 /** The instance as DescribeInstances shows it now; the output of the `inspect` step. */
@@ -37,19 +34,11 @@ export interface LiveInstance {
 }
 
 const INSPECT_STEP = 'inspect';
-/** EC2 tag values hold at most 256 characters: 12 group ids. */
-const TAG_VALUE_MAX_LENGTH = 256;
-const WARDEN_GROUP_NAME = /^warden-(untrack|quarantine)-vpc-/;
 /** The egress rules AWS gives a new group: IPv4 always, IPv6 when the VPC has an IPv6 block. */
 const DEFAULT_EGRESS: IpPermission[] = [
   { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
   { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
 ];
-const ALL_TRAFFIC: IpPermission = {
-  IpProtocol: '-1',
-  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
-  Ipv6Ranges: [{ CidrIpv6: '::/0' }],
-};
 
 function liveInstance(context: ExecutionContext): LiveInstance {
   const instance = context.output<LiveInstance>(INSPECT_STEP);
@@ -80,8 +69,9 @@ export async function readInstance(ec2: EC2Client, instanceId: string): Promise<
 }
 
 /**
- * Re-reads the instance before anything changes it. Guards: it still exists, it has not gained the
- * exclusion tag since the finding, and it has no interface the plan does not cover.
+ * Re-reads the instance before anything changes it. Guards: it still exists and it has not gained
+ * the exclusion tag since the finding. Interfaces the finding does not list are contained too
+ * (verifyContainment), never a reason to give up.
  */
 export const describeInstance = defineAction<{ InstanceIds: string[] }>({
   service: 'ec2',
@@ -94,12 +84,6 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
       throw Object.assign(new Error(`instance ${instance.instanceId} is terminated`), { name: 'InstanceTerminated' });
     if (context.excludeTag in instance.tags)
       return { status: 'skipped', detail: `instance now carries the exclusion tag ${context.excludeTag}: not touched` };
-    const planned = new Set(context.plan.steps.filter((s) => s.action === 'quarantineInterface').map((s) => s.input.NetworkInterfaceId));
-    const uncovered = instance.interfaces.filter((eni) => !planned.has(eni.id)).map((eni) => eni.id);
-    if (uncovered.length > 0)
-      throw Object.assign(new Error(`instance has interfaces the finding does not list (${uncovered.join(', ')}); nothing was changed`), {
-        name: 'InterfacesChanged',
-      });
     return {
       status: 'done',
       detail: `${instance.state}, ${instance.interfaces.length} interface(s), ${instance.volumes.length} volume(s)`,
@@ -108,48 +92,93 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
   },
 });
 
-async function findGroup(ec2: EC2Client, name: string, vpcId: string): Promise<SecurityGroup | undefined> {
-  const response = await ec2.send(
-    new DescribeSecurityGroupsCommand({
-      Filters: [
-        { Name: 'vpc-id', Values: [vpcId] },
-        { Name: 'group-name', Values: [name] },
-      ],
-    }),
-  );
-  return response.SecurityGroups?.[0];
-}
+// ---- Warden's groups: known by the id Warden recorded, checked for the VPC, never by name ----
 
-/** Finds the VPC's group by name or creates it once; a concurrent creation is treated as found. */
-async function findOrCreateGroup(ec2: EC2Client, input: CreateSecurityGroupCommandInput) {
-  const name = input.GroupName ?? '';
-  const vpcId = input.VpcId ?? '';
-  const existing = await findGroup(ec2, name, vpcId);
-  if (existing) return { group: existing, created: false };
+type GroupInput = CreateSecurityGroupCommandInput & { TableName: string };
+
+/** The step ids the containment plan uses; the verify step and the notification read their outputs. */
+export const CONTAINMENT_STEPS = {
+  inspect: INSPECT_STEP,
+  readRecords: 'read-records',
+  readGroups: 'read-groups',
+  recordGroups: 'record-groups',
+  verify: 'verify-containment',
+  recordQuarantine: 'record-quarantine',
+  group: (role: GroupRole, vpcId: string) => `${role}-group:${vpcId}`,
+} as const;
+
+/** The group with this id, if it exists and lies in the VPC. */
+async function groupInVpc(ec2: EC2Client, groupId: string | undefined, vpcId: string): Promise<SecurityGroup | undefined> {
+  if (!groupId) return undefined;
   try {
-    const created = await ec2.send(new CreateSecurityGroupCommand(input));
-    // A new group starts with no ingress rule and allow-all egress: to 0.0.0.0/0, and also to ::/0
-    // when the VPC has an IPv6 block. Both are listed; revoking the one that may not exist is harmless.
-    const group: SecurityGroup = {
-      GroupId: created.GroupId,
-      GroupName: name,
-      VpcId: vpcId,
-      IpPermissions: [],
-      IpPermissionsEgress: DEFAULT_EGRESS,
-    };
-    return { group, created: true };
+    const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+    return SecurityGroups.find((group) => group.GroupId === groupId && group.VpcId === vpcId);
   } catch (error) {
-    if (!hasCode(error, 'InvalidGroup.Duplicate')) throw error;
-    const raced = await findGroup(ec2, name, vpcId);
-    if (!raced) throw error;
-    return { group: raced, created: false };
+    if (hasCode(error, 'InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed')) return undefined;
+    throw error;
   }
 }
 
-const allowsAll = (permissions?: IpPermission[]) =>
-  (permissions ?? []).some(
-    (p) => p.IpProtocol === '-1' && p.IpRanges?.some((r) => r.CidrIp === '0.0.0.0/0') && p.Ipv6Ranges?.some((r) => r.CidrIpv6 === '::/0'),
+/** Removes every rule of a group, one call per rule in parallel: a rule already gone must not keep the others. */
+async function revokeAllRules(ec2: EC2Client, { GroupId, IpPermissions = [], IpPermissionsEgress = [] }: SecurityGroup) {
+  const revoked = await Promise.all([
+    ...IpPermissions.map((rule) =>
+      ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).then(
+        () => 'removed inbound rules',
+      ),
+    ),
+    ...IpPermissionsEgress.map((rule) =>
+      ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))).then(
+        () => 'removed outbound rules',
+      ),
+    ),
+  ]);
+  return [...new Set(revoked)];
+}
+
+/**
+ * Warden's group of a role in a VPC: the one whose id the records table holds, if it still exists in
+ * that VPC; otherwise a new one (its name carries a timestamp, so no lookalike blocks it), recorded
+ * with a conditional write. When another delivery recorded a group first, that one is used and the new
+ * one is left without any rule.
+ */
+export async function wardenGroup(context: ExecutionContext, table: RecordsTable, role: GroupRole, vpcId: string, recordedId?: string) {
+  const ec2 = context.clients.of(EC2Client);
+  const recorded = await groupInVpc(ec2, recordedId, vpcId);
+  if (recorded) return { group: recorded, created: false };
+  const request = securityGroupInput(role, vpcId);
+  const GroupName = `${request.GroupName}-${context.now().getTime().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ ...request, GroupName }));
+  // The allow-all group must open IPv6 egress itself if the VPC gave none; revoking a rule that is not there is harmless.
+  const IpPermissionsEgress = role === 'untrack' ? DEFAULT_EGRESS.slice(0, 1) : DEFAULT_EGRESS;
+  const group: SecurityGroup = { GroupId, GroupName, VpcId: vpcId, IpPermissions: [], IpPermissionsEgress };
+  const won = await table.putIfAbsent(
+    { pk: RECORD_KEYS.groups(vpcId), sk: role, groupId: GroupId ?? '', createdAt: context.now().toISOString() },
+    recordedId ? { condition: 'groupId = :old', values: { ':old': recordedId } } : undefined,
   );
+  if (won) return { group, created: true };
+  await revokeAllRules(ec2, group);
+  const winner = await groupInVpc(ec2, (await table.get(RECORD_KEYS.groups(vpcId), role))?.groupId as string | undefined, vpcId);
+  if (!winner) throw Object.assign(new Error(`the records hold no usable ${role} group for ${vpcId}`), { name: 'RecordsConflict' });
+  return { group: winner, created: false };
+}
+
+/** Reads the group ids Warden recorded for the plan's VPCs (`<vpc>/<role>` -> group id). */
+export const readWardenGroups = defineAction<{ TableName: string; Keys: { pk: string; sk: string }[] }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'BatchGetItem',
+  readOnly: true,
+  permissions: () => ['dynamodb:BatchGetItem'],
+  async run({ TableName, Keys }, context) {
+    const items = await RecordsTable.of(context, TableName).getMany(Keys);
+    const groups = Object.fromEntries(items.map((item) => [`${String(item.pk).slice('groups#'.length)}/${item.sk}`, String(item.groupId)]));
+    return { status: 'done', detail: `${items.length} recorded group(s)`, output: { groups } };
+  },
+});
+
+const recordedGroupId = (context: ExecutionContext, role: GroupRole, vpcId: string) =>
+  context.output<{ groups: Record<string, string> }>(CONTAINMENT_STEPS.readGroups)?.groups[`${vpcId}/${role}`];
 
 const groupPermissions = {
   untrack: [
@@ -158,6 +187,10 @@ const groupPermissions = {
     'ec2:CreateTags',
     'ec2:AuthorizeSecurityGroupIngress',
     'ec2:AuthorizeSecurityGroupEgress',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupEgress',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
   ],
   quarantine: [
     'ec2:DescribeSecurityGroups',
@@ -165,71 +198,102 @@ const groupPermissions = {
     'ec2:CreateTags',
     'ec2:RevokeSecurityGroupIngress',
     'ec2:RevokeSecurityGroupEgress',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
   ],
 } satisfies Record<GroupRole, string[]>;
 
-/**
- * An action that finds or creates a Warden group of one VPC, then brings its rules to what the
- * group's role needs; `adjust` returns what it changed.
- */
+/** An action that finds (by recorded id) or creates a Warden group of one VPC, then brings its rules to what its role needs. */
 function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: SecurityGroup) => Promise<string[]>) {
-  return defineAction<CreateSecurityGroupCommandInput>({
+  return defineAction<GroupInput>({
     service: 'ec2',
     operation: 'CreateSecurityGroup',
     permissions: () => groupPermissions[role],
     async run(input, context): Promise<ActionResult> {
-      const ec2 = context.clients.of(EC2Client);
-      const { group, created } = await findOrCreateGroup(ec2, input);
-      return groupResult(group.GroupId, created, await adjust(ec2, group));
+      const vpcId = input.VpcId ?? '';
+      const table = RecordsTable.of(context, input.TableName);
+      const { group, created } = await wardenGroup(context, table, role, vpcId, recordedGroupId(context, role, vpcId));
+      return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group));
     },
   });
 }
 
-/** Allow-all in and out (IPv4 and IPv6): AWS tracks no connection through such rules. */
-export const ensureUntrackGroup = defineGroupAction('untrack', async (ec2, { GroupId, IpPermissions, IpPermissionsEgress }) => {
-  const changes = await Promise.all([
-    allowsAll(IpPermissions)
-      ? undefined
-      : ignoring(
-          'InvalidPermission.Duplicate',
-          ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [ALL_TRAFFIC] })),
-        ).then(() => 'allowed all inbound'),
-    // The default egress rule already allows all IPv4 traffic.
-    allowsAll(IpPermissionsEgress)
-      ? undefined
-      : ignoring(
-          'InvalidPermission.Duplicate',
-          ec2.send(
-            new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }),
-          ),
-        ).then(() => 'allowed all outbound'),
+const IPV4_ALL: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+const IPV6_ALL: IpPermission = { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+
+/**
+ * Allows all traffic, IPv4 and IPv6, in and out: AWS tracks no connection through such rules. Opened
+ * only for an incident's swaps and closed by closeUntrackGroup once they have settled: between
+ * incidents the group allows nothing.
+ */
+async function openUntrackGroup(ec2: EC2Client, GroupId: string) {
+  await Promise.all([
+    ...[IPV4_ALL, IPV6_ALL].map((rule) =>
+      ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))),
+    ),
+    ...[IPV4_ALL, IPV6_ALL].map((rule) =>
+      ignoring('InvalidPermission.Duplicate', ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))),
+    ),
   ]);
-  return changes.filter((change) => change !== undefined);
+}
+
+/**
+ * The allow-all group, found by its recorded id or created, and opened when an interface of the
+ * instance still has to pass through it (a repeat delivery opens nothing). A recorded id is opened
+ * while it is being checked: a group never changes VPC, so a recorded id is either Warden's group of
+ * this VPC or gone (then the new group is opened instead).
+ */
+export const ensureUntrackGroup = defineAction<GroupInput>({
+  service: 'ec2',
+  operation: 'CreateSecurityGroup',
+  permissions: () => groupPermissions.untrack,
+  async run(input, context): Promise<ActionResult> {
+    const ec2 = context.clients.of(EC2Client);
+    const vpcId = input.VpcId ?? '';
+    const recordedId = recordedGroupId(context, 'untrack', vpcId);
+    const quarantineId = recordedGroupId(context, 'quarantine', vpcId);
+    const mustOpen = liveInstance(context).interfaces.some((eni) => eni.vpcId === vpcId && !isOnlyOn(eni.groups, quarantineId));
+    const openRecorded =
+      mustOpen && recordedId
+        ? openUntrackGroup(ec2, recordedId).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false);
+    const [{ group, created }, openedRecorded] = await Promise.all([
+      wardenGroup(context, RecordsTable.of(context, input.TableName), 'untrack', vpcId, recordedId),
+      openRecorded,
+    ]);
+    if (mustOpen && !(openedRecorded && group.GroupId === recordedId)) await openUntrackGroup(ec2, group.GroupId ?? '');
+    return groupResult(group.GroupId, created, mustOpen ? ['opened for the swaps'] : []);
+  },
 });
 
-/** No rules at all. Rules someone added to the group since are removed. */
-export const ensureQuarantineGroup = defineGroupAction(
-  'quarantine',
-  async (ec2, { GroupId, IpPermissions = [], IpPermissionsEgress = [] }) => {
-    // One call per rule, in parallel: a rule that is already gone must not keep the others in place.
-    const revoked = await Promise.all([
-      ...IpPermissions.map((rule) =>
-        ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).then(
-          () => 'removed inbound rules',
-        ),
-      ),
-      ...IpPermissionsEgress.map((rule) =>
-        ignoring('InvalidPermission.NotFound', ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId, IpPermissions: [rule] }))).then(
-          () => 'removed outbound rules',
-        ),
-      ),
-    ]);
-    return [...new Set(revoked)];
+/** No rules at all. Rules someone added to Warden's group are removed, and the group is still used. */
+export const ensureQuarantineGroup = defineGroupAction('quarantine', revokeAllRules);
+
+/** Closes the allow-all group after the swaps (whatever their outcome): between incidents it allows nothing. */
+export const closeUntrackGroup = defineAction<{ GroupId: string }>({
+  service: 'ec2',
+  operation: 'RevokeSecurityGroupIngress',
+  permissions: () => ['ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+  async run({ GroupId }, context) {
+    const ec2 = context.clients.of(EC2Client);
+    // Unreadable, it is still closed: the four rules Warden opens are revoked by name.
+    let group: SecurityGroup | undefined;
+    try {
+      group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }))).SecurityGroups?.[0];
+    } catch {
+      group = { GroupId, IpPermissions: [IPV4_ALL, IPV6_ALL], IpPermissionsEgress: [IPV4_ALL, IPV6_ALL] };
+    }
+    const removed = group ? await revokeAllRules(ec2, group) : [];
+    if (removed.length === 0) return { status: 'already-done', detail: `${GroupId} allows nothing` };
+    return { status: 'done', detail: `${GroupId} closed: ${removed.join(', ')}` };
   },
-);
+});
 
 function groupResult(GroupId: string | undefined, created: boolean, changes: string[]): ActionResult {
-  const what = created ? `created ${GroupId}` : `found ${GroupId}`;
+  const what = created ? `created ${GroupId}` : `found ${GroupId} (recorded, in this VPC)`;
   const status = created || changes.length > 0 ? 'done' : 'already-done';
   return { status, detail: [what, ...changes].join(', '), output: { GroupId } };
 }
@@ -243,106 +307,290 @@ async function ignoring<T>(code: string, call: Promise<T>): Promise<T | undefine
   }
 }
 
-const isWardenGroup = (group: { name: string }) => WARDEN_GROUP_NAME.test(group.name);
+// ---- The records of one instance: original groups, quarantine, notifications ----
 
-/**
- * Records each interface's current groups as instance tags before any swap. An existing record is
- * never overwritten: after a quarantine it holds the only copy of the original groups.
- */
-export const recordOriginalGroups = defineAction<CreateTagsCommandInput>({
-  service: 'ec2',
-  operation: 'CreateTags',
-  permissions: () => ['ec2:CreateTags'],
-  async run(input, context) {
-    const instance = liveInstance(context);
-    const tags = [];
-    const notes = [];
-    for (const eni of instance.interfaces) {
-      const key = `${QUARANTINE_TAGS.originalGroupsPrefix}${eni.id}`;
-      if (key in instance.tags) continue;
-      if (eni.groups.some(isWardenGroup)) {
-        notes.push(`${eni.id} is already on a Warden group and has no record of its original groups`);
-        continue;
-      }
-      const value = eni.groups.map((group) => group.id).join(' ');
-      // Swapping without a record would lose the original groups for good: refuse instead.
-      if (value.length > TAG_VALUE_MAX_LENGTH)
-        throw Object.assign(new Error(`${eni.id} has more security groups than one tag can record (${eni.groups.length})`), {
-          name: 'TooManyGroups',
-        });
-      tags.push({ Key: key, Value: value });
-    }
-    if (tags.length === 0) return { status: 'already-done', detail: ['original groups already recorded', ...notes].join('; ') };
-    await context.clients.of(EC2Client).send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));
+export interface InstanceRecords {
+  /** Interface id -> the groups it had before Warden first moved it. */
+  originals: Record<string, string[]>;
+  quarantinedAt?: string;
+  findingId?: string;
+  notified: string[];
+}
+
+/** The live (not released) records of an instance. */
+export async function readInstanceRecords(table: RecordsTable, instanceId: string): Promise<InstanceRecords> {
+  const items = (await table.query(RECORD_KEYS.instance(instanceId))).filter((item) => !item.releasedAt);
+  const quarantine = items.find((item) => item.sk === RECORD_KEYS.quarantine);
+  return {
+    originals: Object.fromEntries(
+      items.filter((item) => String(item.sk).startsWith('eni#')).map((item) => [String(item.sk).slice(4), item.groups as string[]]),
+    ),
+    ...(quarantine ? { quarantinedAt: String(quarantine.quarantinedAt), findingId: String(quarantine.findingId) } : {}),
+    notified: items.filter((item) => String(item.sk).startsWith('notified#')).map((item) => String(item.sk).slice('notified#'.length)),
+  };
+}
+
+export const readRecords = defineAction<{ TableName: string; InstanceId: string }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'Query',
+  readOnly: true,
+  permissions: () => ['dynamodb:Query'],
+  async run({ TableName, InstanceId }, context) {
+    const records = await readInstanceRecords(RecordsTable.of(context, TableName), InstanceId);
+    const recorded = Object.keys(records.originals);
     return {
       status: 'done',
-      detail: [
-        `recorded ${tags.map((t) => `${t.Key.slice(QUARANTINE_TAGS.originalGroupsPrefix.length)}=[${t.Value}]`).join(', ')}`,
-        ...notes,
-      ].join('; '),
+      detail: `${recorded.length} interface record(s)${records.quarantinedAt ? `, quarantined since ${records.quarantinedAt}` : ''}`,
+      output: { ...records },
     };
   },
 });
 
-/** Replaces an interface's groups. Never moves a quarantined interface back to the allow-all group. */
+/** Every group id Warden holds for the plan's VPCs (so they are never recorded as anyone's original groups). */
+function wardenGroupIds(context: ExecutionContext): Set<string> {
+  const ids = context.plan.steps
+    .filter((step) => step.action === 'ensureUntrackGroup' || step.action === 'ensureQuarantineGroup')
+    .map((step) => context.output<{ GroupId: string }>(step.id)?.GroupId);
+  const recorded = Object.values(context.output<{ groups: Record<string, string> }>(CONTAINMENT_STEPS.readGroups)?.groups ?? {});
+  return new Set([...ids, ...recorded].filter((id): id is string => Boolean(id)));
+}
+
+const TAG_VALUE_MAX_LENGTH = 256;
+
+/** Records one interface's original groups once (conditional write); returns what the records hold. */
+async function recordInterface(table: RecordsTable, instanceId: string, eni: LiveInstance['interfaces'][number], now: Date) {
+  const groups = eni.groups.map((group) => group.id);
+  const item = {
+    pk: RECORD_KEYS.instance(instanceId),
+    sk: RECORD_KEYS.originalGroups(eni.id),
+    groups,
+    vpcId: eni.vpcId,
+    recordedAt: now.toISOString(),
+  };
+  if (await table.putIfAbsent(item, { condition: 'attribute_exists(releasedAt)' })) return groups;
+  return ((await table.get(item.pk, item.sk))?.groups as string[] | undefined) ?? groups;
+}
+
+/**
+ * Records each live interface's groups in the records table before any swap, once: an existing
+ * record is never overwritten (after a quarantine it holds the only copy of the original groups), and
+ * a `warden:sg:*` tag is never read. An interface already on a Warden group has nothing to record.
+ */
+export const recordOriginalGroups = defineAction<{ TableName: string; InstanceId: string }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'PutItem',
+  permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  async run({ TableName, InstanceId }, context) {
+    const instance = liveInstance(context);
+    const table = RecordsTable.of(context, TableName);
+    const originals = { ...(context.output<InstanceRecords>(CONTAINMENT_STEPS.readRecords)?.originals ?? {}) };
+    const warden = wardenGroupIds(context);
+    const recorded: string[] = [];
+    const notes: string[] = [];
+    await Promise.all(
+      instance.interfaces.map(async (eni) => {
+        if (originals[eni.id]) return;
+        if (eni.groups.some((group) => warden.has(group.id))) {
+          notes.push(`${eni.id} is already on a Warden group; its original groups are not on record`);
+          return;
+        }
+        originals[eni.id] = await recordInterface(table, InstanceId, eni, context.now());
+        recorded.push(`${eni.id}=[${originals[eni.id]?.join(' ')}]`);
+      }),
+    );
+    const status = recorded.length > 0 ? 'done' : 'already-done';
+    const detail = [recorded.length > 0 ? `recorded ${recorded.join(', ')}` : 'original groups already on record', ...notes].join('; ');
+    return { status, detail, output: { originals } };
+  },
+});
+
+// ---- The swaps ----
+
+const interfaceOf = (context: ExecutionContext, eniId: string) => liveInstance(context).interfaces.find((eni) => eni.id === eniId);
+const groupOutput = (context: ExecutionContext, role: GroupRole, vpcId: string) =>
+  context.output<{ GroupId: string }>(CONTAINMENT_STEPS.group(role, vpcId))?.GroupId;
+const isOnlyOn = (groups: { id: string }[], groupId: string | undefined) => groups.length === 1 && groups[0]?.id === groupId;
+
+/**
+ * Moves an interface to the allow-all group. Already done when it sits on Warden's quarantine group
+ * (verified by id) or on the allow-all group (an earlier attempt left it there: the quarantine move follows at once).
+ */
 export const swapInterfaceGroups = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
   service: 'ec2',
   operation: 'ModifyNetworkInterfaceAttribute',
   permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
   async run(input, context) {
-    const current = liveInstance(context).interfaces.find((eni) => eni.id === input.NetworkInterfaceId)?.groups ?? [];
-    const currentIds = current.map((group) => group.id).sort();
-    if (currentIds.join(' ') === [...input.Groups].sort().join(' '))
-      return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already on ${input.Groups.join(', ')}` };
-    if (current.length > 0 && current.every((group) => group.name.startsWith('warden-quarantine-')))
-      return { status: 'already-done', detail: `${input.NetworkInterfaceId} is already quarantined (${currentIds.join(', ')})` };
+    const eni = interfaceOf(context, input.NetworkInterfaceId);
+    if (!eni) return { status: 'skipped', detail: `${input.NetworkInterfaceId} is no longer attached to the instance` };
+    if (isOnlyOn(eni.groups, groupOutput(context, 'quarantine', eni.vpcId)))
+      return { status: 'already-done', detail: `${eni.id} is already on Warden's quarantine group` };
+    if (isOnlyOn(eni.groups, input.Groups[0]))
+      return { status: 'already-done', detail: `${eni.id} is already on ${input.Groups.join(', ')}` };
     await context.clients.of(EC2Client).send(new ModifyNetworkInterfaceAttributeCommand(input));
-    return { status: 'done', detail: `${input.NetworkInterfaceId}: [${currentIds.join(' ')}] -> [${input.Groups.join(' ')}]` };
+    return { status: 'done', detail: `${eni.id}: [${eni.groups.map((g) => g.id).join(' ')}] -> [${input.Groups.join(' ')}]` };
   },
 });
 
 /**
- * The last swap, into the quarantine group. If it fails, the interface sits in the allow-all group:
- * it is moved back to its original groups before the failure is reported, so a failure halfway
- * leaves the instance as it was, and says so, never more open than before.
+ * The last swap, into the quarantine group. If it fails, the interface sits on the allow-all group:
+ * it goes back to its RECORDED original groups (never to the groups it had when read, which after an
+ * earlier failure may be the allow-all group), and the failure is reported; the verify step then tries
+ * the quarantine move again.
  */
 export const quarantineInterface = defineAction<{ NetworkInterfaceId: string; Groups: string[] }>({
-  ...swapInterfaceGroups,
+  service: 'ec2',
+  operation: 'ModifyNetworkInterfaceAttribute',
+  permissions: () => ['ec2:ModifyNetworkInterfaceAttribute'],
   async run(input, context) {
+    const eni = interfaceOf(context, input.NetworkInterfaceId);
+    if (!eni) return { status: 'skipped', detail: `${input.NetworkInterfaceId} is no longer attached to the instance` };
+    if (isOnlyOn(eni.groups, input.Groups[0]))
+      return { status: 'already-done', detail: `${eni.id} is already on Warden's quarantine group ${input.Groups[0]}` };
+    const ec2 = context.clients.of(EC2Client);
     try {
-      return await swapInterfaceGroups.run(input, context);
+      await ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+      return { status: 'done', detail: `${eni.id} -> [${input.Groups.join(' ')}]: no traffic in or out` };
     } catch (error) {
-      const original =
-        liveInstance(context)
-          .interfaces.find((eni) => eni.id === input.NetworkInterfaceId)
-          ?.groups.map((group) => group.id) ?? [];
-      const restored = await context.clients
-        .of(EC2Client)
-        .send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: input.NetworkInterfaceId, Groups: original }))
-        .then(
-          () => `moved back to its original groups ${original.join(', ')}: NOT isolated`,
-          (restoreError: Error) => `and could not be moved back to ${original.join(', ')} (${restoreError.name}): it may allow all traffic`,
-        );
-      if (error instanceof Error) error.message = `${error.message}; ${input.NetworkInterfaceId} ${restored}`;
+      const original = context.output<{ originals: Record<string, string[]> }>(CONTAINMENT_STEPS.recordGroups)?.originals[eni.id];
+      const restored = original?.length
+        ? await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.id, Groups: original })).then(
+            () => `moved back to its recorded original groups ${original.join(', ')}: NOT isolated`,
+            (restoreError: Error) => `could not be moved back to ${original.join(', ')} (${restoreError.name}): it may allow all traffic`,
+          )
+        : 'has no recorded original groups to go back to: it may allow all traffic';
+      if (error instanceof Error) error.message = `${error.message}; ${eni.id} ${restored}`;
       throw error;
     }
   },
 });
 
-/** Marks the instance quarantined. The first finding that quarantined it stays on record. */
+/** Rounds of re-reading the instance and containing what is still open (interfaces attached meanwhile). */
+export const MAX_VERIFY_ROUNDS = 3;
+
+/**
+ * Reads the instance as it is after the swaps and contains every interface not on Warden's verified
+ * quarantine group: interfaces the finding did not list, ones attached during the run, ones a failed
+ * swap left open (the quarantine move first, no allow-all step). Repeats until a read finds nothing
+ * open, at most MAX_VERIFY_ROUNDS times. Reports the difference from the finding.
+ */
+export const verifyContainment = defineAction<{ InstanceId: string; TableName: string; FindingInterfaces: string[] }>({
+  service: 'ec2',
+  operation: 'DescribeInstances',
+  permissions: () => [
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroups',
+    'ec2:CreateSecurityGroup',
+    'ec2:CreateTags',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:RevokeSecurityGroupEgress',
+    'ec2:ModifyNetworkInterfaceAttribute',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+  ],
+  async run({ InstanceId, TableName, FindingInterfaces }, context) {
+    const ec2 = context.clients.of(EC2Client);
+    const table = RecordsTable.of(context, TableName);
+    const known = new Set(liveInstance(context).interfaces.map((eni) => eni.id));
+    const quarantineGroups = new Map<string, string>();
+    const quarantineGroupOf = async (vpcId: string) => {
+      let id = quarantineGroups.get(vpcId) ?? groupOutput(context, 'quarantine', vpcId);
+      if (!id) {
+        const recorded = (await table.get(RECORD_KEYS.groups(vpcId), 'quarantine'))?.groupId as string | undefined;
+        const { group } = await wardenGroup(context, table, 'quarantine', vpcId, recorded);
+        await revokeAllRules(ec2, group);
+        id = group.GroupId ?? '';
+      }
+      quarantineGroups.set(vpcId, id);
+      return id;
+    };
+    const originals = context.output<{ originals: Record<string, string[]> }>(CONTAINMENT_STEPS.recordGroups)?.originals ?? {};
+    const moved: string[] = [];
+    const lateArrivals = new Set<string>();
+    for (let round = 0; ; round++) {
+      const now = await readInstance(ec2, InstanceId);
+      const groupIds = await Promise.all(now.interfaces.map((eni) => quarantineGroupOf(eni.vpcId)));
+      const open = now.interfaces.filter((eni, i) => !isOnlyOn(eni.groups, groupIds[i]));
+      for (const eni of now.interfaces) if (!known.has(eni.id)) lateArrivals.add(eni.id);
+      if (open.length === 0) {
+        const unlisted = now.interfaces.map((eni) => eni.id).filter((id) => !FindingInterfaces.includes(id));
+        const gone = FindingInterfaces.filter((id) => !now.interfaces.some((eni) => eni.id === id));
+        const detail = [
+          `all ${now.interfaces.length} interface(s) on Warden's quarantine group`,
+          moved.length > 0 ? `moved now: ${moved.join(', ')}` : '',
+          unlisted.length > 0 ? `not in the finding: ${unlisted.join(', ')}` : '',
+          lateArrivals.size > 0 ? `attached during the run: ${[...lateArrivals].join(', ')}` : '',
+          gone.length > 0 ? `in the finding but no longer attached: ${gone.join(', ')}` : '',
+        ].filter(Boolean);
+        return { status: moved.length > 0 ? 'done' : 'already-done', detail: detail.join('; ') };
+      }
+      if (round >= MAX_VERIFY_ROUNDS)
+        throw Object.assign(
+          new Error(
+            `still open after ${MAX_VERIFY_ROUNDS} rounds: ${open.map((eni) => eni.id).join(', ')} (interfaces keep being attached)`,
+          ),
+          { name: 'ContainmentIncomplete' },
+        );
+      const warden = new Set([...wardenGroupIds(context), ...quarantineGroups.values()]);
+      await Promise.all(
+        open.map(async (eni) => {
+          const target = await quarantineGroupOf(eni.vpcId);
+          if (!originals[eni.id] && !eni.groups.some((group) => warden.has(group.id)))
+            originals[eni.id] = await recordInterface(table, InstanceId, eni, context.now());
+          await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni.id, Groups: [target] }));
+          moved.push(eni.id);
+        }),
+      );
+    }
+  },
+});
+
+// ---- What is left once contained: the quarantine record, and labels for people ----
+
+/** Records the quarantine time (the circuit breaker counts these, and only these) once per quarantine. */
+export const recordQuarantine = defineAction<{ TableName: string; InstanceId: string; FindingId: string; Partition: string }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'PutItem',
+  permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  async run({ TableName, InstanceId, FindingId, Partition }, context) {
+    const table = RecordsTable.of(context, TableName);
+    const now = context.now().toISOString();
+    const key = { pk: RECORD_KEYS.instance(InstanceId), sk: RECORD_KEYS.quarantine };
+    const first = await table.putIfAbsent(
+      { ...key, findingId: FindingId, quarantinedAt: now },
+      { condition: 'attribute_exists(releasedAt)' },
+    );
+    if (!first) {
+      const existing = (await table.get(key.pk, key.sk)) ?? {};
+      const since = { QuarantinedAt: String(existing.quarantinedAt), FindingId: String(existing.findingId) };
+      return { status: 'already-done', detail: `quarantined since ${since.QuarantinedAt} for finding ${since.FindingId}`, output: since };
+    }
+    await table.put({ pk: Partition, sk: `${now}#${InstanceId}`, findingId: FindingId });
+    return { status: 'done', detail: `quarantine recorded at ${now}`, output: { QuarantinedAt: now, FindingId } };
+  },
+});
+
+/**
+ * Labels the instance for people: quarantined, by which finding, since when, and each interface's
+ * original groups as recorded (a copy; any earlier `warden:sg:*` tag is overwritten).
+ */
 export const tagQuarantinedInstance = defineAction<CreateTagsCommandInput>({
   service: 'ec2',
   operation: 'CreateTags',
   permissions: () => ['ec2:CreateTags'],
   async run(input, context) {
-    const tags = liveInstance(context).tags;
-    if (tags[QUARANTINE_TAGS.state] === 'quarantined')
-      return {
-        status: 'already-done',
-        detail: `quarantined since ${tags[QUARANTINE_TAGS.quarantinedAt]} for finding ${tags[QUARANTINE_TAGS.findingId]}`,
-      };
-    await context.clients.of(EC2Client).send(new CreateTagsCommand(input));
-    return { status: 'done', detail: `tagged ${input.Resources?.join(', ')} as quarantined` };
+    const originals = context.output<{ originals: Record<string, string[]> }>(CONTAINMENT_STEPS.recordGroups)?.originals ?? {};
+    const labels = Object.entries(originals).map(([eni, groups]) => ({
+      Key: `${QUARANTINE_TAGS.originalGroupsPrefix}${eni}`,
+      Value: groups.join(' ').slice(0, TAG_VALUE_MAX_LENGTH),
+    }));
+    const tags = [...(input.Tags ?? []), ...labels];
+    const live = liveInstance(context).tags;
+    if (tags.every((tag) => live[tag.Key ?? ''] === tag.Value)) return { status: 'already-done', detail: 'labels already in place' };
+    await context.clients.of(EC2Client).send(new CreateTagsCommand({ Resources: input.Resources, Tags: tags }));
+    return { status: 'done', detail: `labelled ${input.Resources?.join(', ')} as quarantined` };
   },
 });
 
@@ -361,65 +609,64 @@ export const enableTerminationProtection = defineAction<{ InstanceId: string; Di
   },
 });
 
+/** How long a delivery may take to snapshot before another delivery of the same finding takes over. */
+export const SNAPSHOT_LEASE_MINUTES = 10;
+
 /**
- * Snapshots every attached EBS volume once. Volumes that already have a Warden snapshot of this
- * instance are skipped, so a repeat delivery or a second finding never snapshots twice.
+ * Snapshots every attached EBS volume once per finding. Only a record Warden wrote for this finding
+ * counts as done: a snapshot someone tagged `warden:instance-id` is not evidence. Two deliveries at
+ * once: the first to claim the record (conditional write) snapshots, the other reports it. Warden
+ * never deletes a snapshot.
  */
-export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput>({
+export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { TableName: string; FindingId: string }>({
   service: 'ec2',
   operation: 'CreateSnapshots',
-  permissions: () => ['ec2:DescribeSnapshots', 'ec2:CreateSnapshots', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DeleteSnapshot'],
-  async run(input, context) {
-    const ec2 = context.clients.of(EC2Client);
+  permissions: () => ['ec2:CreateSnapshots', 'ec2:CreateTags', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  async run({ TableName, FindingId, ...request }, context) {
     const instance = liveInstance(context);
     if (instance.volumes.length === 0) return { status: 'already-done', detail: 'the instance has no EBS volume' };
-    const covered = new Set((await wardenSnapshots(ec2, instance.instanceId)).map((snapshot) => snapshot.VolumeId));
-    const missing = instance.volumes.filter((volume) => !covered.has(volume));
-    if (missing.length === 0) return { status: 'already-done', detail: `${covered.size} volume(s) already snapshotted` };
-    const created =
-      missing.length === instance.volumes.length
-        ? ((await ec2.send(new CreateSnapshotsCommand(input))).Snapshots ?? []).map((snapshot) => snapshot.SnapshotId ?? '')
-        : await Promise.all(
-            missing.map(
-              async (VolumeId) =>
-                (
-                  await ec2.send(
-                    new CreateSnapshotCommand({ VolumeId, Description: input.Description, TagSpecifications: input.TagSpecifications }),
-                  )
-                ).SnapshotId ?? '',
-            ),
-          );
-    const duplicates = await dropConcurrentDuplicates(ec2, instance.instanceId, created);
-    const kept = created.filter((id) => !duplicates.includes(id));
-    if (kept.length === 0)
-      return { status: 'already-done', detail: 'another delivery snapshotted the volumes at the same time; its snapshots are kept' };
-    return { status: 'done', detail: `snapshots ${kept.join(', ')}`, output: { SnapshotIds: kept } };
+    const table = RecordsTable.of(context, TableName);
+    const key = { pk: RECORD_KEYS.instance(instance.instanceId), sk: RECORD_KEYS.snapshots(FindingId) };
+    const existing = await table.get(key.pk, key.sk);
+    if (existing?.status === 'complete')
+      return { status: 'already-done', detail: `snapshots ${(existing.snapshotIds as string[]).join(', ')} taken for this finding` };
+    const now = context.now();
+    const claimed = await table.putIfAbsent(
+      { ...key, status: 'in-progress', leaseUntil: new Date(now.getTime() + SNAPSHOT_LEASE_MINUTES * 60_000).toISOString() },
+      {
+        condition: '(#status <> :complete AND leaseUntil < :now)',
+        values: { ':complete': 'complete', ':now': now.toISOString() },
+        names: { '#status': 'status' },
+      },
+    );
+    if (!claimed) return { status: 'already-done', detail: 'another delivery of this finding is taking the snapshots' };
+    const { Snapshots = [] } = await context.clients.of(EC2Client).send(new CreateSnapshotsCommand(request));
+    const snapshotIds = Snapshots.map((snapshot) => snapshot.SnapshotId ?? '');
+    await table.put({ ...key, status: 'complete', snapshotIds, takenAt: now.toISOString() });
+    return { status: 'done', detail: `snapshots ${snapshotIds.join(', ')}`, output: { SnapshotIds: snapshotIds } };
   },
 });
 
-async function wardenSnapshots(ec2: EC2Client, instanceId: string) {
-  const { Snapshots = [] } = await ec2.send(
-    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${QUARANTINE_TAGS.instanceId}`, Values: [instanceId] }] }),
-  );
-  return Snapshots;
-}
-
 /**
- * Two deliveries for one instance at once (two findings) can both find no snapshot and both take one.
- * Each then looks again and deletes its own snapshot of a volume that already has an earlier one
- * (by start time, then id): every run applies the same order, so exactly the first survives.
+ * Records that people were told of this finding, once the notification is published: a repeat
+ * delivery of a contained finding is then not told twice, and one whose publish failed is told again.
  */
-async function dropConcurrentDuplicates(ec2: EC2Client, instanceId: string, created: string[]): Promise<string[]> {
-  const all = await wardenSnapshots(ec2, instanceId);
-  const order = (snapshot: Snapshot) => `${snapshot.StartTime?.toISOString() ?? ''} ${snapshot.SnapshotId}`;
-  const first = new Map<string, Snapshot>();
-  for (const snapshot of all) {
-    const current = first.get(snapshot.VolumeId ?? '');
-    if (!current || order(snapshot) < order(current)) first.set(snapshot.VolumeId ?? '', snapshot);
-  }
-  const duplicates = all.filter(
-    (snapshot) => created.includes(snapshot.SnapshotId ?? '') && first.get(snapshot.VolumeId ?? '') !== snapshot,
-  );
-  await Promise.all(duplicates.map((snapshot) => ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshot.SnapshotId }))));
-  return duplicates.map((snapshot) => snapshot.SnapshotId ?? '');
-}
+export const recordNotified = defineAction<{ TableName: string; InstanceId: string; FindingId: string }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'PutItem',
+  permissions: () => ['dynamodb:PutItem'],
+  async run({ TableName, InstanceId, FindingId }, context) {
+    const notify = context.outcomes().find((outcome) => outcome.service === 'sns');
+    if (context.dryRun) return { status: 'skipped', detail: 'dry run: nothing recorded' };
+    if (notify?.status !== 'done') return { status: 'skipped', detail: 'no message was published' };
+    const MessageId = String(notify.output?.MessageId ?? '');
+    await RecordsTable.of(context, TableName).put({
+      pk: RECORD_KEYS.instance(InstanceId),
+      sk: RECORD_KEYS.notified(FindingId),
+      messageId: MessageId,
+      at: context.now().toISOString(),
+    });
+    return { status: 'done', detail: `message ${MessageId} recorded for finding ${FindingId}` };
+  },
+});

@@ -23,6 +23,8 @@ const RETRYABLE_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
+  // Interfaces kept being attached while Warden contained them: the next attempt goes on.
+  'ContainmentIncomplete',
 ]);
 
 interface SdkErrorShape {

@@ -41,6 +41,11 @@ export function dependenciesOf(step: Step): string[] {
   return [...new Set([...step.after, ...referenced])];
 }
 
+/** Every step id a step waits for, including those it only needs settled. */
+function waitsOf(step: Step): string[] {
+  return [...new Set([...dependenciesOf(step), ...(step.afterSettled ?? [])])];
+}
+
 /** Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles). */
 export function validatePlan(plan: Plan, actions: ActionRegistry): void {
   const seen = new Set<string>();
@@ -51,7 +56,7 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
         `step ${step.id}: action ${step.action} calls ${action.service}:${action.operation}, not ${step.service}:${step.operation}`,
         step.id,
       );
-    for (const dependency of dependenciesOf(step))
+    for (const dependency of waitsOf(step))
       if (!seen.has(dependency))
         throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
     if (step.target && runsIn(action) === 'home')
@@ -77,6 +82,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   const byId = new Map(plan.steps.map((step) => [step.id, step]));
   const context: ExecutionContext = {
     clients: options.clients,
+    homeClients: options.clients,
     plan,
     excludeTag: options.excludeTag,
     accountAlias: options.accountAlias,
@@ -96,6 +102,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   // reads passed is reported as one that would run, and what depends on a change is not run.
   const readOnly = (step: Step) => Boolean(actionIn(options.actions, step.action).readOnly);
   const settle = async (step: Step): Promise<Outcome> => {
+    await Promise.all((step.afterSettled ?? []).map((id) => start(byId.get(id) as Step)));
     const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
     const dryRun = options.dryRun && !step.always;
     const blocker = waits.find((outcome) => !succeeded(outcome) && !(dryRun && !readOnly(step) && wouldRun(outcome)));

@@ -1,14 +1,20 @@
 import { detachFromAutoScalingGroup } from './autoscaling';
 import {
+  closeUntrackGroup,
   describeInstance,
   enableTerminationProtection,
   ensureQuarantineGroup,
   ensureUntrackGroup,
   quarantineInterface,
+  readRecords,
+  readWardenGroups,
+  recordNotified,
   recordOriginalGroups,
+  recordQuarantine,
   snapshotVolumes,
   swapInterfaceGroups,
   tagQuarantinedInstance,
+  verifyContainment,
 } from './ec2';
 import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
 import { publishNotification } from './sns';
@@ -18,6 +24,8 @@ import { verifyGuardDutyFinding } from './verify';
 /** What the GuardDuty function may run. One module per function, so its bundle holds only these and their SDK clients. */
 export const GUARDDUTY_ACTIONS: ActionRegistry = {
   describeInstance,
+  readRecords,
+  readWardenGroups,
   checkIsolationBudget,
   checkSoleLoadBalancerTarget,
   verifyGuardDutyFinding,
@@ -26,9 +34,13 @@ export const GUARDDUTY_ACTIONS: ActionRegistry = {
   recordOriginalGroups,
   swapInterfaceGroups,
   quarantineInterface,
+  verifyContainment,
+  closeUntrackGroup,
+  recordQuarantine,
   tagQuarantinedInstance,
   enableTerminationProtection,
   snapshotVolumes,
   detachFromAutoScalingGroup,
   publishNotification,
+  recordNotified,
 };

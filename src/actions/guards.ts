@@ -1,4 +1,3 @@
-import { DescribeTagsCommand, type DescribeTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
@@ -6,31 +5,45 @@ import {
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { RecordsTable } from './records';
 import { defineAction } from './types';
 
 // Guards that need AWS state. Each runs beside the inspection; a guard that says no returns
 // `skipped`, and every change of the plan, which waits for it, is skipped with it.
 
+/** Said by every guard that holds isolation back: anyone who can shape its input may have set it. */
+export const GUARD_CAVEAT =
+  'this guard may have been set off by someone else (an attacker can cause it too); evidence is still taken, a person must decide now';
+
 /**
- * Circuit breaker: counts the instances quarantined in the last window from their
- * `warden:quarantined-at` tags (state AWS already has: no table to keep), one DescribeTags call.
+ * Circuit breaker: counts the quarantines Warden recorded in the last window (the records table, which
+ * only Warden's role writes, timed by Warden's own clock): tags and future timestamps count nothing.
  * Past the limit, nothing is isolated and the notification says why. Parallel invocations may each
  * pass with the last free place: reserved concurrency bounds that overshoot.
  */
-export const checkIsolationBudget = defineAction<DescribeTagsCommandInput & { Limit: number; WindowMinutes: number; InstanceId: string }>({
-  service: 'ec2',
-  operation: 'DescribeTags',
+export const checkIsolationBudget = defineAction<{
+  TableName: string;
+  Partition: string;
+  Limit: number;
+  WindowMinutes: number;
+  InstanceId: string;
+}>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'Query',
   readOnly: true,
-  permissions: () => ['ec2:DescribeTags'],
-  async run({ Limit, WindowMinutes, InstanceId, ...request }, context) {
-    const { Tags = [] } = await context.clients.of(EC2Client).send(new DescribeTagsCommand(request));
-    const since = context.now().getTime() - WindowMinutes * 60_000;
+  permissions: () => ['dynamodb:Query'],
+  async run({ TableName, Partition, Limit, WindowMinutes, InstanceId }, context) {
+    const now = context.now();
+    const since = new Date(now.getTime() - WindowMinutes * 60_000).toISOString();
+    const items = await RecordsTable.of(context, TableName).query(Partition, { from: since, to: `${now.toISOString()}~` });
     // This instance's own quarantine (a repeat delivery) does not count against it.
-    const recent = Tags.filter((tag) => tag.ResourceId !== InstanceId && Date.parse(tag.Value ?? '') >= since).length;
+    const instances = new Set(items.map((item) => String(item.sk).split('#')[1]).filter((id) => id !== InstanceId));
+    const recent = instances.size;
     if (recent >= Limit)
       return {
         status: 'skipped',
-        detail: `circuit breaker open: ${recent} instance(s) quarantined in the last ${WindowMinutes} minutes, the limit is ${Limit} (WARDEN_MAX_ISOLATIONS_PER_HOUR); not isolated, a person must decide`,
+        detail: `circuit breaker open: Warden quarantined ${recent} instance(s) in the last ${WindowMinutes} minutes, the limit is ${Limit} (WARDEN_MAX_ISOLATIONS_PER_HOUR); not isolated; ${GUARD_CAVEAT}`,
       };
     return { status: 'done', detail: `${recent} of ${Limit} isolation(s) used in the last ${WindowMinutes} minutes` };
   },
@@ -72,7 +85,7 @@ export const checkSoleLoadBalancerTarget = defineAction<{ InstanceId: string; Vp
     if (soleIn.length > 0)
       return {
         status: 'skipped',
-        detail: `the instance is the only healthy target of ${soleIn.join(', ')}: not isolated (WARDEN_ISOLATE_SOLE_LB_TARGET=true isolates anyway)`,
+        detail: `the instance is the only healthy target of ${soleIn.join(', ')}: not isolated (WARDEN_ISOLATE_SOLE_LB_TARGET=true isolates anyway); ${GUARD_CAVEAT}`,
       };
     const member = health.filter(({ targets }) => targets.some((target) => target.Target?.Id === InstanceId)).length;
     return { status: 'done', detail: `target of ${member} group(s), never the only healthy one` };

@@ -1,7 +1,7 @@
 import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
 import { CONFIG_ACTIONS } from './config-actions';
 import { GUARDDUTY_ACTIONS } from './guardduty-actions';
-import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
+import { disableTerminationProtection, markReleased, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { publishNotification } from './sns';
 import { type ActionRegistry, actionIn } from './types';
 
@@ -11,6 +11,7 @@ export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS };
 export const RELEASE_ACTIONS: ActionRegistry = {
   restoreInterfaceGroups,
   removeQuarantineTags,
+  markReleased,
   disableTerminationProtection,
   publishNotification,
 };

@@ -1,11 +1,19 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteTagsCommand,
   type DeleteTagsCommandInput,
+  DescribeSecurityGroupsCommand,
   EC2Client,
+  type IpPermission,
   ModifyInstanceAttributeCommand,
   type ModifyInstanceAttributeCommandInput,
   ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import type { AwsClients } from '../aws';
+import { RECORD_KEYS, type ReleaseRecords } from '../quarantine';
+import { type LiveInstance, readInstanceRecords } from './ec2';
+import { hasCode } from './errors';
+import { RecordsTable } from './records';
 import { defineAction } from './types';
 
 // The steps of `warden release` (src/playbooks/release.ts). Each sets a state, so running it twice
@@ -40,3 +48,90 @@ export const disableTerminationProtection = defineAction<ModifyInstanceAttribute
     return { status: 'done', detail: `${input.InstanceId} can be terminated again` };
   },
 });
+
+/** Marks the quarantine's records released: kept as history; a later quarantine may record anew. */
+export const markReleased = defineAction<{ TableName: string; InstanceId: string; Interfaces: string[] }>({
+  service: 'dynamodb',
+  runsIn: 'home',
+  operation: 'PutItem',
+  permissions: () => ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  async run({ TableName, InstanceId, Interfaces }, context) {
+    const table = RecordsTable.of(context, TableName);
+    const pk = RECORD_KEYS.instance(InstanceId);
+    const releasedAt = context.now().toISOString();
+    const keys = [RECORD_KEYS.quarantine, ...Interfaces.map(RECORD_KEYS.originalGroups)];
+    const marked = await Promise.all(
+      keys.map(async (sk) => {
+        const item = await table.get(pk, sk);
+        if (!item || item.releasedAt) return 0;
+        await table.put({ ...item, pk, sk, releasedAt });
+        return 1;
+      }),
+    );
+    const count = marked.reduce<number>((sum, n) => sum + n, 0);
+    return count > 0
+      ? { status: 'done', detail: `${count} record(s) marked released at ${releasedAt}` }
+      : { status: 'already-done', detail: 'the records were already marked released' };
+  },
+});
+
+const describeRule = (direction: 'in' | 'out') => (rule: IpPermission) => {
+  const ports =
+    rule.IpProtocol === '-1' ? 'all' : `${rule.IpProtocol} ${rule.FromPort ?? ''}${rule.ToPort !== rule.FromPort ? `-${rule.ToPort}` : ''}`;
+  const peers = [
+    ...(rule.IpRanges ?? []).map((r) => r.CidrIp),
+    ...(rule.Ipv6Ranges ?? []).map((r) => r.CidrIpv6),
+    ...(rule.UserIdGroupPairs ?? []).map((p) => p.GroupId),
+    ...(rule.PrefixListIds ?? []).map((p) => p.PrefixListId),
+  ];
+  return `${direction} ${ports} ${direction === 'in' ? 'from' : 'to'} ${peers.join(' ')}`;
+};
+
+/**
+ * What `warden release` plans from: Warden's records of the instance (in its home account's table,
+ * `homeClients`) and the recorded groups as they are now (where the instance is, `clients`).
+ */
+export async function readReleaseRecords(
+  clients: AwsClients,
+  tableName: string,
+  instance: LiveInstance,
+  homeClients: AwsClients = clients,
+): Promise<ReleaseRecords> {
+  const table = new RecordsTable(homeClients.of(DynamoDBClient), tableName);
+  const records = await readInstanceRecords(table, instance.instanceId);
+  const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
+  const wardenGroups = (
+    await table.getMany(vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))))
+  ).map((item) => String(item.groupId));
+  const ids = [...new Set(Object.values(records.originals).flat())];
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const { SecurityGroups = [] } = await clients.of(EC2Client).send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }));
+        return SecurityGroups[0];
+      } catch (error) {
+        if (hasCode(error, 'InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed')) return undefined;
+        throw error;
+      }
+    }),
+  );
+  const groups = Object.fromEntries(
+    ids.map((id, i) => {
+      const group = found[i];
+      return [
+        id,
+        group
+          ? {
+              vpcId: group.VpcId ?? '',
+              name: group.GroupName ?? '',
+              rules: [
+                ...(group.IpPermissions ?? []).map(describeRule('in')),
+                ...(group.IpPermissionsEgress ?? []).map(describeRule('out')),
+              ],
+            }
+          : undefined,
+      ];
+    }),
+  );
+  return { quarantined: Boolean(records.quarantinedAt), originals: records.originals, groups, wardenGroups };
+}

@@ -27,7 +27,8 @@ export const summariseRootSession = defineAction<RootSessionInput>({
     const dynamodb = context.clients.of(DynamoDBClient);
     const now = context.now();
     const seconds = Math.floor(now.getTime() / 1000);
-    const key = { pk: { S: input.Key } };
+    // One item per root session; the sort key is fixed (the table is shared with containment's records).
+    const key = { pk: { S: input.Key }, sk: { S: 'calls' } };
     try {
       // Due for a message: the session is new, or its last message is older than the window.
       const { Attributes } = await dynamodb.send(

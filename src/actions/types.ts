@@ -9,7 +9,10 @@ export interface ActionResult {
 }
 
 export interface ExecutionContext {
+  /** The clients of the step's account and region (the member role's away from home). */
   clients: AwsClients;
+  /** Warden's own credentials in its home region: where the records table is, whatever the step's target. */
+  homeClients: AwsClients;
   plan: Plan;
   excludeTag: string;
   accountAlias?: string;

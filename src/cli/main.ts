@@ -34,6 +34,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
     'verifyEvents',
     'do not confirm events with GuardDuty / AWS Config before acting, e.g. on an emulator (WARDEN_VERIFY_EVENTS=false)',
   ],
+  ['--records-table <name>', 'recordsTable', "DynamoDB table of Warden's records (WARDEN_RECORDS_TABLE)"],
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
@@ -179,7 +180,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     );
   for (const [flag, , help] of [
     ...TARGET_FLAGS,
-    ...SETTING_FLAGS.filter(([, setting]) => ['topicArn', 'accountAlias', 'messageFormat'].includes(setting)),
+    ...SETTING_FLAGS.filter(([, setting]) => ['topicArn', 'accountAlias', 'messageFormat', 'recordsTable'].includes(setting)),
   ])
     releaseCommand.addOption(new Option(flag, help));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {

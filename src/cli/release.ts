@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, actionFor, errorCode, executePlan, readInstance } from '../actions';
+import { ACTIONS, actionFor, errorCode, executePlan, readInstance, readReleaseRecords } from '../actions';
 import { runsIn } from '../actions/types';
 import { createClients } from '../aws';
 import { plainText } from '../notify/text';
@@ -49,8 +49,20 @@ export async function release(instanceId: string, given: Settings, options: Rele
     io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${failureHint(errorCode(instance), settings) ?? ''}`);
     return 1;
   }
-  const planned = planRelease(instance, {
+  if (!settings.recordsTable) {
+    io.stderr(
+      'warden: WARDEN_RECORDS_TABLE (--records-table) is not set: Warden releases only from its own records (tags are not records); nothing was changed\n',
+    );
+    return 1;
+  }
+  const records = await readReleaseRecords(clients, settings.recordsTable, instance, home.clients).catch((error: Error) => error);
+  if (records instanceof Error) {
+    io.stderr(`warden: cannot read Warden's records in ${settings.recordsTable}: ${records.message}\n`);
+    return 1;
+  }
+  const planned = planRelease(instance, records, {
     disableTerminationProtection: options.disableTerminationProtection,
+    recordsTable: settings.recordsTable,
     notify: {
       ...settings,
       account: target?.account ?? settings.homeAccount ?? settings.topicArn?.split(':')[4] ?? 'unknown',
@@ -62,7 +74,7 @@ export async function release(instanceId: string, given: Settings, options: Rele
     io.stderr(`warden: ${plainText(planned.refused)}\n`);
     return 1;
   }
-  // The changes run in the instance's account; the notification goes to Warden's own topic, at home.
+  // Steps on Warden's records and the notification stay at home; every other step acts in the instance's account.
   const plan = target
     ? { ...planned, steps: planned.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) }
     : planned;

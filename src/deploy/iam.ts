@@ -55,10 +55,28 @@ export const ACCOUNT_LEVEL_ACTIONS = new Set([
 /** Reads never change anything; several (ec2:Describe*, autoscaling:Describe*) support no resource-level permissions at all. */
 export const isReadOnly = (action: string) => /^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.test(action);
 
-/** Narrower than the resource alone: PassRole only to SSM; only Warden's own evidence snapshots may be deleted. */
+/** Narrower than the resource alone, in every role: PassRole only to SSM. */
 const CONDITIONS: Record<string, Record<string, unknown>> = {
   'iam:PassRole': { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-  'ec2:DeleteSnapshot': { StringLike: { 'ec2:ResourceTag/warden:instance-id': '*' } },
+};
+
+/**
+ * Narrower still in the function roles, where the code is Warden's own: security-group rules change
+ * only on groups tagged as Warden's, groups are created only with that tag, and tags only under
+ * Warden's keys (plus the group's Name). Warden never deletes a snapshot, so it has no such grant.
+ * The runbooks' role is not bound by these: the runbooks change the account's own groups and tags.
+ */
+export const FUNCTION_CONDITIONS: Record<string, Record<string, unknown>> = {
+  ...CONDITIONS,
+  'ec2:AuthorizeSecurityGroupIngress': { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  'ec2:AuthorizeSecurityGroupEgress': { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  'ec2:RevokeSecurityGroupIngress': { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  'ec2:RevokeSecurityGroupEgress': { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  'ec2:CreateSecurityGroup': {
+    StringEquals: { 'aws:RequestTag/warden:role': ['untrack', 'quarantine'] },
+    'ForAllValues:StringLike': { 'aws:TagKeys': ['warden:*', 'Name'] },
+  },
+  'ec2:CreateTags': { 'ForAllValues:StringLike': { 'aws:TagKeys': ['warden:*', 'Name'] } },
 };
 
 /** Where a mutating action may act: this account and region, or the one resource it is for. */
@@ -77,6 +95,7 @@ function scopeOf(action: string): Resource[] {
     case 'sqs:SendMessage':
       return [arn(`sqs:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.failedEventsQueue}`)];
   }
+  if (service === 'dynamodb') return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
   if (service === 'iam') return [arn('iam::${AWS::AccountId}:*')];
   if (service === 's3') return [arn('s3:::*')];
   // Snapshot ARNs carry no account id.
@@ -84,18 +103,21 @@ function scopeOf(action: string): Resource[] {
   return [arn(`${service}:\${AWS::Region}:\${AWS::AccountId}:*`)];
 }
 
+/** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
+const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
+
 /** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
-export function statementsFor(actions: string[]): Statement[] {
+export function statementsFor(actions: string[], conditions = CONDITIONS): Statement[] {
   const statements: Statement[] = [];
-  const reads = actions.filter(isReadOnly);
+  const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
   const accountLevel = actions.filter((action) => ACCOUNT_LEVEL_ACTIONS.has(action));
   if (accountLevel.length > 0)
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
   const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
-  for (const action of actions.filter((a) => !isReadOnly(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
+  for (const action of actions.filter((a) => !isOpenRead(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
     const resources = scopeOf(action);
-    const condition = CONDITIONS[action];
+    const condition = conditions[action];
     const key = JSON.stringify([resources, condition]);
     const entry = scoped.get(key) ?? { actions: [], resources, condition };
     entry.actions.push(action);
@@ -103,7 +125,8 @@ export function statementsFor(actions: string[]): Statement[] {
   }
   for (const { actions: grouped, resources, condition } of scoped.values()) {
     const service = (grouped[0] ?? '').split(':')[0] ?? '';
-    const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}Writes${condition ? 'WithCondition' : ''}`;
+    const kind = grouped.every(isReadOnly) ? 'Reads' : 'Writes';
+    const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}${kind}${condition ? 'WithCondition' : ''}`;
     statements.push({
       Sid: statements.some((statement) => statement.Sid === name) ? `${name}${statements.length}` : name,
       Effect: 'Allow',
@@ -154,7 +177,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
                 Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
                 Resource: arn(`logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${STACK_NAMES.logGroup(trigger)}:*`),
               },
-              ...statementsFor([...actions, 'sqs:SendMessage']),
+              ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS),
               ...(actsInMembers ? [assumeMemberRole] : []),
             ],
           },

@@ -41,12 +41,15 @@ export function memberPermissionsByTrigger(eventsDir: string): Record<string, st
   for (const plan of plans)
     for (const step of memberSteps(plan)) {
       const granted = byTrigger.get(plan.trigger) ?? new Set<string>();
-      for (const permission of (ACTIONS[step.action]?.permissions ?? (() => []))(step.input as never)) granted.add(permission);
+      // Warden's records table is in the central account: a member role never gets a grant on it.
+      for (const permission of (ACTIONS[step.action]?.permissions ?? (() => []))(step.input as never))
+        if (!permission.startsWith('dynamodb:')) granted.add(permission);
       byTrigger.set(plan.trigger, granted);
     }
   const release = Object.values(RELEASE_ACTIONS)
     .filter((action) => runsIn(action) === 'target')
-    .flatMap((action) => action.permissions({} as never));
+    .flatMap((action) => action.permissions({} as never))
+    .filter((permission) => !permission.startsWith('dynamodb:'));
   byTrigger.set(RELEASE_SESSION, new Set(release));
   return Object.fromEntries([...byTrigger].map(([trigger, actions]) => [trigger, [...actions].sort()]));
 }

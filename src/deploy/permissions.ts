@@ -14,6 +14,7 @@ const deployedSettings = (env: Record<string, string>) =>
     loadSettings({
       WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
       WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+      WARDEN_RECORDS_TABLE: 'warden-records',
       ...env,
       ...extra,
     }),

@@ -1,5 +1,3 @@
-import { eventBridgeSourceOf } from './sources';
-
 /**
  * Raw exports people have at hand, wrapped into the EventBridge events the deployed rules deliver, so
  * `warden replay` plans them as the functions would:
@@ -16,6 +14,7 @@ import { eventBridgeSourceOf } from './sources';
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
 import { isSignInRecord } from './cloudtrail';
+import { eventBridgeSourceOf } from './sources';
 
 export interface Unwrapped {
   raw: unknown;

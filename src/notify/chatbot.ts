@@ -1,5 +1,5 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { accountLabel, type MessageOptions, plainAlert, responseSection } from './render';
+import { accountLabel, containmentVerdict, type MessageOptions, plainAlert, responseSection } from './render';
 import { markdownText, plainText } from './text';
 
 /**
@@ -17,7 +17,9 @@ export function renderChatbot(raw: Alert, steps: Step[], options: MessageOptions
     ...alert.facts,
   ];
   const response = responseSection(steps, options, outcomes);
+  const verdict = containmentVerdict(alert, options, outcomes);
   const description = [
+    ...(verdict ? [`*${verdict.verdict}:* ${markdownText(verdict.why)}`, ''] : []),
     markdownText(alert.summary),
     '',
     ...facts.map(([label, value]) => `*${markdownText(label)}:* ${markdownText(value)}`),
@@ -30,7 +32,7 @@ export function renderChatbot(raw: Alert, steps: Step[], options: MessageOptions
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${alert.severity.toUpperCase()}: ${markdownText(alert.title)}`,
+      title: `${verdict?.verdict ?? alert.severity.toUpperCase()}: ${markdownText(alert.title)}`,
       description,
       nextSteps: (alert.nextSteps ?? []).map(markdownText),
       keywords: [alert.trigger, alert.severity, alert.event],

@@ -1,10 +1,19 @@
 import type { Alert, Outcome, Step } from '../plan';
 import { missingSetting } from '../plan';
 import { renderChatbot } from './chatbot';
-import { type MessageOptions, renderAttributes, renderBody, renderSubject } from './render';
+import { containmentVerdict, type MessageOptions, renderAttributes, renderBody, renderSubject } from './render';
 
 export { renderChatbot } from './chatbot';
-export { type MessageOptions, renderAttributes, renderBody, renderSubject, SUBJECT_MAX_LENGTH } from './render';
+export {
+  CONTAINMENT_CHECK_STEP,
+  containmentVerdict,
+  type MessageOptions,
+  renderAttributes,
+  renderBody,
+  renderSubject,
+  SUBJECT_MAX_LENGTH,
+  VERDICTS,
+} from './render';
 
 export interface NotifySettings extends MessageOptions {
   topicArn?: string;
@@ -18,7 +27,7 @@ export const NOTIFY_STEP_ID = 'notify';
 export function publishInput(alert: Alert, steps: Step[], settings: NotifySettings, outcomes?: Outcome[]) {
   return {
     TopicArn: settings.topicArn ?? missingSetting('WARDEN_TOPIC_ARN'),
-    Subject: renderSubject(alert),
+    Subject: renderSubject(alert, containmentVerdict(alert, settings, outcomes)?.verdict),
     Message: (settings.messageFormat === 'chatbot' ? renderChatbot : renderBody)(alert, steps, settings, outcomes),
     MessageAttributes: renderAttributes(alert),
   };

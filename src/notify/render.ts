@@ -19,8 +19,9 @@ export interface MessageOptions {
   /** WARDEN_ACCOUNT_ALIASES: names of the organization's other accounts. */
   accountAliases?: Record<string, string>;
   /**
-   * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. The subject
-   * stays as it is: the event itself is real, and a responder must not read it as a drill.
+   * WARDEN_DRY_RUN: the message says what Warden would do and that it changed nothing. A containment's
+   * subject says DRY RUN where CONTAINED would stand, so no one reads an open instance as handled; other
+   * subjects stay as they are, the event itself being real.
    */
   dryRun?: boolean;
 }
@@ -54,7 +55,8 @@ export function plainAlert(alert: Alert): Alert {
  */
 export function responseSection(steps: Step[], options: MessageOptions, outcomes?: Outcome[]) {
   const lines = steps
-    .filter((step) => step.service !== 'sns')
+    // The notification and what follows it (always-run steps) are not part of the response it reports.
+    .filter((step) => step.service !== 'sns' && !step.always)
     .map((step) => {
       const outcome = outcomes?.find((o) => o.stepId === step.id);
       // In a dry run, a change that would run reads as intent; the reads and guards show what they found.
@@ -71,9 +73,33 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
   return { heading, lines };
 }
 
-/** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
-export function renderSubject(alert: Alert): string {
-  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${plainText(alert.title)}`
+export const VERDICTS = { contained: 'CONTAINED', notContained: 'NOT CONTAINED', dryRun: 'DRY RUN' } as const;
+export type Verdict = (typeof VERDICTS)[keyof typeof VERDICTS];
+/** The containment step whose success, and only whose success, means every interface is quarantined. */
+export const CONTAINMENT_CHECK_STEP = 'verify-containment';
+
+/**
+ * For a containment plan: whether it is contained, read from the verify step (a live re-read), never
+ * from what the other steps meant to do. Before anything ran, or in a dry run: DRY RUN.
+ */
+export function containmentVerdict(alert: Alert, options: MessageOptions, outcomes?: Outcome[]) {
+  if (!alert.containment) return undefined;
+  if (options.dryRun || !outcomes) return { verdict: VERDICTS.dryRun, why: 'nothing was changed' };
+  const verify = outcomes.find((outcome) => outcome.stepId === CONTAINMENT_CHECK_STEP);
+  if (verify && (verify.status === 'done' || verify.status === 'already-done')) return { verdict: VERDICTS.contained, why: verify.detail };
+  const cause = outcomes.find(
+    (o) => o.service !== 'sns' && (o.status === 'failed' || o.status === 'skipped') && !o.detail.startsWith('needs '),
+  );
+  return { verdict: VERDICTS.notContained, why: cause?.detail ?? 'the instance was not isolated: see the decision below' };
+}
+
+/**
+ * `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. For a
+ * containment the verdict takes the severity's place (`[Warden] NOT CONTAINED: <title>`): it is what a
+ * responder must see first, and the severity is in the body and the attributes.
+ */
+export function renderSubject(alert: Alert, verdict?: Verdict): string {
+  const subject = `[Warden] ${verdict ?? alert.severity.toUpperCase()}: ${plainText(alert.title)}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '')
     .replace(/\s+/g, ' ')
@@ -96,7 +122,15 @@ export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, o
     ...alert.facts,
   ];
   const width = Math.max(...facts.map(([label]) => label.length));
-  const lines = [alert.title, '', alert.summary, '', ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`)];
+  const verdict = containmentVerdict(alert, options, outcomes);
+  const lines = [
+    ...(verdict ? [`${verdict.verdict}: ${verdict.why}`, ''] : []),
+    alert.title,
+    '',
+    alert.summary,
+    '',
+    ...facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+  ];
   const response = responseSection(steps, options, outcomes);
   if (response.lines.length > 0) lines.push('', response.heading, ...response.lines.map((line) => `  ${line}`));
   if (alert.nextSteps?.length) lines.push('', 'Next steps:', ...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));

@@ -17,7 +17,8 @@ import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './
 export type CloudTrailSettings = Pick<
   Settings,
   'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag' | 'cisAlerts' | 'recordsTable'
->;
+> &
+  Partial<Pick<Settings, 'ownRoleArns'>>;
 
 /** The step that reads a changed group before its alert: only Warden's own groups are alerted on. */
 export const GROUP_CHECK_STEP = 'check-group';
@@ -99,8 +100,10 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   };
 }
 
+/** The roles of Warden's own functions (WARDEN_OWN_ROLE_ARNS): their calls are Warden's, not an attacker's. */
+type OwnRoles = Partial<Pick<Settings, 'ownRoleArns'>>;
 /** What deciding an alert needs from the settings. */
-type AlertSettings = Pick<Settings, 'excludeTag' | 'cisAlerts'>;
+type AlertSettings = Pick<Settings, 'excludeTag' | 'cisAlerts'> & OwnRoles;
 
 function findingFor(event: CloudTrailEvent, settings: AlertSettings): Finding | { ignore: string } {
   const mismatch = sourceMismatch(event);
@@ -159,7 +162,9 @@ function rootSessionStep(event: CloudTrailEvent, settings: CloudTrailSettings): 
 
 /** Warden's own alert for the record; else an enabled CIS alert (WARDEN_CIS_ALERTS); else why it is ignored. */
 function cisOrOwn(record: CloudTrailRecord, signIn: boolean, settings: AlertSettings): Finding | { ignore: string } {
-  const own = signIn ? signInFinding(record) : apiCallFinding(record, { excludeTag: settings.excludeTag });
+  const own = signIn
+    ? signInFinding(record)
+    : apiCallFinding(record, { excludeTag: settings.excludeTag, ownRoleArns: settings.ownRoleArns });
   if (!('ignore' in own)) return own;
   const cis = cisFinding(record, settings.cisAlerts, signIn);
   if (!cis) return own;
@@ -241,7 +246,29 @@ const ROOT_CREDENTIAL_STEPS = [
   'If not: recover the root user (password reset to its e-mail), re-register MFA, delete any root access keys, and review CloudTrail for everything this session did.',
 ];
 
-function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Finding | { ignore: string } {
+/** EC2 calls Warden's own containment makes: opening and closing its allow-all group, writing its labels. */
+const OWN_CONTAINMENT_CALLS = [
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+  'CreateTags',
+  'DeleteTags',
+];
+
+function apiCallFinding(record: CloudTrailRecord, context: AlertContext & OwnRoles): Finding | { ignore: string } {
+  // Only Lambda can assume Warden's function roles (their trust policy), so a call made as one of them
+  // is Warden's own: never alerted as an attack. The same call by anyone else, on any group, is.
+  const caller = record.userIdentity.sessionContext?.sessionIssuer?.arn;
+  if (
+    record.eventSource === 'ec2.amazonaws.com' &&
+    OWN_CONTAINMENT_CALLS.includes(record.eventName) &&
+    caller &&
+    context.ownRoleArns?.includes(caller)
+  )
+    return {
+      ignore: `${service(record)}:${record.eventName} by Warden's own role ${caller}: part of a containment`,
+    };
   const rule: AlertRule | undefined = alertRuleFor(record, context);
   if (rule)
     return markAttempt(

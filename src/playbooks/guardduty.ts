@@ -1,28 +1,15 @@
 import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import { NOW, outputOf, type Plan, type Step } from '../plan';
+import { type Alert, missingSetting, outputOf, type Plan, type Severity, type Step } from '../plan';
+import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
+export { GROUP_ROLES, type GroupRole, ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, securityGroupInput } from '../quarantine';
 export { guardDutySeverity } from './guardduty-alert';
-
-/** Tag keys Warden writes; `warden release` and the idempotency checks read them back. */
-export const QUARANTINE_TAGS = {
-  state: 'warden:state',
-  findingId: 'warden:finding-id',
-  findingType: 'warden:finding-type',
-  quarantinedAt: 'warden:quarantined-at',
-  /** `warden:sg:<eni-id>` = the interface's original security groups, space-separated. */
-  originalGroupsPrefix: 'warden:sg:',
-  role: 'warden:role',
-  instanceId: 'warden:instance-id',
-} as const;
-
-export const GROUP_ROLES = { untrack: 'untrack', quarantine: 'quarantine' } as const;
-export type GroupRole = keyof typeof GROUP_ROLES;
 
 const AUTOSCALING_GROUP_TAG = 'aws:autoscaling:groupName';
 
@@ -47,6 +34,7 @@ export type GuardDutySettings = Pick<
   | 'protectedVpcs'
   | 'isolateSoleTarget'
   | 'verifyEvents'
+  | 'recordsTable'
 >;
 
 /**
@@ -87,8 +75,8 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.tags.some((tag) => tag.key === settings.excludeTag))
     return notify(`instance ${instance.instanceId} carries the exclusion tag ${settings.excludeTag}: reported, not touched`);
 
-  const protection = protectedBy(finding, instance, settings);
-  if (protection) return notify(`instance ${instance.instanceId} ${protection}: reported, not contained`);
+  const refusal = accountRefusal(finding, settings);
+  if (refusal) return notify(`instance ${instance.instanceId} ${refusal}: reported, not contained`);
   // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
   const target = targetOf(finding.accountId, finding.region, settings);
   if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`instance ${instance.instanceId}`, target, settings));
@@ -99,19 +87,23 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.networkInterfaces.length === 0)
     return notify(`${rule.because}, but the finding lists no network interface to quarantine: reported`);
 
+  const protectedVpc = instance.networkInterfaces.find((eni) => settings.protectedVpcs.includes(eni.vpcId))?.vpcId;
   const where = target ? ` in account ${target.account}, ${target.region}` : '';
-  const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
+  const reason = protectedVpc
+    ? `${rule.because} (policy ${rule.match}), but ${instance.instanceId}${where} has an interface in ${protectedVpc}, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; this guard may have been set off by someone else, a person must decide now`
+    : `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
   // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
-  const steps = inTarget(containmentSteps(finding, instance, settings), target).map(({ target: where, ...step }) =>
-    step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where },
-  );
-  const alert = findingAlert(finding, reason);
+  const steps = inTarget(
+    protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings),
+    target,
+  ).map(({ target: where, ...step }) => (step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where }));
+  const alert = { ...findingAlert(finding, reason), containment: true };
   return {
     ...base,
     decision: 'act',
-    reason: reason + missingTopicNote(settings),
+    reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
     alert,
-    steps: [...steps, notifyStep(alert, steps, settings)],
+    steps: [...steps, ...notifiedSteps(finding, instance, alert, steps, settings)],
   };
 }
 
@@ -127,57 +119,151 @@ function connectionOf(finding: GuardDutyFinding): Connection {
   };
 }
 
-/** Why settings protect this instance's account or network from isolation, if they do. */
-function protectedBy(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): string | undefined {
+/**
+ * The notification, then (when the records table is set) the record that this finding was told,
+ * written only if the publish succeeded: a retry after a failed publish tells people again.
+ */
+function notifiedSteps(
+  finding: GuardDutyFinding,
+  instance: InstanceDetails,
+  alert: Alert,
+  steps: Step[],
+  settings: GuardDutySettings,
+): Step[] {
+  const notify = notifyStep(alert, steps, settings);
+  if (!settings.recordsTable) return [notify];
+  const record: Step = {
+    id: 'record-notified',
+    action: 'recordNotified',
+    service: 'dynamodb',
+    operation: 'PutItem',
+    input: { TableName: settings.recordsTable, InstanceId: instance.instanceId, FindingId: finding.id },
+    why: 'record that people were told of this finding, once the message is published',
+    after: [],
+    always: true,
+  };
+  return [notify, record];
+}
+
+const missingRecordsNote = (settings: GuardDutySettings) =>
+  settings.recordsTable ? '' : ' (nothing can be contained: WARDEN_RECORDS_TABLE is not set)';
+
+const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
+
+/** Why settings keep Warden's hands off this instance's account, if they do. */
+function accountRefusal(finding: GuardDutyFinding, settings: GuardDutySettings): string | undefined {
   if (settings.deniedAccounts.includes(finding.accountId)) return `is in account ${finding.accountId}, listed in WARDEN_DENIED_ACCOUNTS`;
   if (settings.allowedAccounts.length > 0 && !settings.allowedAccounts.includes(finding.accountId))
     return `is in account ${finding.accountId}, not listed in WARDEN_ALLOWED_ACCOUNTS`;
-  const vpc = instance.networkInterfaces.find((eni) => settings.protectedVpcs.includes(eni.vpcId))?.vpcId;
-  if (vpc) return `has an interface in ${vpc}, listed in WARDEN_PROTECTED_VPCS`;
   return undefined;
 }
 
-/** The window of the isolation circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR). */
-export const ISOLATION_WINDOW_MINUTES = 60;
+const ec2Step = (step: Omit<Step, 'service'>): Step => ({ service: 'ec2', ...step });
+
+const inspectStep = (instanceId: string) =>
+  ec2Step({
+    id: 'inspect',
+    action: 'describeInstance',
+    operation: 'DescribeInstances',
+    input: { InstanceIds: [instanceId] },
+    why: 'read the instance as it is now (exclusion tag, every interface and its groups, volumes)',
+    after: [],
+  });
 
 /**
- * Isolation first. The critical path is four sequential round trips once a VPC has its Warden
- * groups: DescribeInstances -> (DescribeSecurityGroups | CreateTags) -> swap to the allow-all group
- * -> swap to the quarantine group; every interface and VPC goes in parallel. The guards that need
- * AWS state (the circuit breaker's count, the load balancer check) run beside the inspection, and
- * evidence steps depend only on them, so neither delays isolation.
+ * Evidence does not wait for the guards: a guard someone else can set off (the circuit breaker, the
+ * load balancer check, a protected VPC) may hold isolation back, never the evidence.
+ */
+function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
+  const instanceId = instance.instanceId;
+  // Confirmed with GuardDuty beside the inspection (WARDEN_VERIFY_EVENTS): a forged finding changes nothing, evidence included.
+  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
+  const after = ['inspect', ...verify.map((step) => step.id)];
+  return [
+    inspectStep(instanceId),
+    ...verify,
+    ec2Step({
+      id: 'termination-protection',
+      action: 'enableTerminationProtection',
+      operation: 'ModifyInstanceAttribute',
+      input: { InstanceId: instanceId, DisableApiTermination: { Value: true } },
+      why: 'protect the evidence from termination',
+      after,
+    }),
+    ec2Step({
+      id: 'snapshot',
+      action: 'snapshotVolumes',
+      operation: 'CreateSnapshots',
+      input: {
+        InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
+        Description: `Warden evidence for GuardDuty finding ${finding.id}`,
+        TagSpecifications: [
+          {
+            ResourceType: 'snapshot',
+            Tags: [
+              { Key: QUARANTINE_TAGS.instanceId, Value: instanceId },
+              { Key: QUARANTINE_TAGS.findingId, Value: finding.id },
+              { Key: QUARANTINE_TAGS.findingType, Value: finding.type.slice(0, 256) },
+            ],
+          },
+        ],
+        TableName: recordsTable(settings),
+        FindingId: finding.id,
+      },
+      why: "snapshot every EBS volume as evidence, once per finding (Warden's records say which snapshots it took)",
+      after,
+    }),
+  ];
+}
+
+/**
+ * Isolation first. The critical path once a VPC has its Warden groups: DescribeInstances (beside the
+ * record reads and the guards) -> DescribeSecurityGroups of the recorded groups -> the record of the
+ * original groups -> swap to the allow-all group -> swap to the quarantine group -> re-read. Every
+ * interface and VPC goes in parallel; evidence runs beside it all.
  */
 function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
   const instanceId = instance.instanceId;
   const interfaces = instance.networkInterfaces;
   const vpcs = [...new Set(interfaces.map((eni) => eni.vpcId))];
-  const ec2 = (step: Omit<Step, 'service'>): Step => ({ service: 'ec2', ...step });
+  const TableName = recordsTable(settings);
+  const [inspect, ...reads] = evidenceSteps(finding, instance, settings) as [Step, ...Step[]];
+  const verifyEvent = reads.filter((step) => step.id === VERIFY_STEP_ID);
+  const evidence = reads.filter((step) => step.id !== VERIFY_STEP_ID);
 
-  const inspect = ec2({
-    id: 'inspect',
-    action: 'describeInstance',
-    operation: 'DescribeInstances',
-    input: { InstanceIds: [instanceId] },
-    why: 'read the instance as it is now (exclusion tag, interfaces, groups, volumes)',
+  const readRecords: Step = {
+    id: 'read-records',
+    action: 'readRecords',
+    service: 'dynamodb',
+    operation: 'Query',
+    input: { TableName, InstanceId: instanceId },
+    why: "read Warden's records of the instance (original groups of its interfaces, an earlier quarantine)",
     after: [],
-  });
-  const budget = ec2({
+  };
+  const readGroups: Step = {
+    id: 'read-groups',
+    action: 'readWardenGroups',
+    service: 'dynamodb',
+    operation: 'BatchGetItem',
+    input: { TableName, Keys: vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))) },
+    why: 'read the ids of the groups Warden created in each VPC (never recognised by name)',
+    after: [],
+  };
+  const budget: Step = {
     id: 'isolation-budget',
     action: 'checkIsolationBudget',
-    operation: 'DescribeTags',
+    service: 'dynamodb',
+    operation: 'Query',
     input: {
-      Filters: [
-        { Name: 'resource-type', Values: ['instance'] },
-        { Name: 'key', Values: [QUARANTINE_TAGS.quarantinedAt] },
-      ],
-      MaxResults: 1000,
+      TableName,
+      Partition: RECORD_KEYS.isolations(finding.accountId, finding.region),
       Limit: settings.maxIsolationsPerHour,
       WindowMinutes: ISOLATION_WINDOW_MINUTES,
       InstanceId: instanceId,
     },
-    why: `circuit breaker: at most ${settings.maxIsolationsPerHour} isolation(s) per hour (WARDEN_MAX_ISOLATIONS_PER_HOUR), counted from quarantine tags`,
+    why: `circuit breaker: at most ${settings.maxIsolationsPerHour} isolation(s) per hour (WARDEN_MAX_ISOLATIONS_PER_HOUR), counted from Warden's own quarantine records`,
     after: [],
-  });
+  };
   const soleTarget: Step[] = settings.isolateSoleTarget
     ? []
     : [
@@ -191,51 +277,44 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
           after: [],
         },
       ];
-  // Confirmed with GuardDuty beside the other reads (WARDEN_VERIFY_EVENTS).
-  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
-  // Every change waits for these: the instance as it is now, each guard's verdict, and the verification.
-  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id), ...verify.map((step) => step.id)];
+  // Every change to the network waits for these: the instance as it is now, each guard's verdict, and the verification.
+  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id), ...verifyEvent.map((step) => step.id)];
   const groups = vpcs.flatMap((vpcId) =>
     (['untrack', 'quarantine'] as const).map((role) =>
-      ec2({
+      ec2Step({
         id: `${role}-group:${vpcId}`,
         action: role === 'untrack' ? 'ensureUntrackGroup' : 'ensureQuarantineGroup',
         operation: 'CreateSecurityGroup',
-        input: securityGroupInput(role, vpcId),
+        input: { ...securityGroupInput(role, vpcId), TableName },
         why:
           role === 'untrack'
-            ? `find or create the allow-all group of ${vpcId} that makes existing flows untracked`
-            : `find or create the quarantine group of ${vpcId} (no inbound, no outbound rules)`,
+            ? `the allow-all group Warden recorded for ${vpcId} (or a new one, recorded), opened only while interfaces pass through it`
+            : `the quarantine group Warden recorded for ${vpcId} (or a new one, recorded), with every rule removed`,
         // After the inspection and the guards, so an excluded, vanished or protected instance leaves the account untouched.
-        after: gates,
+        after: [...gates, readGroups.id],
       }),
     ),
   );
-  const record = ec2({
+  const record: Step = {
     id: 'record-groups',
     action: 'recordOriginalGroups',
-    operation: 'CreateTags',
-    input: {
-      Resources: [instanceId],
-      Tags: interfaces.map((eni) => ({
-        Key: `${QUARANTINE_TAGS.originalGroupsPrefix}${eni.networkInterfaceId}`,
-        Value: eni.securityGroups.map((group) => group.groupId).join(' '),
-      })),
-    },
-    why: 'record each interface’s security groups so the quarantine can be undone',
-    after: gates,
-  });
+    service: 'dynamodb',
+    operation: 'PutItem',
+    input: { TableName, InstanceId: instanceId },
+    why: "record each interface's security groups, as read now, in Warden's records (never overwritten) so the quarantine can be undone",
+    // Beside the group steps, not after them: Warden's groups are known from the records already read.
+    after: [...gates, readRecords.id, readGroups.id],
+  };
   const swaps = interfaces.flatMap((eni) => {
-    const untrack = ec2({
+    const untrack = ec2Step({
       id: `untrack:${eni.networkInterfaceId}`,
       action: 'swapInterfaceGroups',
       operation: 'ModifyNetworkInterfaceAttribute',
       input: { NetworkInterfaceId: eni.networkInterfaceId, Groups: [outputOf(`untrack-group:${eni.vpcId}`, 'GroupId')] },
       why: `move ${eni.networkInterfaceId} to the allow-all group so its tracked connections become untracked`,
-      // Never open an interface to all traffic unless the quarantine group is ready to follow.
       after: [record.id, `quarantine-group:${eni.vpcId}`],
     });
-    const quarantine = ec2({
+    const quarantine = ec2Step({
       id: `quarantine:${eni.networkInterfaceId}`,
       action: 'quarantineInterface',
       operation: 'ModifyNetworkInterfaceAttribute',
@@ -245,87 +324,86 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     });
     return [untrack, quarantine];
   });
-  const quarantined = swaps.filter((step) => step.id.startsWith('quarantine:')).map((step) => step.id);
-  const evidence: Step[] = [
-    ec2({
-      id: 'tag-instance',
-      action: 'tagQuarantinedInstance',
-      operation: 'CreateTags',
-      input: {
-        Resources: [instanceId],
-        Tags: [
-          { Key: QUARANTINE_TAGS.state, Value: 'quarantined' },
-          { Key: QUARANTINE_TAGS.findingId, Value: finding.id },
-          { Key: QUARANTINE_TAGS.findingType, Value: finding.type.slice(0, 256) },
-          { Key: QUARANTINE_TAGS.quarantinedAt, Value: NOW },
-        ],
-      },
-      why: 'mark the instance as quarantined, with the finding that caused it',
-      after: quarantined,
+  const swapIds = swaps.map((step) => step.id);
+  const verify = ec2Step({
+    id: 'verify-containment',
+    action: 'verifyContainment',
+    operation: 'DescribeInstances',
+    input: { InstanceId: instanceId, TableName, FindingInterfaces: interfaces.map((eni) => eni.networkInterfaceId) },
+    why: 're-read the instance and quarantine every interface still open (not in the finding, attached meanwhile, or left by a failed swap)',
+    after: [...gates, record.id],
+    afterSettled: swapIds,
+  });
+  const close = vpcs.map((vpcId) =>
+    ec2Step({
+      id: `close-untrack:${vpcId}`,
+      action: 'closeUntrackGroup',
+      operation: 'RevokeSecurityGroupIngress',
+      input: { GroupId: outputOf(`untrack-group:${vpcId}`, 'GroupId') },
+      why: `close the allow-all group of ${vpcId} again once the swaps have settled, whatever their outcome`,
+      after: [`untrack-group:${vpcId}`],
+      afterSettled: [...swapIds, verify.id],
     }),
-    ec2({
-      id: 'termination-protection',
-      action: 'enableTerminationProtection',
-      operation: 'ModifyInstanceAttribute',
-      input: { InstanceId: instanceId, DisableApiTermination: { Value: true } },
-      why: 'protect the evidence from termination',
-      after: gates,
-    }),
-    ec2({
-      id: 'snapshot',
-      action: 'snapshotVolumes',
-      operation: 'CreateSnapshots',
-      input: {
-        InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
-        Description: `Warden evidence for GuardDuty finding ${finding.id}`,
-        CopyTagsFromSource: 'volume',
-        TagSpecifications: [
-          {
-            ResourceType: 'snapshot',
-            Tags: [
-              { Key: QUARANTINE_TAGS.instanceId, Value: instanceId },
-              { Key: QUARANTINE_TAGS.findingId, Value: finding.id },
-              { Key: QUARANTINE_TAGS.findingType, Value: finding.type.slice(0, 256) },
-            ],
-          },
-        ],
-      },
-      why: 'snapshot every EBS volume as evidence',
-      after: gates,
-    }),
-  ];
-  const autoScalingGroup = instance.tags.find((tag) => tag.key === AUTOSCALING_GROUP_TAG)?.value;
-  if (autoScalingGroup) {
-    evidence.push({
-      id: 'detach-autoscaling',
-      action: 'detachFromAutoScalingGroup',
-      service: 'autoscaling',
-      operation: 'DetachInstances',
-      input: { AutoScalingGroupName: autoScalingGroup, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: false },
-      why: `take the instance out of ${autoScalingGroup} so the group neither terminates the evidence nor loses capacity`,
-      after: gates,
-    });
-  }
-  return [inspect, budget, ...soleTarget, ...verify, ...groups, record, ...swaps, ...evidence];
-}
-
-export function securityGroupInput(role: GroupRole, vpcId: string) {
-  const name = `warden-${role}-${vpcId}`;
-  return {
-    GroupName: name,
-    Description:
-      role === 'untrack'
-        ? 'Warden: allows all traffic, briefly, so tracked connections become untracked before quarantine'
-        : 'Warden: quarantine, no inbound and no outbound rules',
-    VpcId: vpcId,
-    TagSpecifications: [
-      {
-        ResourceType: 'security-group',
-        Tags: [
-          { Key: 'Name', Value: name },
-          { Key: QUARANTINE_TAGS.role, Value: role },
-        ],
-      },
-    ],
+  );
+  const recordQuarantine: Step = {
+    id: 'record-quarantine',
+    action: 'recordQuarantine',
+    service: 'dynamodb',
+    operation: 'PutItem',
+    input: {
+      TableName,
+      InstanceId: instanceId,
+      FindingId: finding.id,
+      Partition: RECORD_KEYS.isolations(finding.accountId, finding.region),
+    },
+    why: 'record the quarantine and its time (what the circuit breaker counts)',
+    after: [verify.id],
   };
+  const tag = ec2Step({
+    id: 'tag-instance',
+    action: 'tagQuarantinedInstance',
+    operation: 'CreateTags',
+    input: {
+      Resources: [instanceId],
+      Tags: [
+        { Key: QUARANTINE_TAGS.state, Value: 'quarantined' },
+        { Key: QUARANTINE_TAGS.findingId, Value: outputOf(recordQuarantine.id, 'FindingId') },
+        { Key: QUARANTINE_TAGS.findingType, Value: finding.type.slice(0, 256) },
+        { Key: QUARANTINE_TAGS.quarantinedAt, Value: outputOf(recordQuarantine.id, 'QuarantinedAt') },
+      ],
+    },
+    why: 'label the instance for people: quarantined, by which finding, and its original groups (labels only: Warden trusts its records)',
+    after: [recordQuarantine.id],
+  });
+  const autoScalingGroup = instance.tags.find((t) => t.key === AUTOSCALING_GROUP_TAG)?.value;
+  const detach: Step[] = autoScalingGroup
+    ? [
+        {
+          id: 'detach-autoscaling',
+          action: 'detachFromAutoScalingGroup',
+          service: 'autoscaling',
+          operation: 'DetachInstances',
+          input: { AutoScalingGroupName: autoScalingGroup, InstanceIds: [instanceId], ShouldDecrementDesiredCapacity: false },
+          why: `take the instance out of ${autoScalingGroup} so the group neither terminates the evidence nor loses capacity`,
+          after: gates,
+        },
+      ]
+    : [];
+  return [
+    inspect,
+    readRecords,
+    readGroups,
+    budget,
+    ...soleTarget,
+    ...verifyEvent,
+    ...groups,
+    record,
+    ...swaps,
+    verify,
+    ...close,
+    recordQuarantine,
+    tag,
+    ...evidence,
+    ...detach,
+  ];
 }

@@ -1,87 +1,129 @@
 import { type NotifySettings, notifyStep } from '../notify';
-import type { Alert, Plan, Step } from '../plan';
-import { QUARANTINE_TAGS } from './guardduty';
+import { type Alert, missingSetting, type Plan, type Step } from '../plan';
+import { QUARANTINE_TAGS, type ReleaseRecords } from '../quarantine';
+
+export type { GroupState, ReleaseRecords } from '../quarantine';
 
 /** What releasing needs to know of an instance, as DescribeInstances shows it now. */
 export interface InstanceState {
   instanceId: string;
   tags: Record<string, string>;
-  interfaces: { id: string }[];
+  interfaces: { id: string; vpcId?: string }[];
 }
 
 export interface ReleaseOptions {
   /** Also let the instance be terminated again (Warden turned termination protection on). */
   disableTerminationProtection: boolean;
+  /** WARDEN_RECORDS_TABLE. */
+  recordsTable?: string;
   /** Tell the alerts topic, like any other change Warden makes; without a topic, the reason says so. */
   notify?: NotifySettings & { account: string; region: string; now: Date };
 }
 
 /** The message a release sends: what was undone, and the quarantine it ends. */
-function releaseAlert(instanceId: string, tags: Record<string, string>, options: ReleaseOptions & { notify: object }): Alert {
+function releaseAlert(instanceId: string, records: ReleaseRecords, options: ReleaseOptions & { notify: object }): Alert {
   const { account, region, now } = options.notify as NonNullable<ReleaseOptions['notify']>;
   return {
     severity: 'medium',
     trigger: 'guardduty',
     event: 'warden:release',
     title: `Quarantine of ${instanceId} released`,
-    summary: `An operator ran warden release: ${instanceId} goes back to its recorded security groups and loses Warden's quarantine tags; its evidence snapshots are kept.`,
+    summary: `An operator ran warden release: ${instanceId} goes back to the security groups Warden recorded and loses Warden's quarantine labels; its evidence snapshots are kept.`,
     account,
     region,
     time: now.toISOString(),
     facts: [
       ['Instance', instanceId],
-      ['Quarantined at', tags[QUARANTINE_TAGS.quarantinedAt] ?? 'unknown'],
-      ['Finding', `${tags[QUARANTINE_TAGS.findingType] ?? 'unknown'} (${tags[QUARANTINE_TAGS.findingId] ?? 'no id'})`],
+      [
+        'Restored groups',
+        Object.entries(records.originals)
+          .map(([eni, groups]) => `${eni}: ${groups.join(' ')}`)
+          .join('; ') || 'none',
+      ],
       ['Termination protection', options.disableTerminationProtection ? 'turned off' : 'stays on'],
     ],
     links: [],
   };
 }
 
+/** Why a recorded group cannot be restored on this interface, if it cannot. */
+function unusable(groupId: string, vpcId: string | undefined, records: ReleaseRecords): string | undefined {
+  if (records.wardenGroups.includes(groupId)) return `${groupId} is one of Warden's own groups`;
+  const group = records.groups[groupId];
+  if (!group) return `${groupId} no longer exists`;
+  if (vpcId && group.vpcId !== vpcId) return `${groupId} is in ${group.vpcId}, not in the interface's ${vpcId}`;
+  return undefined;
+}
+
 /**
- * Undoing a quarantine (`warden release`), planned from the instance as it is now: each interface
- * goes back to the groups recorded in its `warden:sg:<eni>` tag, then Warden's quarantine tags go
- * (only after every interface is restored: the tags hold the only record of the original groups).
- * Snapshots stay: they are evidence. An instance Warden did not quarantine is refused.
+ * Undoing a quarantine (`warden release`), planned from the instance as it is now and from Warden's
+ * records only (a `warden:sg:*` tag is a label anyone can write, never read here): each interface goes
+ * back to the groups Warden recorded, which must still exist in the interface's VPC; then Warden's
+ * labels go and its records are marked released (kept, never deleted). Snapshots stay: they are
+ * evidence. Anything else is refused, with nothing changed.
  */
-export function planRelease(instance: InstanceState, options: ReleaseOptions): Plan | { refused: string } {
+export function planRelease(instance: InstanceState, records: ReleaseRecords, options: ReleaseOptions): Plan | { refused: string } {
   const { instanceId, tags } = instance;
-  if (tags[QUARANTINE_TAGS.state] !== 'quarantined')
-    return {
-      refused: `${instanceId} was not quarantined by Warden (it has no ${QUARANTINE_TAGS.state}=quarantined tag); nothing to release`,
-    };
-  const recorded = instance.interfaces.flatMap(({ id }) => {
-    const groups = tags[`${QUARANTINE_TAGS.originalGroupsPrefix}${id}`]?.split(' ').filter(Boolean);
-    return groups && groups.length > 0 ? [{ id, groups }] : [];
-  });
-  const unrecorded = instance.interfaces.filter(({ id }) => !recorded.some((r) => r.id === id)).map(({ id }) => id);
+  if (!records.quarantined)
+    return { refused: `${instanceId} has no quarantine in Warden's records; nothing to release (tags are not records)` };
+  const unrecorded = instance.interfaces.filter(({ id }) => !records.originals[id]?.length).map(({ id }) => id);
   if (unrecorded.length > 0)
     return {
-      refused: `${instanceId}: no recorded groups for ${unrecorded.join(', ')} (no ${QUARANTINE_TAGS.originalGroupsPrefix}<eni> tag); restore them by hand, nothing was changed`,
+      refused: `${instanceId}: Warden recorded no original groups for ${unrecorded.join(', ')}; restore them by hand, nothing was changed`,
     };
+  const problems = instance.interfaces.flatMap(({ id, vpcId }) =>
+    (records.originals[id] ?? []).flatMap((groupId) => unusable(groupId, vpcId, records) ?? []).map((why) => `${id}: ${why}`),
+  );
+  if (problems.length > 0) return { refused: `${instanceId}: ${problems.join('; ')}; restore by hand, nothing was changed` };
 
-  const restores: Step[] = recorded.map(({ id, groups }) => ({
-    id: `restore-${id}`,
-    action: 'restoreInterfaceGroups',
-    service: 'ec2',
-    operation: 'ModifyNetworkInterfaceAttribute',
-    input: { NetworkInterfaceId: id, Groups: groups },
-    why: `put ${id} back on its original groups ${groups.join(', ')}`,
-    after: [],
-  }));
-  const wardenTags = Object.keys(tags).filter(
+  const describe = (groupId: string) => {
+    const group = records.groups[groupId];
+    return `${groupId} ${group?.name ?? ''} [${group?.rules.length ? group.rules.join('; ') : 'no rules'}]`;
+  };
+  const restores: Step[] = instance.interfaces.map(({ id }) => {
+    const groups = records.originals[id] ?? [];
+    return {
+      id: `restore-${id}`,
+      action: 'restoreInterfaceGroups',
+      service: 'ec2',
+      operation: 'ModifyNetworkInterfaceAttribute',
+      input: { NetworkInterfaceId: id, Groups: groups },
+      why: `put ${id} back on its recorded groups: ${groups.map(describe).join(', ')}`,
+      after: [],
+    };
+  });
+  const labels = Object.keys(tags).filter(
     (key) =>
       key.startsWith(QUARANTINE_TAGS.originalGroupsPrefix) ||
       [QUARANTINE_TAGS.state, QUARANTINE_TAGS.findingId, QUARANTINE_TAGS.findingType, QUARANTINE_TAGS.quarantinedAt].includes(key as never),
   );
-  const untag: Step = {
-    id: 'untag',
-    action: 'removeQuarantineTags',
-    service: 'ec2',
-    operation: 'DeleteTags',
-    input: { Resources: [instanceId], Tags: wardenTags.sort().map((Key) => ({ Key })) },
-    why: "remove Warden's quarantine tags, once every interface is restored",
-    after: restores.map((step) => step.id),
+  const after = restores.map((step) => step.id);
+  const untag: Step[] =
+    labels.length > 0
+      ? [
+          {
+            id: 'untag',
+            action: 'removeQuarantineTags',
+            service: 'ec2',
+            operation: 'DeleteTags',
+            input: { Resources: [instanceId], Tags: labels.sort().map((Key) => ({ Key })) },
+            why: "remove Warden's quarantine labels, once every interface is restored",
+            after,
+          },
+        ]
+      : [];
+  const markReleased: Step = {
+    id: 'mark-released',
+    action: 'markReleased',
+    service: 'dynamodb',
+    operation: 'PutItem',
+    input: {
+      TableName: options.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
+      InstanceId: instanceId,
+      Interfaces: instance.interfaces.map(({ id }) => id),
+    },
+    why: "mark Warden's records of this quarantine released (kept as history, never deleted)",
+    after,
   };
   const protection: Step[] = options.disableTerminationProtection
     ? [
@@ -92,18 +134,18 @@ export function planRelease(instance: InstanceState, options: ReleaseOptions): P
           operation: 'ModifyInstanceAttribute',
           input: { InstanceId: instanceId, DisableApiTermination: { Value: false } },
           why: 'let the instance be terminated again',
-          after: restores.map((step) => step.id),
+          after,
         },
       ]
     : [];
-  const changes = [...restores, untag, ...protection];
-  const alert = options.notify?.topicArn ? releaseAlert(instanceId, tags, options as ReleaseOptions & { notify: object }) : undefined;
+  const changes = [...restores, ...untag, markReleased, ...protection];
+  const alert = options.notify?.topicArn ? releaseAlert(instanceId, records, options as ReleaseOptions & { notify: object }) : undefined;
   const notify = alert && options.notify ? [notifyStep(alert, changes, options.notify)] : [];
   return {
     trigger: 'guardduty',
     decision: 'act',
     reason:
-      `release ${instanceId}: restore ${restores.length} interface(s) to their recorded groups and remove the quarantine tags` +
+      `release ${instanceId}: restore ${restores.length} interface(s) to the groups Warden recorded and remove the quarantine labels` +
       (options.disableTerminationProtection ? ', turn termination protection off' : ' (termination protection stays on)') +
       '; snapshots are kept as evidence' +
       (notify.length > 0 ? '' : ' (no notification: WARDEN_TOPIC_ARN is not set)'),

@@ -22,6 +22,6 @@ export function cannotEnter(target: Target | undefined, settings: HomeSettings):
 export const noMemberRoleReason = (what: string, target: Target, settings: HomeSettings) =>
   `${what} is in account ${target.account}, not Warden's own (${settings.homeAccount}), and WARDEN_MEMBER_ROLE_NAME is not set: reported, not acted on`;
 
-/** Steps that run in the target carry it; notifications stay home. */
+/** Steps that run in the target carry it; notifications and Warden's records stay home. */
 export const inTarget = (steps: Step[], target: Target | undefined): Step[] =>
-  target ? steps.map((step) => ({ ...step, target })) : steps;
+  target ? steps.map((step) => (step.service === 'dynamodb' ? step : { ...step, target })) : steps;

@@ -12,7 +12,7 @@ import { parseEvent } from '../../src/events';
 import { planEvent } from '../../src/respond';
 import { matchesPattern, ROUTES, TAMPER_ROUTE } from '../../src/routing';
 import { AUTOMATION_ROLE_ARN, loadSample, settingsWith, TOPIC_ARN } from '../fixtures';
-import { mockAccount, mutatingCalls } from '../support/aws-mocks';
+import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
 import { runWarden } from '../support/cli';
 import { complianceChange, mockRemediation } from '../support/config-fixtures';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
@@ -43,7 +43,7 @@ describe('Adversary: forged and misrouted events', () => {
     mocks = mockAccount('fresh');
   });
   afterEach(() => {
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
   });
 
   // PutEvents accepts any source but "aws.*": a CloudTrail-shaped root call from "my.app".
@@ -194,7 +194,7 @@ describe('Adversary: event text is data', () => {
     mocks = mockAccount('fresh');
   });
   afterEach(() => {
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
   });
 
   /** A root call whose attacker-written fields carry escape sequences, bidi overrides and Slack markup. */
@@ -250,7 +250,7 @@ describe('Adversary: silencing Warden or opening the network quietly', () => {
     mocks = mockAccount('fresh');
   });
   afterEach(() => {
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
   });
 
   it.each([

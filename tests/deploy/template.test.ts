@@ -166,11 +166,26 @@ describe('the packaged template', () => {
       ]);
     });
 
-    it("deletes only Warden's own evidence snapshots (a concurrent duplicate), never others", () => {
-      const deletes = statements.filter(({ statement }) => list(statement.Action).includes('ec2:DeleteSnapshot'));
-      expect(deletes.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.guardduty]);
-      expect(deletes[0]?.statement.Action).toEqual(['ec2:DeleteSnapshot']);
-      expect(deletes[0]?.statement.Condition).toEqual({ StringLike: { 'ec2:ResourceTag/warden:instance-id': '*' } });
+    it('deletes no snapshot at all: evidence is never removed by Warden', () => {
+      expect(statements.filter(({ statement }) => list(statement.Action).includes('ec2:DeleteSnapshot'))).toEqual([]);
+    });
+
+    it("changes rules only of groups tagged as Warden's, and writes only Warden's tag keys (the GuardDuty role)", () => {
+      const guardduty = statements.filter(({ where }) => where === FUNCTION_ROLE_IDS.guardduty).map(({ statement }) => statement);
+      const granting = (action: string) => guardduty.filter((statement) => list(statement.Action).includes(action));
+      for (const action of ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'])
+        expect(granting(action).map((statement) => statement.Condition)).toEqual([
+          { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+        ]);
+      expect(granting('ec2:CreateTags').map((statement) => statement.Condition)).toEqual([
+        { 'ForAllValues:StringLike': { 'aws:TagKeys': ['warden:*', 'Name'] } },
+      ]);
+    });
+
+    it("writes Warden's records only to its own table, from the GuardDuty role only", () => {
+      const writes = statements.filter(({ statement }) => list(statement.Action).includes('dynamodb:PutItem'));
+      expect(writes.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.guardduty]);
+      expect(JSON.stringify(writes[0]?.statement.Resource)).toContain('table/${AWS::StackName}-records');
     });
 
     it('lets only the function roles and the delivering AWS services use the key; the account administers it', () => {

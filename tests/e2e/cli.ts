@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWarden } from '../support/cli';
-import { endpoint } from './support';
+import { endpoint, RECORDS_TABLE } from './support';
 
-/** `warden <args...>` in-process against the emulator, with the emulator's dummy credentials. */
+/** `warden <args...>` in-process against the emulator, with the emulator's dummy credentials and Warden's records table. */
 export const warden = (...args: string[]) =>
-  runWarden(args, { env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' } });
+  runWarden(args, {
+    env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', WARDEN_RECORDS_TABLE: RECORDS_TABLE },
+  });
 /** `warden replay <file> --apply --yes --endpoint <moto>` for one event written to a file. */
 export async function replayApplied(event: unknown, ...settings: string[]) {
   const file = join(mkdtempSync(join(tmpdir(), 'warden-e2e-')), 'event.json');

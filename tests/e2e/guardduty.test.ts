@@ -134,7 +134,7 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', instance.InstanceId ?? '', '--yes', '--endpoint', endpoint());
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toMatch(/was not quarantined by Warden/);
+    expect(stderr).toMatch(/has no quarantine in Warden's records/);
     expect(groupsByInterface(await describeInstance(aws, instance.InstanceId ?? ''))).toEqual(groupsByInterface(instance));
   });
 });

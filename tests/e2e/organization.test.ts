@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replayApplied, warden } from './cli';
 import {
@@ -11,6 +12,7 @@ import {
   handlersOn,
   launchInstance,
   motoClients,
+  RECORDS_TABLE,
   REGION,
   resetAccount,
   tagsOf,
@@ -83,6 +85,15 @@ async function expectQuarantinedInMember(instanceId: string) {
   return instance;
 }
 
+/** Steps that run in Warden's own account: the notification and every read or write of its records table. */
+const runsAtHome = (service: string) => service === 'sns' || service === 'dynamodb';
+
+/** The records table items of an account. */
+async function recordsIn(aws: typeof central.aws) {
+  const { Items = [] } = await aws.dynamodb.send(new ScanCommand({ TableName: RECORDS_TABLE }));
+  return Items;
+}
+
 // Two accounts to set up and two commands to run: more than the default five seconds on a busy machine.
 describe('a finding about a member account, delivered to the central account', { timeout: 60_000 }, () => {
   it('through the CLI: contained in the member account, released there, and the central account untouched', async () => {
@@ -92,12 +103,12 @@ describe('a finding about a member account, delivered to the central account', {
     const before = await accountState(central.aws, central.world.topicArn);
     // Act
     const contained = await replayApplied(memberFinding(launched), '--topic-arn', central.world.topicArn, '--member-role', ROLE);
-    // Assess: every EC2 step ran in the member account; the notification went to the central topic.
+    // Assess: every EC2 step ran in the member account; the notification and the records stayed at home.
     expect(contained.code, contained.stderr).toBe(0);
     const [report] = JSON.parse(contained.stdout);
     expect(report.decision, report.reason).toBe('act');
     for (const step of report.steps)
-      if (step.service === 'sns') expect(step).not.toHaveProperty('account');
+      if (runsAtHome(step.service)) expect(step).not.toHaveProperty('account');
       else expect(step).toMatchObject({ account: MEMBER, region: REGION });
     expect(report.outcomes.filter((outcome: { status: string }) => outcome.status === 'failed')).toEqual([]);
     await expectQuarantinedInMember(instanceId);
@@ -127,8 +138,13 @@ describe('a finding about a member account, delivered to the central account', {
     expect(response.decision).toBe('act');
     expect(response.outcomes?.filter((outcome) => outcome.status === 'failed')).toEqual([]);
     for (const outcome of response.outcomes ?? [])
-      expect(outcome.target).toEqual(outcome.service === 'sns' ? undefined : { account: MEMBER, region: REGION });
+      expect(outcome.target).toEqual(runsAtHome(outcome.service) ? undefined : { account: MEMBER, region: REGION });
     await expectQuarantinedInMember(launched.InstanceId ?? '');
+    // Warden's records of the member's instance are in the central table; the member's table is never written.
+    const records = (await recordsIn(central.aws)).map((item) => item.pk?.S);
+    expect(records).toContain(`instance#${launched.InstanceId}`);
+    expect(records).toContain(`isolations#${MEMBER}#${REGION}`);
+    expect(await recordsIn(member.aws)).toEqual([]);
     expect(await accountState(central.aws, central.world.topicArn)).toEqual({ ...before, messages: before.messages + 1 });
     const [message] = await topicMessages(central.world.topicArn);
     expect(message?.message).toContain(`${MEMBER} (web-prod)`);

@@ -17,6 +17,7 @@ export {
   launchInstance,
   loadEvent,
   type MotoClients,
+  RECORDS_TABLE,
   REGION,
   securityGroup,
   snapshotsOf,
@@ -55,6 +56,7 @@ export function handlersOn(account: { world: emulator.World }) {
       WARDEN_TOPIC_ARN: account.world.topicArn,
       WARDEN_HOME_ACCOUNT: emulator.ACCOUNT,
       WARDEN_VERIFY_EVENTS: 'false',
+      WARDEN_RECORDS_TABLE: emulator.RECORDS_TABLE,
       ...env,
     });
 }

@@ -72,13 +72,22 @@ describe.each(Object.entries(FAULTS))('warden release, fault: %s', (_fault, { er
     restore = () => ec2.restore();
     ec2.onAnyCommand().resolves({});
     ec2.on(command as never).rejects(fail(error));
-    const plan = planRelease(quarantined, { disableTerminationProtection: true });
+    const plan = planRelease(
+      quarantined,
+      {
+        quarantined: true,
+        originals: { 'eni-0b1c2d3e4f5a6b7c8': ['sg-0123456789abcdef0'] },
+        groups: { 'sg-0123456789abcdef0': { vpcId: 'vpc-0a1b2c3d4e5f60718', name: 'web-tier', rules: [] } },
+        wardenGroups: [],
+      },
+      { disableTerminationProtection: true, recordsTable: 'warden-test-records' },
+    );
     if ('refused' in plan) throw new Error(plan.refused);
     // Act
     const outcomes = await run(plan);
     // Assess
     expect(outcomeOf(outcomes, stepId)).toMatchObject({ status: 'failed', error: { code: error.name, retryable } });
-    // The record of the original groups is kept until every interface is back on them.
+    // The labels stay until every interface is back on its groups.
     if (stepId.startsWith('restore-')) expect(ec2).not.toHaveReceivedCommand(DeleteTagsCommand);
   });
 });

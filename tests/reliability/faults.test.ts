@@ -1,4 +1,5 @@
 import { DescribeAutoScalingInstancesCommand, DetachInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import { BatchGetItemCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -7,9 +8,6 @@ import {
   CreateTagsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
-  DescribeTagsCommand,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
@@ -21,7 +19,7 @@ import { ACTIONS, executePlan } from '../../src/actions';
 import type { InstanceDetails } from '../../src/events';
 import type { Outcome } from '../../src/plan';
 import { loadSample, planSample, testClients } from '../fixtures';
-import { mockAccount, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
+import { mockAccount, QUARANTINE_GROUP, restoreAccount, UNTRACK_GROUP, VPC } from '../support/aws-mocks';
 import { FAULTS } from './faults';
 
 // Every AWS operation the containment executors call, failing in each way AWS fails: the outcome
@@ -33,19 +31,20 @@ type Mocks = ReturnType<typeof mockAccount>;
 /** Each operation with the client it belongs to and the plan step that calls it. */
 const OPERATIONS = [
   ['DescribeInstances', 'ec2', DescribeInstancesCommand, 'inspect'],
-  ['DescribeTags', 'ec2', DescribeTagsCommand, 'isolation-budget'],
+  ['Query', 'dynamodb', QueryCommand, 'read-records'],
+  ['BatchGetItem', 'dynamodb', BatchGetItemCommand, 'read-groups'],
+  ['PutItem', 'dynamodb', PutItemCommand, 'quarantine-group:vpc-0a1b2c3d4e5f60718'],
+  ['GetItem', 'dynamodb', GetItemCommand, 'snapshot'],
   ['DescribeTargetGroups', 'elbv2', DescribeTargetGroupsCommand, 'load-balancer-check'],
   ['DescribeTargetHealth', 'elbv2', DescribeTargetHealthCommand, 'load-balancer-check'],
-  ['DescribeSecurityGroups', 'ec2', DescribeSecurityGroupsCommand, 'quarantine-group:vpc-0a1b2c3d4e5f60718'],
   ['CreateSecurityGroup', 'ec2', CreateSecurityGroupCommand, 'quarantine-group:vpc-0a1b2c3d4e5f60718'],
   ['AuthorizeSecurityGroupIngress', 'ec2', AuthorizeSecurityGroupIngressCommand, 'untrack-group:vpc-0a1b2c3d4e5f60718'],
   ['AuthorizeSecurityGroupEgress', 'ec2', AuthorizeSecurityGroupEgressCommand, 'untrack-group:vpc-0a1b2c3d4e5f60718'],
   ['RevokeSecurityGroupEgress', 'ec2', RevokeSecurityGroupEgressCommand, 'quarantine-group:vpc-0a1b2c3d4e5f60718'],
-  ['CreateTags', 'ec2', CreateTagsCommand, 'record-groups'],
+  ['CreateTags', 'ec2', CreateTagsCommand, 'tag-instance'],
   ['ModifyNetworkInterfaceAttribute', 'ec2', ModifyNetworkInterfaceAttributeCommand, 'untrack:eni-0b1c2d3e4f5a6b7c8'],
   ['DescribeInstanceAttribute', 'ec2', DescribeInstanceAttributeCommand, 'termination-protection'],
   ['ModifyInstanceAttribute', 'ec2', ModifyInstanceAttributeCommand, 'termination-protection'],
-  ['DescribeSnapshots', 'ec2', DescribeSnapshotsCommand, 'snapshot'],
   ['CreateSnapshots', 'ec2', CreateSnapshotsCommand, 'snapshot'],
   ['Publish', 'sns', PublishCommand, 'notify'],
 ] as const;
@@ -56,26 +55,16 @@ const AUTOSCALING = [
 
 let mocks: Mocks;
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
 });
 
 const run = (sample = 'crypto-mining') =>
   executePlan(planSample('guardduty', sample), { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
 const outcomeOf = (outcomes: Outcome[], stepId: string) => outcomes.find((o) => o.stepId === stepId);
 
-/** The groups each successful ModifyNetworkInterfaceAttribute call moved an interface to, in order. */
-function recordMoves(mocks: Mocks): string[] {
-  const moves: string[] = [];
-  mocks.ec2.on(ModifyNetworkInterfaceAttributeCommand).callsFake((input: { Groups: string[] }) => {
-    moves.push(input.Groups[0] ?? '');
-    return {};
-  });
-  return moves;
-}
-
 /** Where the interface ended: the safety invariant is about this, not about the calls. */
-function interfaceState(moves: string[]): 'original' | 'allow-all' | 'quarantined' {
-  const last = moves[moves.length - 1];
+function interfaceState(moves: string[][]): 'original' | 'allow-all' | 'quarantined' {
+  const last = moves[moves.length - 1]?.[0];
   return last === QUARANTINE_GROUP ? 'quarantined' : last === UNTRACK_GROUP ? 'allow-all' : 'original';
 }
 
@@ -86,21 +75,13 @@ const wouldRetry = (outcomes: Outcome[]) => outcomes.some((o) => o.status === 'f
 function asgInstance(mocks: Mocks) {
   const details = (loadSample('guardduty', 'asg-two-enis') as { detail: { resource: { instanceDetails: InstanceDetails } } }).detail
     .resource.instanceDetails;
-  mocks.ec2.on(DescribeInstancesCommand).resolves({
-    Reservations: [
-      {
-        Instances: [
-          runningInstance({
-            InstanceId: details.instanceId,
-            NetworkInterfaces: details.networkInterfaces.map((eni) => ({
-              NetworkInterfaceId: eni.networkInterfaceId,
-              VpcId: eni.vpcId,
-              Groups: eni.securityGroups.map((g) => ({ GroupId: g.groupId, GroupName: g.groupName })),
-            })),
-          }),
-        ],
-      },
-    ],
+  Object.assign(mocks.live, {
+    InstanceId: details.instanceId,
+    NetworkInterfaces: details.networkInterfaces.map((eni) => ({
+      NetworkInterfaceId: eni.networkInterfaceId,
+      VpcId: eni.vpcId,
+      Groups: eni.securityGroups.map((g) => ({ GroupId: g.groupId, GroupName: g.groupName })),
+    })),
   });
   mocks.autoscaling
     .on(DescribeAutoScalingInstancesCommand)
@@ -114,8 +95,9 @@ describe.each(Object.entries(FAULTS))('fault: %s', (_fault, { error, retryable }
     mocks.elbv2
       .on(DescribeTargetGroupsCommand)
       .resolves({ TargetGroups: [{ TargetGroupName: 'web', TargetType: 'instance', VpcId: VPC }] });
-    const moves = recordMoves(mocks);
-    (mocks[client] as Mocks['ec2']).on(command as never).rejects(Object.assign(new Error(error.message), error));
+    const failure = Object.assign(new Error(error.message), error);
+    if (command === ModifyNetworkInterfaceAttributeCommand) mocks.failMoves([0, 1, 2, 3, 4, 5, 6, 7], failure);
+    else (mocks[client] as Mocks['ec2']).on(command as never).rejects(failure);
     // Act
     const outcomes = await run();
     // Assess: the step says which error, and whether a retry may help.
@@ -125,11 +107,18 @@ describe.each(Object.entries(FAULTS))('fault: %s', (_fault, { error, retryable }
     });
     expect(wouldRetry(outcomes)).toBe(retryable);
     // The instance is fully isolated or reported as not isolated; never left open to all traffic.
-    const state = interfaceState(moves);
+    const state = interfaceState(mocks.moves);
     expect(state).not.toBe('allow-all');
-    if (state !== 'quarantined') expect(outcomeOf(outcomes, 'quarantine:eni-0b1c2d3e4f5a6b7c8')?.status).not.toBe('done');
-    // People are told now, or, when the event will be retried, after the retry.
-    if (operation !== 'Publish') expect(outcomeOf(outcomes, 'notify')?.status).toBe(retryable ? 'skipped' : 'done');
+    const verdict = outcomeOf(outcomes, 'verify-containment')?.status;
+    if (state !== 'quarantined') expect(verdict).not.toMatch(/done/);
+    // People are told at once, CONTAINED or NOT CONTAINED, whatever retries follow.
+    if (operation !== 'Publish') {
+      expect(outcomeOf(outcomes, 'notify')?.status).toBe('done');
+      const subject = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject;
+      expect(subject).toMatch(
+        state === 'quarantined' && /done/.test(verdict ?? '') ? /^\[Warden\] CONTAINED: / : /^\[Warden\] NOT CONTAINED: /,
+      );
+    }
   });
 
   it.each(AUTOSCALING)('on %s (an instance in an Auto Scaling group)', async (_operation, command) => {
@@ -152,24 +141,20 @@ describe('a failure halfway through containment', () => {
     async (_fault, { error }) => {
       // Prepare: the move to the allow-all group works, the move to quarantine fails once.
       mocks = mockAccount('fresh');
-      mocks.ec2
-        .on(ModifyNetworkInterfaceAttributeCommand)
-        .resolvesOnce({})
-        .rejectsOnce(Object.assign(new Error(error.message), error))
-        .resolves({});
+      mocks.failMoves([1], Object.assign(new Error(error.message), error));
       // Act
       const outcomes = await run();
-      // Assess
-      expect(mocks.ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).map((call) => call.args[0].input.Groups)).toEqual([
-        [UNTRACK_GROUP],
-        [QUARANTINE_GROUP],
-        ['sg-0123456789abcdef0'],
-      ]);
+      // Assess: back to the RECORDED groups, then the verify step's quarantine move holds.
+      expect(mocks.moves).toEqual([[UNTRACK_GROUP], ['sg-0123456789abcdef0'], [QUARANTINE_GROUP]]);
       expect(outcomeOf(outcomes, 'quarantine:eni-0b1c2d3e4f5a6b7c8')).toMatchObject({
         status: 'failed',
-        detail: expect.stringMatching(/moved back to its original groups sg-0123456789abcdef0: NOT isolated/),
+        detail: expect.stringMatching(/moved back to its recorded original groups sg-0123456789abcdef0: NOT isolated/),
       });
-      expect(outcomeOf(outcomes, 'tag-instance')?.status).toBe('skipped');
+      expect(outcomeOf(outcomes, 'verify-containment')).toMatchObject({
+        status: 'done',
+        detail: expect.stringMatching(/moved now: eni-0b1c2d3e4f5a6b7c8/),
+      });
+      expect(outcomeOf(outcomes, 'tag-instance')?.status).toBe('done');
     },
   );
 });

@@ -5,17 +5,15 @@ import {
   CreateSecurityGroupCommand,
   CreateSnapshotsCommand,
   CreateTagsCommand,
-  DeleteSnapshotCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
-  DescribeTagsCommand,
   EC2Client,
   type Instance,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import {
@@ -28,6 +26,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ACCOUNT, loadSample, sampleCases } from '../fixtures';
+import { mockRecordsTable } from './records-mock';
+
+export { mockRecordsTable, RECORDS_TABLE } from './records-mock';
 
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
 export const UNTRACK_GROUP = 'sg-0untrack0000000001';
@@ -59,6 +60,7 @@ export function quarantinedInstance(): Instance {
       { Key: 'warden:sg:eni-0b1c2d3e4f5a6b7c8', Value: 'sg-0123456789abcdef0' },
       { Key: 'warden:state', Value: 'quarantined' },
       { Key: 'warden:finding-id', Value: '8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b' },
+      { Key: 'warden:finding-type', Value: 'CryptoCurrency:EC2/BitcoinTool.B!DNS' },
       { Key: 'warden:quarantined-at', Value: '2026-11-24T21:48:09.000Z' },
     ],
     NetworkInterfaces: [
@@ -76,8 +78,9 @@ export const existingGroups: SecurityGroup[] = [
     GroupId: UNTRACK_GROUP,
     GroupName: `warden-untrack-${VPC}`,
     VpcId: VPC,
-    IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
-    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+    // Closed between incidents.
+    IpPermissions: [],
+    IpPermissionsEgress: [],
   },
   { GroupId: QUARANTINE_GROUP, GroupName: `warden-quarantine-${VPC}`, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] },
 ];
@@ -109,9 +112,22 @@ export function mockGuardDuty() {
   return guardduty;
 }
 
+const FINDING_ID = '8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b';
+
+/** What Warden's records table holds once the instance of crypto-mining.json is quarantined and notified. */
+export const QUARANTINED_RECORDS: Record<string, string | string[]>[] = [
+  { pk: `groups#${VPC}`, sk: 'untrack', groupId: UNTRACK_GROUP },
+  { pk: `groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP },
+  { pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'eni#eni-0b1c2d3e4f5a6b7c8', groups: ['sg-0123456789abcdef0'], vpcId: VPC },
+  { pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'quarantine', findingId: FINDING_ID, quarantinedAt: '2026-11-24T21:48:09.000Z' },
+  { pk: 'instance#i-0a1b2c3d4e5f67890', sk: `notified#${FINDING_ID}`, messageId: 'message-0' },
+  { pk: 'instance#i-0a1b2c3d4e5f67890', sk: `snapshots#${FINDING_ID}`, status: 'complete', snapshotIds: ['snap-01', 'snap-02'] },
+];
+
 /**
- * EC2, Auto Scaling and SNS mocks for a containment run. `fresh` = a VPC without Warden groups and an
- * untouched instance; `quarantined` = everything already done by an earlier run.
+ * EC2, Auto Scaling, SNS and records-table mocks for a containment run. `fresh` = a VPC without Warden
+ * groups and an untouched instance; `quarantined` = everything already done by an earlier run.
+ * DescribeInstances answers the instance as it is after the swaps made so far.
  */
 export function mockAccount(state: 'fresh' | 'quarantined') {
   const ec2 = mockClient(EC2Client);
@@ -121,40 +137,77 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   // The credentials are the finding's own account's (a single-account deployment).
   const sts = mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   const fresh = state === 'fresh';
-  // No other instance quarantined lately (the circuit breaker is closed); no load balancer.
-  ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+  const records = mockRecordsTable(fresh ? [] : QUARANTINED_RECORDS);
+  const groups = new Map((fresh ? [] : existingGroups).map((group) => [group.GroupId ?? '', structuredClone(group)]));
+  const instance = fresh ? runningInstance() : quarantinedInstance();
+  // No load balancer.
   elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [] });
   elbv2.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
-  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [fresh ? runningInstance() : quarantinedInstance()] }] });
+  ec2.on(DescribeInstancesCommand).callsFake(() => ({ Reservations: [{ Instances: [structuredClone(instance)] }] }));
   ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => {
-    const name = input.Filters?.find((f: { Name: string }) => f.Name === 'group-name')?.Values?.[0];
-    return { SecurityGroups: fresh ? [] : existingGroups.filter((group) => group.GroupName === name) };
+    const found = (input.GroupIds ?? []).flatMap((id: string) => groups.get(id) ?? []);
+    if (found.length < (input.GroupIds ?? []).length)
+      throw Object.assign(new Error('The security group does not exist'), { name: 'InvalidGroup.NotFound', $fault: 'client' });
+    return { SecurityGroups: structuredClone(found) };
   });
-  ec2
-    .on(CreateSecurityGroupCommand)
-    .callsFake((input) => ({ GroupId: input.GroupName.includes('untrack') ? UNTRACK_GROUP : QUARANTINE_GROUP }));
-  ec2.on(AuthorizeSecurityGroupIngressCommand).resolves({ Return: true });
-  ec2.on(AuthorizeSecurityGroupEgressCommand).resolves({ Return: true });
-  ec2.on(RevokeSecurityGroupEgressCommand).resolves({ Return: true });
+  ec2.on(CreateSecurityGroupCommand).callsFake((input) => {
+    const GroupId = input.GroupName.includes('untrack') ? UNTRACK_GROUP : QUARANTINE_GROUP;
+    const IpPermissionsEgress = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+    groups.set(GroupId, { GroupId, GroupName: input.GroupName, VpcId: input.VpcId, IpPermissions: [], IpPermissionsEgress });
+    return { GroupId };
+  });
+  // Rules as EC2 keeps them: added by Authorize, gone after Revoke.
+  const rules = (direction: 'IpPermissions' | 'IpPermissionsEgress', add: boolean) => (input: { GroupId: string; IpPermissions: [] }) => {
+    const group = groups.get(input.GroupId);
+    if (group) {
+      const others = (group[direction] ?? []).filter(
+        (rule) => !input.IpPermissions.some((r) => JSON.stringify(r) === JSON.stringify(rule)),
+      );
+      group[direction] = add ? [...others, ...input.IpPermissions] : others;
+    }
+    return { Return: true };
+  };
+  ec2.on(AuthorizeSecurityGroupIngressCommand).callsFake(rules('IpPermissions', true));
+  ec2.on(AuthorizeSecurityGroupEgressCommand).callsFake(rules('IpPermissionsEgress', true));
+  ec2.on(RevokeSecurityGroupEgressCommand).callsFake(rules('IpPermissionsEgress', false));
+  ec2.on(RevokeSecurityGroupIngressCommand).callsFake(rules('IpPermissions', false));
   ec2.on(CreateTagsCommand).resolves({});
-  ec2.on(ModifyNetworkInterfaceAttributeCommand).resolves({});
+  // Each successful move, in order; failures are injected by call number (failMoves).
+  const moves: string[][] = [];
+  const failures = new Map<number, Error>();
+  let moveCalls = 0;
+  ec2.on(ModifyNetworkInterfaceAttributeCommand).callsFake(async (input) => {
+    const failure = failures.get(moveCalls++);
+    if (failure) throw failure;
+    moves.push(input.Groups);
+    const eni = instance.NetworkInterfaces?.find((e) => e.NetworkInterfaceId === input.NetworkInterfaceId);
+    if (eni) eni.Groups = input.Groups.map((GroupId: string) => ({ GroupId, GroupName: groups.get(GroupId)?.GroupName ?? GroupId }));
+    return {};
+  });
   ec2.on(DescribeInstanceAttributeCommand).resolves({ DisableApiTermination: { Value: !fresh } });
   ec2.on(ModifyInstanceAttributeCommand).resolves({});
-  ec2.on(DescribeSnapshotsCommand).resolves({
-    Snapshots: fresh
-      ? []
-      : [
-          { SnapshotId: 'snap-01', VolumeId: 'vol-0root000000000001' },
-          { SnapshotId: 'snap-02', VolumeId: 'vol-0data000000000002' },
-        ],
-  });
   ec2.on(CreateSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-01' }, { SnapshotId: 'snap-02' }] });
-  ec2.on(DeleteSnapshotCommand).resolves({});
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   const guardduty = mockGuardDuty();
-  return { ec2, autoscaling, sns, elbv2, sts, guardduty };
+  const mocks = { ec2, autoscaling, sns, elbv2, sts, guardduty, dynamodb: records.dynamodb };
+  // The table's content and the live instance ride along, out of the way of loops over the mocks.
+  const failMoves = (calls: number[], error: Error) => {
+    for (const call of calls) failures.set(call, error);
+  };
+  return Object.defineProperties(mocks, {
+    records: { value: records },
+    live: { value: instance },
+    moves: { value: moves },
+    failMoves: { value: failMoves },
+  }) as typeof mocks & { records: typeof records; live: Instance; moves: string[][]; failMoves: typeof failMoves };
+}
+
+/** Restores every mocked client of an account. */
+export function restoreAccount(mocks: ReturnType<typeof mockAccount> | undefined): void {
+  if (!mocks) return;
+  for (const mock of [mocks.ec2, mocks.autoscaling, mocks.sns, mocks.elbv2, mocks.sts, mocks.guardduty, mocks.dynamodb]) mock.restore();
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */

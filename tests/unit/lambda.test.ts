@@ -2,13 +2,14 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSample, TOPIC_ARN } from '../fixtures';
-import { mockAccount, mutatingCalls } from '../support/aws-mocks';
+import { loadSample, RECORDS_TABLE, TOPIC_ARN } from '../fixtures';
+import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 let mocks: ReturnType<typeof mockAccount>;
 
-const guardDutyHandler = (env: Record<string, string> = {}) => coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, ...env });
+const guardDutyHandler = (env: Record<string, string> = {}) =>
+  coldStart('guardduty', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_RECORDS_TABLE: RECORDS_TABLE, ...env });
 const event = (name: string) => loadSample('guardduty', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {
@@ -16,7 +17,7 @@ beforeEach(() => {
   quietConsole();
 });
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
   restoreEnvironment();
 });
 
@@ -64,9 +65,9 @@ describe('Lambda handler: guardduty', () => {
     expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const published = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    // The finding is real: the subject is the one a live deployment sends, only the body says dry run.
-    expect(published?.Subject).toBe(response.plan?.steps.at(-1)?.input.Subject);
-    expect(published?.Subject).not.toMatch(/dry run/i);
+    // The subject says it first: nothing was contained.
+    expect(published?.Subject).toBe(response.plan?.steps.find((step) => step.id === 'notify')?.input.Subject);
+    expect(published?.Subject).toMatch(/^\[Warden\] DRY RUN: /);
     expect(published?.Message).toContain(
       'Dry run (WARDEN_DRY_RUN): Warden changed nothing. In the account as it is now, it read what it needed and would:',
     );

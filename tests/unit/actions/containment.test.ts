@@ -1,45 +1,47 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSnapshotsCommand,
   CreateTagsCommand,
-  DeleteSnapshotCommand,
   DescribeInstancesCommand,
-  DescribeSnapshotsCommand,
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
-import type { Outcome } from '../../../src/plan';
-import { planSample, TOPIC_ARN, testClients } from '../../fixtures';
-import { mockAccount, mutatingCalls, QUARANTINE_GROUP, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
+import type { AwsClients } from '../../../src/aws';
+import { parseEvent } from '../../../src/events';
+import type { Outcome, Target } from '../../../src/plan';
+import { planFor } from '../../../src/playbooks';
+import { ACCOUNT, loadSample, planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
+import { mockAccount, mutatingCalls, QUARANTINE_GROUP, restoreAccount, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 const ENI = 'eni-0b1c2d3e4f5a6b7c8';
+const INSTANCE = 'i-0a1b2c3d4e5f67890';
 const run = (name = 'crypto-mining') =>
   executePlan(planSample('guardduty', name), { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', now: () => NOW });
 const statusOf = (outcomes: Outcome[]) => Object.fromEntries(outcomes.map((o) => [o.stepId, o.status]));
 
 let mocks: ReturnType<typeof mockAccount>;
-afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
-});
+afterEach(() => restoreAccount(mocks));
 
 describe('Executor: GuardDuty containment', () => {
-  it('creates the VPC groups, records the original groups, swaps through the untracked group and keeps evidence', async () => {
+  it('creates and records the VPC groups, records the original groups, swaps through the untracked group, verifies and keeps evidence', async () => {
     // Prepare
     mocks = mockAccount('fresh');
     // Act
     const outcomes = await run();
     // Assess
-    expect(outcomes.every((o) => o.status === 'done')).toBe(true);
+    expect(outcomes.filter((o) => o.status !== 'done').map((o) => o.stepId)).toEqual(['verify-containment']);
     const { ec2, sns } = mocks;
     expect(ec2).toReceiveCommandWith(CreateSecurityGroupCommand, {
-      GroupName: `warden-quarantine-${VPC}`,
+      GroupName: expect.stringMatching(new RegExp(`^warden-quarantine-${VPC}-[0-9a-z]+$`)),
       VpcId: VPC,
       TagSpecifications: [
         {
@@ -56,66 +58,74 @@ describe('Executor: GuardDuty containment', () => {
       GroupId: QUARANTINE_GROUP,
       IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
     });
-    expect(ec2).toReceiveCommandWith(RevokeSecurityGroupEgressCommand, {
-      GroupId: QUARANTINE_GROUP,
-      IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
-    });
     expect(ec2).toReceiveCommandWith(AuthorizeSecurityGroupIngressCommand, {
       GroupId: UNTRACK_GROUP,
-      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
+      IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
     });
     expect(ec2).toReceiveCommandWith(AuthorizeSecurityGroupEgressCommand, {
       GroupId: UNTRACK_GROUP,
       IpPermissions: [{ IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
-    });
-    expect(ec2).toReceiveNthCommandWith(CreateTagsCommand, 1, {
-      Resources: ['i-0a1b2c3d4e5f67890'],
-      Tags: [{ Key: `warden:sg:${ENI}`, Value: 'sg-0123456789abcdef0' }],
     });
     const swaps = ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).map((call) => call.args[0].input);
     expect(swaps).toEqual([
       { NetworkInterfaceId: ENI, Groups: [UNTRACK_GROUP] },
       { NetworkInterfaceId: ENI, Groups: [QUARANTINE_GROUP] },
     ]);
+    expect(mocks.records.records()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pk: `groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `groups#${VPC}`, sk: 'untrack', groupId: UNTRACK_GROUP }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: `eni#${ENI}`, groups: ['sg-0123456789abcdef0'] }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: 'quarantine', quarantinedAt: NOW.toISOString() }),
+        expect.objectContaining({ pk: 'isolations#111122223333#us-east-1', sk: `${NOW.toISOString()}#${INSTANCE}` }),
+        expect.objectContaining({ sk: 'snapshots#8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b', status: 'complete' }),
+        expect.objectContaining({ sk: 'notified#8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b', messageId: 'message-1' }),
+      ]),
+    );
     expect(ec2).toReceiveCommandWith(CreateTagsCommand, {
-      Resources: ['i-0a1b2c3d4e5f67890'],
+      Resources: [INSTANCE],
       Tags: [
         { Key: 'warden:state', Value: 'quarantined' },
         { Key: 'warden:finding-id', Value: '8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b' },
         { Key: 'warden:finding-type', Value: 'CryptoCurrency:EC2/BitcoinTool.B!DNS' },
         { Key: 'warden:quarantined-at', Value: NOW.toISOString() },
+        { Key: `warden:sg:${ENI}`, Value: 'sg-0123456789abcdef0' },
       ],
     });
-    expect(ec2).toReceiveCommandWith(ModifyInstanceAttributeCommand, {
-      InstanceId: 'i-0a1b2c3d4e5f67890',
-      DisableApiTermination: { Value: true },
-    });
-    expect(ec2).toReceiveCommandWith(CreateSnapshotsCommand, {
-      InstanceSpecification: { InstanceId: 'i-0a1b2c3d4e5f67890', ExcludeBootVolume: false },
-      CopyTagsFromSource: 'volume',
-    });
+    expect(ec2).toReceiveCommandWith(ModifyInstanceAttributeCommand, { InstanceId: INSTANCE, DisableApiTermination: { Value: true } });
+    expect(ec2).toReceiveCommandWith(CreateSnapshotsCommand, { InstanceSpecification: { InstanceId: INSTANCE, ExcludeBootVolume: false } });
     expect(sns).toReceiveCommandTimes(PublishCommand, 1);
     const message = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(message).toMatchObject({
       TopicArn: TOPIC_ARN,
-      Subject: '[Warden] HIGH: GuardDuty CryptoCurrency:EC2/BitcoinTool.B!DNS on i-0a1b2c3d4e5f67890 (web-1)',
+      Subject: '[Warden] CONTAINED: GuardDuty CryptoCurrency:EC2/BitcoinTool.B!DNS on i-0a1b2c3d4e5f67890 (web-1)',
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'high' },
         trigger: { DataType: 'String', StringValue: 'guardduty' },
       },
     });
-    expect(message?.Message).toContain('What Warden did:');
+    expect(message).not.toHaveProperty('NotifiedRecord');
+    expect(message?.Message).toMatch(/^CONTAINED: all 1 interface\(s\) on Warden's quarantine group/);
     expect(message?.Message).toContain(`[DONE] move ${ENI} to the quarantine group`);
   });
 
-  it('records the original groups before the first swap', async () => {
+  it('records the original groups before the first swap, and closes the allow-all group after the last', async () => {
+    // Prepare: at each move, note whether the interface's original groups were already on record.
     mocks = mockAccount('fresh');
+    const recordedAtMove: boolean[] = [];
+    mocks.ec2.on(ModifyNetworkInterfaceAttributeCommand).callsFake(() => {
+      recordedAtMove.push(mocks.records.records().some((r) => r.sk === `eni#${ENI}`));
+      return {};
+    });
+    // Act
     await run();
-    const order = mocks.ec2.calls().map((call) => call.args[0].constructor.name);
-    expect(order.indexOf('CreateTagsCommand')).toBeLessThan(order.indexOf('ModifyNetworkInterfaceAttributeCommand'));
+    // Assess
+    expect(recordedAtMove.length).toBeGreaterThan(0);
+    expect(recordedAtMove.every(Boolean)).toBe(true);
+    expect(mocks.ec2).toReceiveCommandWith(RevokeSecurityGroupIngressCommand, { GroupId: UNTRACK_GROUP });
   });
 
-  it('changes nothing and sends no second message when the instance is already quarantined', async () => {
+  it('changes nothing and sends no second message when the instance is already quarantined and notified', async () => {
     // Prepare
     mocks = mockAccount('quarantined');
     // Act
@@ -123,16 +133,15 @@ describe('Executor: GuardDuty containment', () => {
     // Assess
     expect(mutatingCalls(mocks.ec2)).toEqual([]);
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
-    expect(statusOf(outcomes)).toEqual({
-      inspect: 'done',
-      'isolation-budget': 'done',
-      'load-balancer-check': 'done',
-      'verify-event': 'done',
+    expect(statusOf(outcomes)).toMatchObject({
       [`untrack-group:${VPC}`]: 'already-done',
       [`quarantine-group:${VPC}`]: 'already-done',
       'record-groups': 'already-done',
       [`untrack:${ENI}`]: 'already-done',
       [`quarantine:${ENI}`]: 'already-done',
+      'verify-containment': 'already-done',
+      [`close-untrack:${VPC}`]: 'already-done',
+      'record-quarantine': 'already-done',
       'tag-instance': 'already-done',
       'termination-protection': 'already-done',
       snapshot: 'already-done',
@@ -140,7 +149,7 @@ describe('Executor: GuardDuty containment', () => {
     });
   });
 
-  it('never opens an interface to all traffic when the quarantine group cannot be made ready', async () => {
+  it('never opens an interface to all traffic when the quarantine group cannot be made ready, and says NOT CONTAINED at once', async () => {
     // Prepare
     mocks = mockAccount('fresh');
     mocks.ec2.on(RevokeSecurityGroupEgressCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'RequestLimitExceeded' }));
@@ -153,12 +162,12 @@ describe('Executor: GuardDuty containment', () => {
       status: 'failed',
       error: { code: 'RequestLimitExceeded', retryable: true },
     });
-    expect(byId.get(`untrack:${ENI}`)).toMatchObject({ status: 'skipped', detail: `needs quarantine-group:${VPC}, which failed` });
+    expect(byId.get(`untrack:${ENI}`)).toMatchObject({ status: 'skipped' });
     expect(byId.get('tag-instance')?.status).toBe('skipped');
     // Evidence does not depend on isolation and still happens.
     expect(byId.get('snapshot')?.status).toBe('done');
-    // People hear about it after the retry, not twice.
-    expect(byId.get('notify')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/retryable/) });
+    expect(byId.get('notify')?.status).toBe('done');
+    expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toMatch(/^\[Warden\] NOT CONTAINED: /);
   });
 
   it('goes on with isolation when evidence fails, and says so in the message', async () => {
@@ -197,53 +206,107 @@ describe('Executor: GuardDuty containment', () => {
     expect(mutatingCalls(mocks.ec2)).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
   });
-});
 
-describe('Executor: recording original groups', () => {
-  it('refuses to swap an interface whose groups do not fit in one tag, rather than lose them', async () => {
-    // Prepare: 13 groups of 20 characters need 272 characters, over the 256 a tag value holds
+  it('records an interface with more groups than a tag holds, and contains it', async () => {
+    // Prepare: 13 groups of 20 characters need 272 characters, over the 256 a tag value holds: the record keeps them all.
     mocks = mockAccount('fresh');
     const groups = Array.from({ length: 13 }, (_, i) => ({ GroupId: `sg-0${String(i).padStart(16, '0')}`, GroupName: `g${i}` }));
-    mocks.ec2.on(DescribeInstancesCommand).resolves({
-      Reservations: [{ Instances: [runningInstance({ NetworkInterfaces: [{ NetworkInterfaceId: ENI, VpcId: VPC, Groups: groups }] })] }],
-    });
+    mocks.live.NetworkInterfaces = [{ NetworkInterfaceId: ENI, VpcId: VPC, Groups: groups }];
     // Act
     const outcomes = await run();
     // Assess
     expect(statusOf(outcomes)).toMatchObject({
-      'record-groups': 'failed',
-      [`untrack:${ENI}`]: 'skipped',
-      [`quarantine:${ENI}`]: 'skipped',
+      'record-groups': 'done',
+      [`quarantine:${ENI}`]: 'done',
+      'verify-containment': 'already-done',
     });
-    expect(mocks.ec2).not.toHaveReceivedCommand(ModifyNetworkInterfaceAttributeCommand);
+    expect(mocks.records.records().find((r) => r.sk === `eni#${ENI}`)?.groups).toHaveLength(13);
   });
 });
 
 describe('Executor: concurrent deliveries for one instance', () => {
-  it('deletes its own snapshot of a volume another delivery snapshotted first, and keeps the first', async () => {
-    // Prepare: nothing snapshotted when we look, then the other delivery's earlier snapshots appear beside ours.
+  it('takes no second snapshot while another delivery of the finding holds the claim, and never deletes one', async () => {
+    // Prepare: another delivery claimed the snapshots a moment ago.
     mocks = mockAccount('fresh');
-    const at = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
-    mocks.ec2
-      .on(DescribeSnapshotsCommand)
-      .resolvesOnce({ Snapshots: [] })
-      .resolves({
-        Snapshots: [
-          { SnapshotId: 'snap-other-1', VolumeId: 'vol-0root000000000001', StartTime: at(0) },
-          { SnapshotId: 'snap-other-2', VolumeId: 'vol-0data000000000002', StartTime: at(0) },
-          { SnapshotId: 'snap-01', VolumeId: 'vol-0root000000000001', StartTime: at(1) },
-          { SnapshotId: 'snap-02', VolumeId: 'vol-0data000000000002', StartTime: at(1) },
-        ],
-      });
+    mocks.records.seed({
+      pk: `instance#${INSTANCE}`,
+      sk: 'snapshots#8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b',
+      status: 'in-progress',
+      leaseUntil: new Date(NOW.getTime() + 60_000).toISOString(),
+    });
     // Act
     const outcomes = await run();
     // Assess
-    expect(mocks.ec2).toReceiveCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-01' });
-    expect(mocks.ec2).toReceiveCommandWith(DeleteSnapshotCommand, { SnapshotId: 'snap-02' });
-    expect(mocks.ec2).toHaveReceivedCommandTimes(DeleteSnapshotCommand, 2);
+    expect(mocks.ec2).not.toHaveReceivedCommand(CreateSnapshotsCommand);
     expect(outcomes.find((o) => o.stepId === 'snapshot')).toMatchObject({
       status: 'already-done',
       detail: expect.stringMatching(/another delivery/),
     });
+  });
+
+  it('takes over a claim whose lease ran out (the other delivery died)', async () => {
+    mocks = mockAccount('fresh');
+    mocks.records.seed({
+      pk: `instance#${INSTANCE}`,
+      sk: 'snapshots#8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b',
+      status: 'in-progress',
+      leaseUntil: new Date(NOW.getTime() - 60_000).toISOString(),
+    });
+    const outcomes = await run();
+    expect(mocks.ec2).toHaveReceivedCommand(CreateSnapshotsCommand);
+    expect(outcomes.find((o) => o.stepId === 'snapshot')?.status).toBe('done');
+  });
+});
+
+describe('Executor: containment in a member account', () => {
+  const MEMBER = '444455556666';
+
+  /** Home clients, and the member account's: each member client made is noted, with the target it was scoped to. */
+  function organizationClients() {
+    const home = testClients();
+    const madeInMember: { service: unknown; target: Target }[] = [];
+    const clients: AwsClients = {
+      of: home.of,
+      in: (target) => ({
+        of(Service) {
+          madeInMember.push({ service: Service, target });
+          return home.of(Service);
+        },
+        in: clients.in,
+      }),
+    };
+    return { clients, madeInMember };
+  }
+
+  it("reads and writes Warden's records through the home clients, and acts on the instance through the member's", async () => {
+    // Prepare: the crypto-mining finding as the administrator receives it from a member account.
+    mocks = mockAccount('fresh');
+    const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
+    event.detail.accountId = MEMBER;
+    const parsed = parseEvent(event);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    expect(plan.steps.find((step) => step.id === 'inspect')?.target).toEqual({ account: MEMBER, region: 'us-east-1' });
+    const { clients, madeInMember } = organizationClients();
+    // Act
+    const outcomes = await executePlan(plan, { actions: ACTIONS, clients, excludeTag: 'warden:exclude', now: () => NOW });
+    // Assess: contained in the member account, and no records-table call went through the member role.
+    expect(outcomes.filter((o) => o.status === 'failed')).toEqual([]);
+    expect(madeInMember.length).toBeGreaterThan(0);
+    expect(madeInMember.filter(({ service }) => service === DynamoDBClient)).toEqual([]);
+    expect(madeInMember.every(({ target }) => target.account === MEMBER)).toBe(true);
+    expect(mocks.ec2.commandCalls(ModifyNetworkInterfaceAttributeCommand).at(-1)?.args[0].input).toEqual({
+      NetworkInterfaceId: ENI,
+      Groups: [QUARANTINE_GROUP],
+    });
+    // The records hold the groups, the original groups and the quarantine; the breaker counts the member's account and region.
+    expect(mocks.records.records()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sk: 'quarantine', groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: `eni#${ENI}` }),
+        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: 'quarantine' }),
+        expect.objectContaining({ pk: `isolations#${MEMBER}#us-east-1`, sk: `${NOW.toISOString()}#${INSTANCE}` }),
+      ]),
+    );
   });
 });

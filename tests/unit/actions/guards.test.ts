@@ -1,14 +1,15 @@
-import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
+import { CreateSnapshotsCommand, ModifyInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
 import type { Outcome } from '../../../src/plan';
 import { planSample, settingsWith, testClients } from '../../fixtures';
-import { mockAccount, mutatingCalls, VPC } from '../../support/aws-mocks';
+import { mockAccount, mutatingCalls, restoreAccount, VPC } from '../../support/aws-mocks';
 
-// The guards that need AWS state, run against a mocked account: when one says no, nothing changes
-// and the notification says why.
+// The guards that need AWS state, run against a mocked account: when one says no, nothing changes on
+// the network, evidence is still taken, and the notification says which guard held and that someone
+// else may have set it off.
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 const INSTANCE = 'i-0a1b2c3d4e5f67890';
@@ -25,21 +26,24 @@ const published = () => String(mocks.sns.commandCalls(PublishCommand)[0]?.args[0
 
 let mocks: ReturnType<typeof mockAccount>;
 afterEach(() => {
-  for (const mock of Object.values(mocks)) mock.restore();
+  restoreAccount(mocks);
 });
 
-const quarantinedLately = (...ages: [instance: string, minutes: number][]) =>
-  mocks.ec2.on(DescribeTagsCommand).resolves({
-    Tags: ages.map(([ResourceId, minutes]) => ({
-      ResourceId,
-      ResourceType: 'instance',
-      Key: 'warden:quarantined-at',
-      Value: minutesAgo(minutes),
-    })),
-  });
+/** Quarantines Warden recorded (the only ones the breaker counts). */
+const quarantinedLately = (...ages: [instance: string, minutes: number][]) => {
+  for (const [instance, minutes] of ages)
+    mocks.records.seed({ pk: 'isolations#111122223333#us-east-1', sk: `${minutesAgo(minutes)}#${instance}`, findingId: 'f' });
+};
+
+/** Only evidence changed: termination protection and snapshots, never the network. */
+const expectEvidenceOnly = () => {
+  expect(mutatingCalls(mocks.ec2).sort()).toEqual(['CreateSnapshotsCommand', 'ModifyInstanceAttributeCommand']);
+  expect(mocks.ec2).toHaveReceivedCommand(CreateSnapshotsCommand);
+  expect(mocks.ec2).toHaveReceivedCommand(ModifyInstanceAttributeCommand);
+};
 
 describe('circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR)', () => {
-  it('opens at the limit: nothing changes, and the message says why', async () => {
+  it('opens at the limit: not isolated, evidence taken, and the message says NOT CONTAINED and why', async () => {
     // Prepare
     mocks = mockAccount('fresh');
     quarantinedLately(['i-01', 5], ['i-02', 20]);
@@ -48,11 +52,11 @@ describe('circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR)', () => {
     // Assess
     expect(outcome(outcomes, 'isolation-budget')).toMatchObject({
       status: 'skipped',
-      detail: expect.stringMatching(/circuit breaker open: 2 instance/),
+      detail: expect.stringMatching(/circuit breaker open: Warden quarantined 2 instance/),
     });
-    expect(mutatingCalls(mocks.ec2)).toEqual([]);
+    expectEvidenceOnly();
     expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('skipped');
-    expect(published()).toMatch(/circuit breaker open/);
+    expect(published()).toMatch(/^NOT CONTAINED: circuit breaker open.*may have been set off by someone else/);
   });
 
   it('counts only the last hour, and not the instance itself (a repeat delivery)', async () => {
@@ -67,13 +71,6 @@ describe('circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR)', () => {
       detail: '1 of 2 isolation(s) used in the last 60 minutes',
     });
     expect(outcome(outcomes, `quarantine:eni-0b1c2d3e4f5a6b7c8`)?.status).toBe('done');
-    expect(mocks.ec2).toReceiveCommandWith(DescribeTagsCommand, {
-      Filters: [
-        { Name: 'resource-type', Values: ['instance'] },
-        { Name: 'key', Values: ['warden:quarantined-at'] },
-      ],
-      MaxResults: 1000,
-    });
   });
 });
 
@@ -88,7 +85,7 @@ describe('sole healthy load balancer target', () => {
     TargetHealthDescriptions: targets.map(([Id, State]) => ({ Target: { Id, Port: 443 }, TargetHealth: { State } })),
   });
 
-  it('is not isolated: nothing changes and the message names the target group', async () => {
+  it('is not isolated: evidence taken, and the message names the target group and says NOT CONTAINED', async () => {
     // Prepare
     mocks = mockAccount('fresh');
     mocks.elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [targetGroup('web'), targetGroup('other-vpc', 'vpc-0other')] });
@@ -100,9 +97,9 @@ describe('sole healthy load balancer target', () => {
       status: 'skipped',
       detail: expect.stringMatching(/only healthy target of web/),
     });
-    expect(mutatingCalls(mocks.ec2)).toEqual([]);
+    expectEvidenceOnly();
     expect(mocks.elbv2).toHaveReceivedCommandTimes(DescribeTargetHealthCommand, 1);
-    expect(published()).toMatch(/only healthy target of web/);
+    expect(published()).toMatch(/^NOT CONTAINED: the instance is the only healthy target of web/);
   });
 
   it('is isolated when another target is healthy', async () => {

@@ -7,7 +7,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { EVENTS_DIR, TOPIC_ARN } from '../../fixtures';
-import { mockAccount } from '../../support/aws-mocks';
+import { mockAccount, restoreAccount } from '../../support/aws-mocks';
 import { runWarden, warden } from '../../support/cli';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'warden-cli-'));
@@ -49,7 +49,7 @@ describe('warden replay', () => {
   it('prints a readable plan by default', async () => {
     const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
     expect(stdout).toContain('ACT     guardduty: the instance talks to cryptocurrency-mining infrastructure');
-    expect(stdout).toMatch(/ 9\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
+    expect(stdout).toMatch(/10\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
   });
 
   it('takes settings from flags, as the Lambda functions take them from the environment', async () => {
@@ -173,7 +173,7 @@ describe('warden replay', () => {
       { env },
     );
     // Assess
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
     expect(code).toBe(0);
     const ec2Calls = mocks.ec2.calls().map((call) => (call.args[0] as object).constructor.name);
     expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);

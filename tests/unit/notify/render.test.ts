@@ -6,7 +6,7 @@ import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } fro
 import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
 import { planEvent } from '../../../src/respond';
 import { loadSample, planSample, sampleCases, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
-import { mockAccount } from '../../support/aws-mocks';
+import { mockAccount, restoreAccount } from '../../support/aws-mocks';
 
 const alertArbitrary: fc.Arbitrary<Alert> = fc.record({
   severity: fc.constantFrom(...SEVERITIES),
@@ -95,7 +95,7 @@ describe('Notifications in a dry run (WARDEN_DRY_RUN)', () => {
 describe('Executor: CloudTrail notifications', () => {
   let mocks: ReturnType<typeof mockAccount>;
   afterEach(() => {
-    for (const mock of Object.values(mocks)) mock.restore();
+    restoreAccount(mocks);
   });
 
   it.each(['${inspect.instanceId}', '${a', '<missing: WARDEN_TOPIC_ARN>'])(

@@ -78,28 +78,40 @@ describe('Playbook: guardduty', () => {
         Groups: [{ ref: 'quarantine-group:vpc-0a1b2c3d4e5f60718.GroupId' }],
       });
     }
-    expect(byId.get('record-groups')?.input).toEqual({
-      Resources: ['i-0a7b8c9d0e1f23456'],
-      Tags: [
-        { Key: 'warden:sg:eni-0a6b7c8d9e0f1a2b3', Value: 'sg-0123456789abcdef0 sg-0fedcba9876543210' },
-        { Key: 'warden:sg:eni-0b7c8d9e0f1a2b3c4', Value: 'sg-0c1d2e3f4a5b6c7d8' },
-      ],
-    });
+    // The original groups are recorded from the instance as it is when Warden acts, never from the finding or a tag.
+    expect(byId.get('record-groups')?.input).toEqual({ TableName: 'warden-test-records', InstanceId: 'i-0a7b8c9d0e1f23456' });
     expect(byId.get('detach-autoscaling')?.input).toEqual({
       AutoScalingGroupName: 'api-production',
       InstanceIds: ['i-0a7b8c9d0e1f23456'],
       ShouldDecrementDesiredCapacity: false,
     });
-    expect(byId.get('tag-instance')?.after).toEqual(['quarantine:eni-0a6b7c8d9e0f1a2b3', 'quarantine:eni-0b7c8d9e0f1a2b3c4']);
-    // Evidence waits for the inspection, the guards and the verification that run beside it, never for isolation.
+    // Contained is decided by the re-read once every swap settled, whatever their outcome.
+    expect(byId.get('verify-containment')?.afterSettled).toEqual([
+      'untrack:eni-0a6b7c8d9e0f1a2b3',
+      'quarantine:eni-0a6b7c8d9e0f1a2b3',
+      'untrack:eni-0b7c8d9e0f1a2b3c4',
+      'quarantine:eni-0b7c8d9e0f1a2b3c4',
+    ]);
+    expect(byId.get('tag-instance')?.after).toEqual(['record-quarantine']);
+    // Evidence waits for the inspection only: a guard holds isolation back, never evidence.
+    expect(['snapshot', 'termination-protection'].map((id) => byId.get(id)?.after)).toEqual([
+      ['inspect', 'verify-event'],
+      ['inspect', 'verify-event'],
+    ]);
     const gates = ['inspect', 'isolation-budget', 'load-balancer-check', 'verify-event'];
-    expect(['snapshot', 'termination-protection', 'detach-autoscaling'].map((id) => byId.get(id)?.after)).toEqual([gates, gates, gates]);
+    expect(byId.get('detach-autoscaling')?.after).toEqual(gates);
     for (const gate of gates) expect(byId.get(gate)?.after).toEqual([]);
+  });
+
+  it('shows a clear placeholder and says why when no records table is configured', () => {
+    const plan = planSample('guardduty', 'crypto-mining', settingsWith({ WARDEN_RECORDS_TABLE: '' }));
+    expect(plan.steps.find((step) => step.id === 'record-groups')?.input.TableName).toBe('<missing: WARDEN_RECORDS_TABLE>');
+    expect(plan.reason).toMatch(/WARDEN_RECORDS_TABLE is not set/);
   });
 
   it('shows a clear placeholder and says why when no topic is configured', () => {
     const plan = planSample('guardduty', 'crypto-mining', settingsWith({ WARDEN_TOPIC_ARN: '' }));
-    expect(plan.steps.at(-1)?.input.TopicArn).toBe('<missing: WARDEN_TOPIC_ARN>');
+    expect(plan.steps.find((step) => step.id === 'notify')?.input.TopicArn).toBe('<missing: WARDEN_TOPIC_ARN>');
     expect(plan.reason).toMatch(/WARDEN_TOPIC_ARN is not set/);
   });
 });
@@ -129,7 +141,6 @@ describe('protected accounts and VPCs', () => {
   it.each([
     ['a denied account', { WARDEN_DENIED_ACCOUNTS: '111122223333' }, /account 111122223333, listed in WARDEN_DENIED_ACCOUNTS/],
     ['an account not allowed', { WARDEN_ALLOWED_ACCOUNTS: '444455556666' }, /not listed in WARDEN_ALLOWED_ACCOUNTS/],
-    ['a protected VPC', { WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718' }, /vpc-0a1b2c3d4e5f60718, listed in WARDEN_PROTECTED_VPCS/],
   ])('an instance in %s is reported, never contained', (_name, settings, reason) => {
     // Act
     const plan = planSample('guardduty', 'crypto-mining', settingsWith(settings));
@@ -137,6 +148,16 @@ describe('protected accounts and VPCs', () => {
     expect(plan.decision).toBe('notify');
     expect(plan.reason).toMatch(reason);
     expect(plan.steps.map((step) => step.operation)).toEqual(['Publish']);
+  });
+
+  it('an instance in a protected VPC keeps its evidence, is not isolated, and the reason says someone else may have set the guard', () => {
+    // Act
+    const plan = planSample('guardduty', 'crypto-mining', settingsWith({ WARDEN_PROTECTED_VPCS: 'vpc-0a1b2c3d4e5f60718' }));
+    // Assess
+    expect(plan.decision).toBe('act');
+    expect(plan.reason).toMatch(/vpc-0a1b2c3d4e5f60718, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; .*someone else/);
+    expect(plan.steps.map((step) => step.id)).toEqual(['inspect', 'termination-protection', 'snapshot', 'notify', 'record-notified']);
+    expect(plan.alert?.containment).toBe(true);
   });
 
   it('an allowed account acts', () => {

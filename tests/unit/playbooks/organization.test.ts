@@ -32,10 +32,10 @@ describe('Playbook: guardduty, for a finding about another account', () => {
     // Assess
     expect(planned.decision).toBe('act');
     expect(planned.reason).toContain(`in account ${MEMBER}, us-east-1`);
-    // Notifications and the verification (Warden's own GuardDuty holds every member's findings) run at home.
+    // Notifications and Warden's records stay home.
     for (const step of planned.steps)
       expect(step.target, step.id).toEqual(
-        ['sns', 'guardduty'].includes(step.service) ? undefined : { account: MEMBER, region: 'us-east-1' },
+        ['sns', 'dynamodb', 'guardduty'].includes(step.service) ? undefined : { account: MEMBER, region: 'us-east-1' },
       );
   });
 
@@ -66,9 +66,9 @@ describe('Playbook: guardduty, for a finding about another account', () => {
     // Act
     const planned = plan(event, { WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
     // Assess
-    expect(new Set(planned.steps.filter((s) => !['sns', 'guardduty'].includes(s.service)).map((s) => JSON.stringify(s.target)))).toEqual(
-      new Set([JSON.stringify({ account: MEMBER, region: 'eu-west-1' })]),
-    );
+    expect(
+      new Set(planned.steps.filter((s) => !['sns', 'dynamodb', 'guardduty'].includes(s.service)).map((s) => JSON.stringify(s.target))),
+    ).toEqual(new Set([JSON.stringify({ account: MEMBER, region: 'eu-west-1' })]));
   });
 
   it('acts in another region of its own account with its own credentials (no member role needed)', () => {

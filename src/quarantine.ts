@@ -1,0 +1,85 @@
+/**
+ * What GuardDuty containment (src/playbooks) and its executors (src/actions) both name: tag keys, the
+ * roles of Warden's groups, and the keys of the records table. Tags are labels for people; what Warden
+ * trusts lives in the records table, which only Warden's role can write.
+ */
+
+/** Tag keys Warden writes for people to read. Never read back as proof of anything. */
+export const QUARANTINE_TAGS = {
+  state: 'warden:state',
+  findingId: 'warden:finding-id',
+  findingType: 'warden:finding-type',
+  quarantinedAt: 'warden:quarantined-at',
+  /** `warden:sg:<eni-id>` = the interface's original security groups, space-separated (a copy of the record). */
+  originalGroupsPrefix: 'warden:sg:',
+  role: 'warden:role',
+  instanceId: 'warden:instance-id',
+} as const;
+
+export const GROUP_ROLES = { untrack: 'untrack', quarantine: 'quarantine' } as const;
+export type GroupRole = keyof typeof GROUP_ROLES;
+
+/** The window of the isolation circuit breaker (WARDEN_MAX_ISOLATIONS_PER_HOUR). */
+export const ISOLATION_WINDOW_MINUTES = 60;
+
+/**
+ * Partition and sort keys of the records table (attributes `pk`, `sk`). Instance, interface and VPC
+ * ids are unique enough to key on alone; the breaker counts per account and region.
+ */
+export const RECORD_KEYS = {
+  /** The groups Warden created in a VPC: sort key = the group's role, attribute `groupId`. */
+  groups: (vpcId: string) => `groups#${vpcId}`,
+  /** Everything about one instance: `eni#<id>` (original groups), `quarantine`, `snapshots#<finding>`, `notified#<finding>`. */
+  instance: (instanceId: string) => `instance#${instanceId}`,
+  originalGroups: (eniId: string) => `eni#${eniId}`,
+  quarantine: 'quarantine',
+  snapshots: (findingId: string) => `snapshots#${findingId}`,
+  notified: (findingId: string) => `notified#${findingId}`,
+  /** Quarantine times, sort key `<ISO time>#<instance>`: what the circuit breaker counts. */
+  isolations: (account: string, region: string) => `isolations#${account}#${region}`,
+} as const;
+
+/** The name a Warden group of a VPC starts with; a timestamp follows, so a lookalike can never block its creation. */
+export const wardenGroupName = (role: GroupRole, vpcId: string) => `warden-${role}-${vpcId}`;
+
+/** The CreateSecurityGroup request of a Warden group; the action adds a timestamp to the name. */
+export function securityGroupInput(role: GroupRole, vpcId: string) {
+  const name = wardenGroupName(role, vpcId);
+  return {
+    GroupName: name,
+    Description:
+      role === 'untrack'
+        ? 'Warden: allows all traffic only while interfaces move to quarantine, so tracked connections become untracked'
+        : 'Warden: quarantine, no inbound and no outbound rules',
+    VpcId: vpcId,
+    TagSpecifications: [
+      {
+        ResourceType: 'security-group' as const,
+        Tags: [
+          { Key: 'Name', Value: name },
+          { Key: QUARANTINE_TAGS.role, Value: role },
+        ],
+      },
+    ],
+  };
+}
+
+/** A recorded original group as it is now. */
+export interface GroupState {
+  vpcId: string;
+  name: string;
+  /** One line per rule, e.g. `in tcp 443 from 0.0.0.0/0`. */
+  rules: string[];
+}
+
+/** What Warden's records table says about the instance, and the recorded groups as they are now. */
+export interface ReleaseRecords {
+  /** Warden recorded a quarantine of this instance that has not been released. */
+  quarantined: boolean;
+  /** Interface id -> the groups Warden recorded before it first moved the interface. */
+  originals: Record<string, string[]>;
+  /** Each recorded group id -> the group now, or undefined when it no longer exists. */
+  groups: Record<string, GroupState | undefined>;
+  /** Group ids Warden created (allow-all and quarantine): never anyone's original groups. */
+  wardenGroups: string[];
+}
