@@ -2,14 +2,21 @@ import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
 import { CONFIG_ACTIONS } from './config-actions';
 import { GUARDDUTY_ACTIONS } from './guardduty-actions';
 import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
+import { SECURITYHUB_ACTIONS } from './securityhub-actions';
 import { type ActionRegistry, actionIn } from './types';
 
-export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS };
+export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, SECURITYHUB_ACTIONS };
 
 /** `warden release`, at the terminal only: no function undoes a quarantine. */
 export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, disableTerminationProtection };
 
 /** Every action, for the CLI and for deriving permissions; a contract test checks each plan's steps are in its function's registry. */
-export const ACTIONS: ActionRegistry = { ...GUARDDUTY_ACTIONS, ...CONFIG_ACTIONS, ...CLOUDTRAIL_ACTIONS, ...RELEASE_ACTIONS };
+export const ACTIONS: ActionRegistry = {
+  ...GUARDDUTY_ACTIONS,
+  ...CONFIG_ACTIONS,
+  ...CLOUDTRAIL_ACTIONS,
+  ...SECURITYHUB_ACTIONS,
+  ...RELEASE_ACTIONS,
+};
 
 export const actionFor = (type: string) => actionIn(ACTIONS, type);

@@ -34,6 +34,7 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   guardduty: 'GuarddutyFunctionRole',
   config: 'ConfigFunctionRole',
   cloudtrail: 'CloudtrailFunctionRole',
+  securityhub: 'SecurityhubFunctionRole',
 };
 export const AUTOMATION_ROLE_ID = 'AutomationRole';
 

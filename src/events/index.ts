@@ -5,6 +5,7 @@ import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
+import { type SecurityHubEvent, securityHubEvent } from './securityhub';
 
 export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
 export { cloudTrailEvent } from './cloudtrail';
@@ -12,18 +13,22 @@ export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationRes
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent } from './guardduty';
+export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
+export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 
 /** The schema each trigger's events must fit once its route has matched. */
 export const EVENT_SCHEMAS = {
   guardduty: guardDutyEvent,
   config: configEvent,
   cloudtrail: cloudTrailEvent,
+  securityhub: securityHubEvent,
 } satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
   | { trigger: 'guardduty'; event: GuardDutyEvent }
   | { trigger: 'config'; event: ConfigEvent }
-  | { trigger: 'cloudtrail'; event: CloudTrailEvent };
+  | { trigger: 'cloudtrail'; event: CloudTrailEvent }
+  | { trigger: 'securityhub'; event: SecurityHubEvent };
 
 export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
 

@@ -284,6 +284,28 @@ export const PATTERNS: readonly Pattern[] = [
     expect: REMEDIATED,
   },
   {
+    name: 'security-hub-control-finding',
+    title: 'Security Hub reports a FAILED control (EC2.19: high-risk ports open to the world)',
+    detectedBy: 'Security Hub',
+    event: 'aws.securityhub / Security Hub Findings - Imported',
+    response:
+      'the control id names its Config rule, and the Config catalogue’s runbook fixes the resource; the finding’s workflow becomes NOTIFIED with a note naming Warden (RESOLVED once a followed runbook succeeds); GuardDuty, Inspector and Macie findings imported into Security Hub are left to their own signals',
+    automation: 'remediate',
+    sample: 'securityhub/ec2-19-high-risk-ports.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'security-hub-v2-control-finding',
+    title: 'The new Security Hub reports a failed control in OCSF (S3.8: bucket-level Block Public Access off)',
+    detectedBy: 'Security Hub',
+    event: 'aws.securityhub / Findings Imported V2',
+    response:
+      'the OCSF finding is read as the ASFF one: same control mapping, same runbook (AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock); the update goes through BatchUpdateFindingsV2',
+    automation: 'remediate',
+    sample: 'securityhub/ocsf-s3-8-block-public-access.json',
+    expect: REMEDIATED,
+  },
+  {
     name: 'guardduty-delegated-administrator',
     title: 'A member account’s GuardDuty finding reaches the delegated administrator',
     detectedBy: 'GuardDuty',
