@@ -1,11 +1,12 @@
 import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
 import { CONFIG_ACTIONS } from './config-actions';
 import { GUARDDUTY_ACTIONS } from './guardduty-actions';
+import { INSPECTOR_ACTIONS } from './inspector-actions';
 import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { SECURITYHUB_ACTIONS } from './securityhub-actions';
 import { type ActionRegistry, actionIn } from './types';
 
-export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, SECURITYHUB_ACTIONS };
+export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTIONS, SECURITYHUB_ACTIONS };
 
 /** `warden release`, at the terminal only: no function undoes a quarantine. */
 export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, disableTerminationProtection };

@@ -33,6 +33,8 @@ export function explainEvent(raw: unknown, settings: Settings): string[] {
       if (!configRule) return [rule, `policy: control ${control ?? '(none)'} has no entry in src/remediations/controls.ts`];
       return [rule, `policy: control ${control} -> Config rule ${configRule} (src/remediations/controls.ts), then the Config catalogue`];
     }
+    case 'inspector':
+      return [rule, 'policy: ACTIVE CRITICAL and HIGH findings are reported (src/playbooks/inspector.ts)'];
   }
 }
 

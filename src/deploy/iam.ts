@@ -35,6 +35,7 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   config: 'ConfigFunctionRole',
   cloudtrail: 'CloudtrailFunctionRole',
   securityhub: 'SecurityhubFunctionRole',
+  inspector: 'InspectorFunctionRole',
 };
 export const AUTOMATION_ROLE_ID = 'AutomationRole';
 

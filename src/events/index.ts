@@ -5,6 +5,7 @@ import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
+import { type InspectorEvent, inspectorEvent } from './inspector';
 import { type SecurityHubEvent, securityHubEvent } from './securityhub';
 
 export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
@@ -13,6 +14,8 @@ export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationRes
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent } from './guardduty';
+export type { InspectorEvent, InspectorFinding } from './inspector';
+export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
 export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
 export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 
@@ -22,13 +25,15 @@ export const EVENT_SCHEMAS = {
   config: configEvent,
   cloudtrail: cloudTrailEvent,
   securityhub: securityHubEvent,
+  inspector: inspectorEvent,
 } satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
   | { trigger: 'guardduty'; event: GuardDutyEvent }
   | { trigger: 'config'; event: ConfigEvent }
   | { trigger: 'cloudtrail'; event: CloudTrailEvent }
-  | { trigger: 'securityhub'; event: SecurityHubEvent };
+  | { trigger: 'securityhub'; event: SecurityHubEvent }
+  | { trigger: 'inspector'; event: InspectorEvent };
 
 export type ParseResult = ({ ok: true } & ParsedEvent) | { ok: false; trigger: Trigger | null; error: string };
 

@@ -4,6 +4,7 @@ import type { Settings } from '../settings';
 import { planCloudTrail } from './cloudtrail';
 import { planConfig } from './config';
 import { planGuardDuty } from './guardduty';
+import { planInspector } from './inspector';
 import { planSecurityHub } from './securityhub';
 
 export { type CloudTrailSettings, cloudTrailBasis, planCloudTrail } from './cloudtrail';
@@ -11,6 +12,7 @@ export { ALERT_RULES, type AlertRule, alertRuleFor } from './cloudtrail-alerts';
 export { CONFIG_STEPS, type ComplianceSubject, type ConfigSettings, decideRemediation, evaluationKey, planConfig } from './config';
 export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
 export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
+export { type InspectorSettings, planInspector } from './inspector';
 export { type InstanceState, planRelease, type ReleaseOptions } from './release';
 export { notedByWarden, planSecurityHub, type SecurityHubSettings } from './securityhub';
 
@@ -25,5 +27,7 @@ export function planFor(parsed: ParsedEvent, settings: Settings): Plan {
       return planCloudTrail(parsed.event, settings);
     case 'securityhub':
       return planSecurityHub(parsed.event, settings);
+    case 'inspector':
+      return planInspector(parsed.event, settings);
   }
 }

@@ -114,8 +114,8 @@ describe('deploy/member-account.json', () => {
       });
     });
 
-    // Security Hub delivers members' findings to the administrator account itself, and its aggregation region gathers the regions.
-    it.each(sampleCases().filter(([trigger]) => trigger !== 'guardduty' && trigger !== 'securityhub'))(
+    // Security Hub and Inspector deliver members' findings to the administrator account itself.
+    it.each(sampleCases().filter(([trigger]) => ['config', 'cloudtrail'].includes(trigger)))(
       'forward the sample %s/%s that the central rule routes',
       (trigger, name) => {
         const event = loadSample(trigger, name);

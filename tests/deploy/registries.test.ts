@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, SECURITYHUB_ACTIONS } from '../../src/actions';
+import { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTIONS, SECURITYHUB_ACTIONS } from '../../src/actions';
 import { samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
 import { EVENTS_DIR } from '../fixtures';
@@ -12,6 +12,7 @@ const REGISTRIES = {
   config: CONFIG_ACTIONS,
   cloudtrail: CLOUDTRAIL_ACTIONS,
   securityhub: SECURITYHUB_ACTIONS,
+  inspector: INSPECTOR_ACTIONS,
 } satisfies Record<Trigger, object>;
 
 describe.each(TRIGGERS)("the %s function's actions", (trigger) => {

@@ -38,6 +38,7 @@ const functionIds: Record<Trigger, string> = {
   config: 'ConfigLambdaFunction',
   cloudtrail: 'CloudtrailLambdaFunction',
   securityhub: 'SecurityhubLambdaFunction',
+  inspector: 'InspectorLambdaFunction',
 };
 const functionOf = (trigger: Trigger) => template.Resources[functionIds[trigger]] as CfnResource;
 

@@ -100,7 +100,7 @@ export function propertySuite(trigger: Trigger): void {
         }),
         { numRuns: RUNS_PER_TRIGGER },
       );
-    }, 60_000);
+    }, 180_000);
   });
 
   describe(`the ${trigger} handler, on generated and mutated events`, () => {
@@ -133,6 +133,6 @@ export function propertySuite(trigger: Trigger): void {
         }),
         { numRuns: RUNS_PER_TRIGGER },
       );
-    }, 120_000);
+    }, 300_000);
   });
 }
