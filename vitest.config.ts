@@ -1,9 +1,15 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     setupFiles: ['tests/setup.ts'],
     allowOnly: false,
+    // Vitest's default leaves one core to itself: on the 2-core CI machine, one test file at a time.
+    // Much of the suite waits on child processes and the emulator, so both cores take a worker.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // A safety net, not a measure (timing belongs in npm run bench): cold starts on a shared machine can take seconds.
+    testTimeout: 30_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**'] } },

@@ -2,12 +2,12 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../emulator';
 import { ACTIONS } from '../src/actions';
 import { createClients } from '../src/aws';
 import { TRIGGERS } from '../src/plan';
 import { respond } from '../src/respond';
 import { loadSettings } from '../src/settings';
-import { createWorld, findingAbout, launchInstance, motoClients, resetAccount } from '../tests/e2e/support';
 
 // Sequential AWS round trips from event to "no traffic in or out", counted by SDK middleware on real
 // HTTP calls to the moto emulator. Concurrent calls count once: the length of the chain of calls,

@@ -1,17 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { startMoto } from '../tests/support/moto';
+import { startMoto } from '../emulator';
 import { measureBundles } from './bundles';
 import { BURST, simulateBurst } from './burst';
 import { measurePlanning } from './planning';
 import { measureRoundTrips, REFERENCE_SEQUENTIAL_STEPS } from './round-trips';
+import { measureStartup } from './startup';
 
 // `npm run bench`: prints a table and writes bench/results.json. Not a test: figures, not verdicts.
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 async function main() {
+  const startup = measureStartup();
+  console.log(`\nCLI start-up: median wall time of a fresh process per command (Node ${process.version})`);
+  console.table(startup.map((s) => ({ command: s.command, ms: s.ms, 'x node -e 0': s.timesNode })));
+
   const bundles = await measureBundles();
   console.log('\nBundles (esbuild, as deployed) and module import time in a fresh Node process');
   console.table(
@@ -50,6 +55,7 @@ async function main() {
     measuredAt: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model,
+    startup,
     bundles,
     planning,
     roundTrips,

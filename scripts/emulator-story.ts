@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstanceAttributeCommand } from '@aws-sdk/client-ec2';
-import { main } from '../src/cli/main';
 import {
   createWorld,
   describeInstance,
@@ -11,10 +10,11 @@ import {
   launchInstance,
   motoClients,
   snapshotsOf,
+  startMoto,
   tagsOf,
   topicMessages,
-} from '../tests/e2e/support';
-import { startMoto } from '../tests/support/moto';
+} from '../emulator';
+import { main } from '../src/cli/main';
 
 // npm run demo:emulator: the whole GuardDuty response on an emulated account (the moto server), told
 // step by step: the account before, `warden replay --apply`, the account read back, the same finding

@@ -1,5 +1,5 @@
-// Rewrites the files derived from the code (src/deploy/generated.ts): the README's remediation
-// catalogue table and the stack's IAM roles (deploy/iam.json).
+// Rewrites the files derived from the code (src/deploy/generated.ts): the remediation catalogue
+// table of docs/remediations.md and the stack's IAM roles (deploy/iam.json).
 import { writeFileSync } from 'node:fs';
 import { runTypeScript } from './run-ts.js';
 

@@ -4,7 +4,8 @@
 const lambdaBundleOptions = {
   bundle: true,
   minify: true,
-  sourcemap: true,
+  // Off by default: maps were 80% of each zip. The deploy parameter sourceMaps=true turns them on.
+  sourcemap: false,
   platform: 'node',
   target: 'node24',
   format: 'esm',
@@ -18,5 +19,9 @@ const lambdaBundleOptions = {
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 };
 
-module.exports = () => lambdaBundleOptions;
+/** serverless-esbuild calls this with the Serverless instance: the `sourceMaps` deploy parameter decides. */
+module.exports = (serverless) => ({
+  ...lambdaBundleOptions,
+  sourcemap: String(serverless?.service?.custom?.warden?.sourceMaps) === 'true',
+});
 module.exports.lambdaBundleOptions = lambdaBundleOptions;

@@ -9,7 +9,7 @@ export async function runTypeScript(entry, name) {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     packages: 'external',
     logLevel: 'warning',
   });

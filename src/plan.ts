@@ -94,6 +94,9 @@ export interface Outcome {
 }
 
 /** The placeholder for a value a missing setting would provide; a step holding one is never sent to AWS. */
+/** The detail of a change a dry run did not make: its reads and guards passed, so it would have run. */
+export const WOULD_RUN = 'dry run (WARDEN_DRY_RUN): would run now; not executed';
+
 export const missingSetting = (variable: string): string => `<missing: ${variable}>`;
 /** A whole input value that is a placeholder, and the setting it names. */
 export const MISSING_SETTING = /^<missing: ([A-Z_]+)>$/;

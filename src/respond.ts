@@ -46,7 +46,7 @@ export interface RespondOptions {
   deadline?: number;
 }
 
-/** Parse, plan and execute one event (in a dry run, its notification only). Never throws for a bad event. */
+/** Parse, plan and execute one event (in a dry run, its reads and notification only). Never throws for a bad event. */
 export async function respond(raw: unknown, { settings, actions, clients, now, only, deadline }: RespondOptions): Promise<Response> {
   const planned = planEvent(raw, settings);
   if (!planned.ok) return { trigger: planned.trigger, decision: 'error', reason: planned.error };

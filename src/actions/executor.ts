@@ -1,6 +1,6 @@
 import type { AwsClients } from '../aws';
 import { PlanValidationError } from '../errors';
-import { isReference, MISSING_SETTING, type Outcome, type Plan, type Reference, type Step } from '../plan';
+import { isReference, MISSING_SETTING, type Outcome, type Plan, type Reference, type Step, WOULD_RUN } from '../plan';
 import { classifyError } from './errors';
 import { type ActionRegistry, actionIn, type ExecutionContext, runsIn } from './types';
 
@@ -13,7 +13,7 @@ export interface ExecutorOptions {
   homeAccount?: string;
   accountAliases?: Record<string, string>;
   messageFormat?: 'text' | 'chatbot';
-  /** WARDEN_DRY_RUN: only the notifications run (saying what Warden would do); every other step is skipped. */
+  /** WARDEN_DRY_RUN: reads, guards and notifications run (saying what Warden would change); no change is made. */
   dryRun?: boolean;
   now?: () => Date;
   /** When the work must be over (ms since the epoch); long steps (following a runbook) stop before it. */
@@ -22,6 +22,8 @@ export interface ExecutorOptions {
 }
 
 const succeeded = (outcome: Outcome) => outcome.status === 'done' || outcome.status === 'already-done';
+/** In a dry run, a change not made because it is a change (not because a guard said no). */
+const wouldRun = (outcome: Outcome) => outcome.status === 'skipped' && outcome.detail === WOULD_RUN;
 
 /** Every value inside an input that is a reference or a string, depth first. */
 function* leavesOf(value: unknown): Generator<Reference | string> {
@@ -63,8 +65,8 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
  * Runs a plan's steps, each as soon as the steps it depends on have succeeded, so independent
  * calls go out in parallel and the critical path is as short as the dependencies allow. A step
  * whose dependency failed or was skipped is skipped; one failure never stops unrelated steps.
- * `always` steps (notifications) run last and see every other outcome; in a dry run they are the only
- * steps that run. Returns outcomes in plan order.
+ * `always` steps (notifications) run last and see every other outcome. In a dry run only read-only
+ * steps and notifications run. Returns outcomes in plan order.
  */
 export async function executePlan(plan: Plan, options: ExecutorOptions): Promise<Outcome[]> {
   validatePlan(plan, options.actions);
@@ -90,16 +92,25 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     sleep: options.sleep,
   };
 
+  // A dry run reads the account as it is now: read-only steps (inspection, guards) run; a change whose
+  // reads passed is reported as one that would run, and what depends on a change is not run.
+  const readOnly = (step: Step) => Boolean(actionIn(options.actions, step.action).readOnly);
   const settle = async (step: Step): Promise<Outcome> => {
-    if (options.dryRun && !step.always) return outcomeOf(step, { status: 'skipped', detail: 'dry run (WARDEN_DRY_RUN): not executed' }, 0);
     const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
-    const blocker = waits.find((outcome) => !succeeded(outcome));
+    const dryRun = options.dryRun && !step.always;
+    const blocker = waits.find((outcome) => !succeeded(outcome) && !(dryRun && !readOnly(step) && wouldRun(outcome)));
     if (blocker)
       return outcomeOf(
         step,
-        { status: 'skipped', detail: `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}` },
+        {
+          status: 'skipped',
+          detail: wouldRun(blocker)
+            ? `dry run (WARDEN_DRY_RUN): needs ${blocker.stepId}, a change not made`
+            : `needs ${blocker.stepId}, which ${blocker.status === 'failed' ? 'failed' : 'was skipped'}`,
+        },
         0,
       );
+    if (dryRun && !readOnly(step)) return outcomeOf(step, { status: 'skipped', detail: WOULD_RUN }, 0);
     return invoke(step, scopedTo(step, context), outputs, options.actions);
   };
   const run = async (step: Step): Promise<Outcome> => {

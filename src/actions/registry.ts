@@ -4,12 +4,18 @@ import { GUARDDUTY_ACTIONS } from './guardduty-actions';
 import { INSPECTOR_ACTIONS } from './inspector-actions';
 import { disableTerminationProtection, removeQuarantineTags, restoreInterfaceGroups } from './release';
 import { SECURITYHUB_ACTIONS } from './securityhub-actions';
+import { publishNotification } from './sns';
 import { type ActionRegistry, actionIn } from './types';
 
 export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTIONS, SECURITYHUB_ACTIONS };
 
 /** `warden release`, at the terminal only: no function undoes a quarantine. */
-export const RELEASE_ACTIONS: ActionRegistry = { restoreInterfaceGroups, removeQuarantineTags, disableTerminationProtection };
+export const RELEASE_ACTIONS: ActionRegistry = {
+  restoreInterfaceGroups,
+  removeQuarantineTags,
+  disableTerminationProtection,
+  publishNotification,
+};
 
 /** Every action, for the CLI and for deriving permissions; a contract test checks each plan's steps are in its function's registry. */
 export const ACTIONS: ActionRegistry = {

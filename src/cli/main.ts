@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { WardenError } from '../errors';
-import { loadSettings, type SettingName, type Settings } from '../settings';
+import { SettingsError, WardenError } from '../errors';
+import { loadSettings, SETTINGS_ENV, type SettingName, type Settings } from '../settings';
 import type { Io } from './io';
 import { listPatterns, showPattern } from './patterns';
-import { release } from './release';
+import { findRegion } from './region';
 import { replay } from './replay';
 import { samplesDirectory } from './samples';
 import { validate } from './validate';
@@ -17,7 +17,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--min-severity <score>', 'minSeverity', 'GuardDuty severity from which to act (WARDEN_MIN_SEVERITY, default 7)'],
   ['--exclude-tag <key>', 'excludeTag', 'tag key that exempts a resource (WARDEN_EXCLUDE_TAG, default warden:exclude)'],
   ['--account-alias <alias>', 'accountAlias', 'account name shown in messages (WARDEN_ACCOUNT_ALIAS)'],
-  ['--dry-run', 'dryRun', 'with --apply: send only the notifications, saying what Warden would do; change nothing (WARDEN_DRY_RUN)'],
+  ['--dry-run', 'dryRun', 'with --apply: read the account and notify, saying what Warden would change; change nothing (WARDEN_DRY_RUN)'],
   ['--act-on-samples', 'actOnSamples', 'let GuardDuty sample findings act (WARDEN_ACT_ON_SAMPLES)'],
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
@@ -25,7 +25,7 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
-  ['--region <region>', 'region', 'AWS region (AWS_REGION, default us-east-1)'],
+  ['--region <region>', 'region', "AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's region; us-east-1 last)"],
   ['--endpoint <url>', 'endpoint', 'send AWS calls to this endpoint, e.g. an emulator (WARDEN_ENDPOINT)'],
   ['--member-role <name>', 'memberRoleName', 'role assumed in the account a finding is about, if not this one (WARDEN_MEMBER_ROLE_NAME)'],
   ['--home-account <id>', 'homeAccount', "Warden's own account; with --apply, asked of STS when not given (WARDEN_HOME_ACCOUNT)"],
@@ -42,12 +42,52 @@ async function askOnTerminal(question: string, io: Io): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
-/** Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`). */
-const settingsFrom = (flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings =>
-  loadSettings(
-    env,
-    Object.fromEntries([...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]])),
+const FLAG_OF = new Map([...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flag.split(' ')[0] ?? flag]));
+
+/** An endpoint is a URL: `localhost:5000` would parse as one with the scheme `localhost:`, and fail far from here. */
+function checkEndpoint(endpoint: unknown, name: string): void {
+  if (typeof endpoint === 'string' && endpoint !== '' && !/^https?:\/\//.test(endpoint))
+    throw new SettingsError(
+      `${name}: "${endpoint}" has no scheme; write http://${endpoint.replace(/^\w+:\/\//, '')} for an emulator on this machine, or https://… for a real endpoint`,
+      name,
+    );
+}
+
+/**
+ * Settings from the flags, then the same environment variables as the Lambda functions; the region as
+ * the AWS CLI finds it. A bad value is reported under the name the user typed: the flag, or the variable.
+ */
+function settingsFrom(flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings & { regionFrom: string } {
+  // Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`).
+  const given: Partial<Record<SettingName, unknown>> = Object.fromEntries(
+    [...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]]),
   );
+  if (flags.endpoint !== undefined) checkEndpoint(flags.endpoint, '--endpoint');
+  else checkEndpoint(env[SETTINGS_ENV.endpoint], SETTINGS_ENV.endpoint);
+  const { region, from } = findRegion({ region: flags.region as string | undefined, profile: flags.profile as string | undefined }, env);
+  try {
+    return { ...loadSettings(env, { ...given, region }), regionFrom: from };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    const setting = (Object.keys(SETTINGS_ENV) as SettingName[]).find((name) => SETTINGS_ENV[name] === error.variable);
+    // The region may come from a flag, a variable or a profile: its message names whichever it was.
+    const name = setting === 'region' ? from : setting && given[setting] !== undefined ? FLAG_OF.get(setting) : undefined;
+    if (!setting || !name) throw error;
+    const problem = error.message.slice(error.message.indexOf(': ') + 2);
+    throw new SettingsError(`${name} ${JSON.stringify(setting === 'region' ? region : given[setting])}: ${problem}`, name);
+  }
+}
+
+/** `--dry-run` and `--yes` only mean something with `--apply`: alone they would suggest a safety that is not there. */
+function refuseWithoutApply(flags: Record<string, unknown>): void {
+  if (flags.apply) return;
+  const stray = [flags.dryRun && '--dry-run', flags.yes && '--yes'].filter(Boolean);
+  if (stray.length > 0)
+    throw new SettingsError(
+      `${stray.join(' and ')} only ${stray.length > 1 ? 'apply' : 'applies'} with --apply; without it replay only plans, and changes nothing anyway`,
+      String(stray[0]),
+    );
+}
 
 const examples = (...lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
@@ -81,10 +121,13 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     );
   for (const [flag, , help] of [...SETTING_FLAGS, ...TARGET_FLAGS]) replayCommand.addOption(new Option(flag, help));
   replayCommand.action(async (paths: string[], flags: Record<string, unknown>) => {
+    refuseWithoutApply(flags);
+    const settings = settingsFrom(flags, env);
     exitCode = await replay(
       paths,
-      settingsFrom(flags, env),
+      settings,
       {
+        regionFrom: settings.regionFrom,
         json: Boolean(flags.json),
         explain: Boolean(flags.explain),
         apply: Boolean(flags.apply),
@@ -112,13 +155,20 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
         'warden release i-0abc123def4567890 --account 444455556666 --member-role warden-responder',
       ),
     );
-  for (const [flag, , help] of TARGET_FLAGS) releaseCommand.addOption(new Option(flag, help));
+  for (const [flag, , help] of [
+    ...TARGET_FLAGS,
+    ...SETTING_FLAGS.filter(([, setting]) => ['topicArn', 'accountAlias', 'messageFormat'].includes(setting)),
+  ])
+    releaseCommand.addOption(new Option(flag, help));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
     const settings = settingsFrom(flags, env);
+    // The SDK is loaded only on the paths that call AWS, so every other command starts at once.
+    const { release } = await import('./release');
     exitCode = await release(
       instanceId,
       settings,
       {
+        regionFrom: settings.regionFrom,
         dryRun: Boolean(flags.dryRun) || settings.dryRun,
         account: flags.account as string | undefined,
         disableTerminationProtection: Boolean(flags.disableTerminationProtection),
@@ -131,13 +181,68 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
 
   program
     .command('patterns')
-    .description('the security and SysOps exam response patterns: what detects each, the response, whether Warden automates it')
+    .description('the security and CloudOps (SOA-C03) exam response patterns: what detects each, the response, whether Warden automates it')
     .argument('[pattern]', 'show one pattern and replay its sample event')
     .option('--json', 'print the catalogue as JSON')
     .addHelpText('after', examples('warden patterns', 'warden patterns crypto-mining', 'warden patterns --json'))
     .action(async (name: string | undefined, flags: Record<string, unknown>) => {
       exitCode = name ? await showPattern(name, samplesDirectory(), settingsFrom({}, env), io) : listPatterns(io, Boolean(flags.json));
     });
+
+  const generateCommand = program
+    .command('generate-event')
+    .description('print an event about one of your instances or resources, read from the account or an emulator, for replay')
+    .argument('<kind>', 'guardduty (about --instance), config (--rule about --resource), or cloudtrail')
+    .option('--instance <instance-id>', 'guardduty: the instance the finding is about')
+    .option('--rule <name>', 'config: the Config rule that found the resource NON_COMPLIANT')
+    .option('--resource <id>', 'config: the resource; cloudtrail: the security group of a security-group sample')
+    .option('--resource-type <type>', 'config: the resource type when the id does not tell, e.g. AWS::S3::Bucket')
+    .option('--sample <name>', 'the sample under events/<kind>/ to start from (default crypto-mining, restricted-ssh, root-signin-no-mfa)')
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples(
+        'warden generate-event guardduty --instance i-0abc123def4567890 > finding.json',
+        'warden generate-event config --rule restricted-ssh --resource sg-0123456789abcdef0',
+        'warden generate-event guardduty --instance i-0abc123def4567890 --endpoint http://127.0.0.1:5000 | warden replay -',
+      ),
+    );
+  for (const [flag, , help] of TARGET_FLAGS) generateCommand.addOption(new Option(flag, help));
+  generateCommand.action(async (kind: string, flags: Record<string, unknown>) => {
+    const settings = settingsFrom(flags, env);
+    const { EVENT_KINDS, generateEvent, unknownKind } = await import('./generate-event');
+    if (!(EVENT_KINDS as readonly string[]).includes(kind)) throw new SettingsError(unknownKind(kind), 'kind');
+    exitCode = await generateEvent(
+      kind as (typeof EVENT_KINDS)[number],
+      settings,
+      { ...(flags as Record<string, string | undefined>), regionFrom: settings.regionFrom },
+      io,
+    );
+  });
+
+  const doctorCommand = program
+    .command('doctor')
+    .description(
+      'read-only pre-flight: GuardDuty, Config, CloudTrail, the Warden stack, its topic and automation role, each OK, WARN or FAIL with the fix',
+    )
+    .option('--stage <stage>', 'the Serverless stage Warden was deployed with', 'dev')
+    .option('--topic-arn <arn>', 'the alerts topic (stack output AlertsTopicArn; WARDEN_TOPIC_ARN)')
+    .option('--automation-role-arn <arn>', "the runbooks' role (stack output AutomationRoleArn; WARDEN_AUTOMATION_ROLE_ARN)")
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples('warden doctor --stage prod --region eu-west-1 --topic-arn arn:aws:sns:eu-west-1:111122223333:warden-prod-alerts'),
+    );
+  for (const [flag, , help] of TARGET_FLAGS) doctorCommand.addOption(new Option(flag, help));
+  doctorCommand.action(async (flags: Record<string, unknown>) => {
+    const settings = settingsFrom(flags, env);
+    const { doctor } = await import('./doctor');
+    exitCode = await doctor(
+      settings,
+      { stage: String(flags.stage), profile: flags.profile as string | undefined, regionFrom: settings.regionFrom },
+      io,
+    );
+  });
 
   program
     .command('validate')

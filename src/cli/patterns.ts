@@ -4,6 +4,7 @@ import type { Settings } from '../settings';
 import type { Io } from './io';
 import { replay } from './replay';
 import { painter } from './style';
+import { didYouMean } from './suggest';
 
 const AUTOMATION_LABEL: Record<Pattern['automation'], string> = {
   contain: 'contains',
@@ -31,7 +32,8 @@ export function listPatterns(io: Io, json: boolean): number {
 export async function showPattern(name: string, eventsDir: string, settings: Settings, io: Io): Promise<number> {
   const pattern = patternNamed(name);
   if (!pattern) {
-    io.stderr(`warden: no pattern "${name}"; known patterns: ${PATTERNS.map((p) => p.name).join(', ')}\n`);
+    const names = PATTERNS.map((p) => p.name);
+    io.stderr(`warden: no pattern "${name}"${didYouMean(name, names)}\nknown patterns: ${names.join(', ')}\n`);
     return 1;
   }
   const paint = painter(io.colour);

@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ACTIONS, executePlan, readInstance } from '../actions';
+import { ACTIONS, actionFor, errorCode, executePlan, readInstance } from '../actions';
+import { runsIn } from '../actions/types';
 import { createClients } from '../aws';
 import type { Target } from '../plan';
 import { planRelease } from '../playbooks';
@@ -8,7 +9,7 @@ import type { Io } from './io';
 import { executingHome } from './replay';
 import { renderReport, reportOf } from './report';
 import { painter } from './style';
-import { credentialsHint, targetOf } from './target';
+import { failureHint, targetOf } from './target';
 
 export interface ReleaseCommandOptions {
   dryRun: boolean;
@@ -16,6 +17,8 @@ export interface ReleaseCommandOptions {
   account?: string;
   disableTerminationProtection: boolean;
   profile?: string;
+  /** Where the region came from (see findRegion), named before anything runs. */
+  regionFrom?: string;
   /** Asked before anything changes; absent with --yes, when the plan is shown once, with its outcomes. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -38,17 +41,30 @@ export async function release(instanceId: string, given: Settings, options: Rele
   const target: Target | undefined =
     options.account && options.account !== settings.homeAccount ? { account: options.account, region: settings.region } : undefined;
   const clients = target ? home.clients.in(target, { trigger: 'release', finding: instanceId }) : home.clients;
+  const where = `${target ? `account ${target.account} through ${settings.memberRoleName ?? 'no member role'}, ` : ''}${targetOf({ ...settings, regionFrom: options.regionFrom })}`;
+  io.stderr(`warden: reading ${instanceId} in ${where}\n`);
   const instance = await readInstance(clients.of(EC2Client), instanceId).catch((error: Error) => error);
   if (instance instanceof Error) {
-    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${credentialsHint(instance.name, settings) ?? ''}`);
+    io.stderr(`warden: cannot read ${instanceId}: ${instance.message}\n${failureHint(errorCode(instance), settings) ?? ''}`);
     return 1;
   }
-  const planned = planRelease(instance, { disableTerminationProtection: options.disableTerminationProtection });
+  const planned = planRelease(instance, {
+    disableTerminationProtection: options.disableTerminationProtection,
+    notify: {
+      ...settings,
+      account: target?.account ?? settings.homeAccount ?? settings.topicArn?.split(':')[4] ?? 'unknown',
+      region: settings.region,
+      now: new Date(),
+    },
+  });
   if ('refused' in planned) {
     io.stderr(`warden: ${planned.refused}\n`);
     return 1;
   }
-  const plan = target ? { ...planned, steps: planned.steps.map((step) => ({ ...step, target })) } : planned;
+  // The changes run in the instance's account; the notification goes to Warden's own topic, at home.
+  const plan = target
+    ? { ...planned, steps: planned.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) }
+    : planned;
   const report = reportOf(instanceId, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
   if (options.dryRun) {
@@ -57,8 +73,7 @@ export async function release(instanceId: string, given: Settings, options: Rele
   }
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    const account = target ? `account ${target.account} through ${settings.memberRoleName ?? 'no member role'}, ` : '';
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${account}${targetOf(settings)}?`))) {
+    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${where}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }

@@ -1,4 +1,4 @@
-import { ACTIONS, executePlan } from '../actions';
+import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients, homeAccountOf } from '../aws';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
@@ -8,7 +8,7 @@ import { type InputEvent, readAllInputs } from './inputs';
 import type { Io } from './io';
 import { type ReplayReport, renderReport, reportOf } from './report';
 import { painter } from './style';
-import { credentialsHint, targetOf } from './target';
+import { failureHint, targetOf } from './target';
 
 export interface ReplayOptions {
   json: boolean;
@@ -16,6 +16,8 @@ export interface ReplayOptions {
   /** Add, per event, the deployed rule that matched and the policy line that decided. */
   explain?: boolean;
   profile?: string;
+  /** Where the region came from (see findRegion), named before anything runs. */
+  regionFrom?: string;
   /**
    * Asked once before --apply changes anything, after the plans are shown; resolves true to go ahead.
    * Absent with --yes: the plans are then shown once, with their outcomes.
@@ -58,7 +60,7 @@ export async function replay(paths: string[], given: Settings, options: ReplayOp
     io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
   }
   const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));
-  const hint = failures.map((outcome) => credentialsHint(outcome.error?.code, settings)).find(Boolean);
+  const hint = failures.map((outcome) => failureHint(outcome.error?.code, settings)).find(Boolean);
   if (hint) io.stderr(hint);
   return invalid.length > 0 || failures.length > 0 ? 1 : 0;
 }
@@ -74,10 +76,14 @@ async function applyPlans(
 ): Promise<boolean> {
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
-  if (options.confirm && !(await confirmPlans(runnable, settings, options.confirm, options.json ? undefined : render, io))) {
+  const target = targetOf({ ...settings, regionFrom: options.regionFrom });
+  if (options.confirm && !(await confirmPlans(runnable, settings, target, options.confirm, options.json ? undefined : render, io))) {
     io.stderr('Nothing was executed.\n');
     return false;
   }
+  if (!options.confirm) io.stderr(`warden: applying ${runnable.length} plan(s) in ${target}\n`);
+  // The SDK is loaded here, on the one path that calls AWS: a plan-only replay starts at once.
+  const { ACTIONS, executePlan } = await import('../actions');
   for (const entry of runnable)
     entry.report.outcomes = await executePlan(entry.plan, {
       actions: ACTIONS,
@@ -103,7 +109,7 @@ export async function executingHome(
   if (homeAccount instanceof Error) {
     const why = `cannot tell which account the credentials are for (STS GetCallerIdentity: ${homeAccount.message})`;
     if (required) {
-      io.stderr(`warden: ${why}; give it with --home-account\n${credentialsHint(homeAccount.name, settings) ?? ''}`);
+      io.stderr(`warden: ${why}; give it with --home-account\n${failureHint(errorCode(homeAccount), settings) ?? ''}`);
       return undefined;
     }
     io.stderr(`warden: ${why}: each finding's account is taken to be this one (give --home-account to plan as the central account)\n`);
@@ -115,13 +121,16 @@ export async function executingHome(
 async function confirmPlans(
   runnable: Required<Entry>[],
   settings: Settings,
+  target: string,
   confirm: (question: string) => Promise<boolean>,
   render: ((report: ReplayReport) => string) | undefined,
   io: Io,
 ): Promise<boolean> {
   if (render) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
-  // A dry run sends the notifications only, as the deployed functions do, and changes nothing else.
-  const steps = runnable.flatMap((entry) => entry.plan.steps).filter((step) => !settings.dryRun || step.always).length;
-  const what = settings.dryRun ? `Dry run (WARDEN_DRY_RUN): send only the ${steps} notification(s)` : `Execute ${steps} step(s)`;
-  return confirm(`${what} of ${runnable.length} plan(s) against ${targetOf(settings)}?`);
+  // A dry run reads the account and sends the notifications, as the deployed functions do, and changes nothing.
+  const steps = runnable.flatMap((entry) => entry.plan.steps).length;
+  const what = settings.dryRun
+    ? `Dry run (WARDEN_DRY_RUN): read the account and notify for ${steps} step(s), changing nothing,`
+    : `Execute ${steps} step(s)`;
+  return confirm(`${what} of ${runnable.length} plan(s) in ${target}?`);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCatalogueTable } from '../remediations/table';
+import { CATALOGUE_PAGE, withCatalogueTable } from '../remediations/table';
 import { iamResources } from './iam';
 import { memberAccountTemplate, memberPermissionsByTrigger } from './member';
 import { permissionsByTrigger, samplePlans } from './permissions';
@@ -10,11 +10,11 @@ import { permissionsByTrigger, samplePlans } from './permissions';
  * `npm run generate` writes them; a test fails when one is stale.
  */
 export function generatedFiles(root: string): Record<string, string> {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const catalogue = readFileSync(join(root, CATALOGUE_PAGE), 'utf8');
   const memberTriggers = Object.keys(memberPermissionsByTrigger(join(root, 'events')));
   const iam = iamResources(permissionsByTrigger(samplePlans(join(root, 'events'))), memberTriggers);
   return {
-    'README.md': withCatalogueTable(readme),
+    [CATALOGUE_PAGE]: withCatalogueTable(catalogue),
     'deploy/iam.json': `${JSON.stringify(iam, null, 2)}\n`,
     'deploy/member-account.json': `${JSON.stringify(memberAccountTemplate(root), null, 2)}\n`,
   };

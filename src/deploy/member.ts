@@ -44,7 +44,9 @@ export function memberPermissionsByTrigger(eventsDir: string): Record<string, st
       for (const permission of (ACTIONS[step.action]?.permissions ?? (() => []))(step.input as never)) granted.add(permission);
       byTrigger.set(plan.trigger, granted);
     }
-  const release = Object.values(RELEASE_ACTIONS).flatMap((action) => action.permissions({} as never));
+  const release = Object.values(RELEASE_ACTIONS)
+    .filter((action) => runsIn(action) === 'target')
+    .flatMap((action) => action.permissions({} as never));
   byTrigger.set(RELEASE_SESSION, new Set(release));
   return Object.fromEntries([...byTrigger].map(([trigger, actions]) => [trigger, [...actions].sort()]));
 }

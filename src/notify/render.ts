@@ -1,4 +1,4 @@
-import type { Alert, Outcome, Step } from '../plan';
+import { type Alert, type Outcome, type Step, WOULD_RUN } from '../plan';
 
 /** SNS rejects a Subject over 100 characters, or one with line breaks or non-ASCII characters. */
 export const SUBJECT_MAX_LENGTH = 100;
@@ -36,18 +36,19 @@ export const accountLabel = (alert: Alert, options: MessageOptions) => {
  * once executed, its intent before (and always in a dry run, where nothing was executed).
  */
 export function responseSection(steps: Step[], options: MessageOptions, outcomes?: Outcome[]) {
-  const executed = options.dryRun ? undefined : outcomes;
   const lines = steps
     .filter((step) => step.service !== 'sns')
     .map((step) => {
-      const outcome = executed?.find((o) => o.stepId === step.id);
-      const mark = outcome ? `[${STATUS_MARK[outcome.status]}] ` : '- ';
-      const detail = outcome ? `: ${outcome.detail}` : '';
-      return `${mark}${step.why} (${step.service}:${step.operation})${detail}`;
+      const outcome = outcomes?.find((o) => o.stepId === step.id);
+      // In a dry run, a change that would run reads as intent; the reads and guards show what they found.
+      if (!outcome || outcome.detail === WOULD_RUN) return `- ${step.why} (${step.service}:${step.operation})`;
+      return `[${STATUS_MARK[outcome.status]}] ${step.why} (${step.service}:${step.operation}): ${outcome.detail}`;
     });
   const heading = options.dryRun
-    ? 'Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:'
-    : executed
+    ? outcomes
+      ? 'Dry run (WARDEN_DRY_RUN): Warden changed nothing. In the account as it is now, it read what it needed and would:'
+      : 'Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:'
+    : outcomes
       ? 'What Warden did:'
       : 'What Warden will do:';
   return { heading, lines };

@@ -2,7 +2,8 @@ import type { Decision } from '../plan';
 import type { Settings } from '../settings';
 
 /**
- * The response patterns of the AWS security and SysOps exams, as data: what happens, which service
+ * The response patterns of the AWS Certified Security - Specialty and AWS Certified CloudOps Engineer -
+ * Associate (SOA-C03) exams, as data: what happens, which service
  * sees it, which EventBridge event carries it, what the response is, and whether Warden automates it
  * today with a sample under events/ that shows it (`warden patterns <name>` replays it). Tests replay
  * every sample and check the decision and the AWS call claimed here.

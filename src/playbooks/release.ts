@@ -1,4 +1,5 @@
-import type { Plan, Step } from '../plan';
+import { type NotifySettings, notifyStep } from '../notify';
+import type { Alert, Plan, Step } from '../plan';
 import { QUARANTINE_TAGS } from './guardduty';
 
 /** What releasing needs to know of an instance, as DescribeInstances shows it now. */
@@ -11,6 +12,30 @@ export interface InstanceState {
 export interface ReleaseOptions {
   /** Also let the instance be terminated again (Warden turned termination protection on). */
   disableTerminationProtection: boolean;
+  /** Tell the alerts topic, like any other change Warden makes; without a topic, the reason says so. */
+  notify?: NotifySettings & { account: string; region: string; now: Date };
+}
+
+/** The message a release sends: what was undone, and the quarantine it ends. */
+function releaseAlert(instanceId: string, tags: Record<string, string>, options: ReleaseOptions & { notify: object }): Alert {
+  const { account, region, now } = options.notify as NonNullable<ReleaseOptions['notify']>;
+  return {
+    severity: 'medium',
+    trigger: 'guardduty',
+    event: 'warden:release',
+    title: `Quarantine of ${instanceId} released`,
+    summary: `An operator ran warden release: ${instanceId} goes back to its recorded security groups and loses Warden's quarantine tags; its evidence snapshots are kept.`,
+    account,
+    region,
+    time: now.toISOString(),
+    facts: [
+      ['Instance', instanceId],
+      ['Quarantined at', tags[QUARANTINE_TAGS.quarantinedAt] ?? 'unknown'],
+      ['Finding', `${tags[QUARANTINE_TAGS.findingType] ?? 'unknown'} (${tags[QUARANTINE_TAGS.findingId] ?? 'no id'})`],
+      ['Termination protection', options.disableTerminationProtection ? 'turned off' : 'stays on'],
+    ],
+    links: [],
+  };
 }
 
 /**
@@ -71,15 +96,20 @@ export function planRelease(instance: InstanceState, options: ReleaseOptions): P
         },
       ]
     : [];
+  const changes = [...restores, untag, ...protection];
+  const alert = options.notify?.topicArn ? releaseAlert(instanceId, tags, options as ReleaseOptions & { notify: object }) : undefined;
+  const notify = alert && options.notify ? [notifyStep(alert, changes, options.notify)] : [];
   return {
     trigger: 'guardduty',
     decision: 'act',
     reason:
       `release ${instanceId}: restore ${restores.length} interface(s) to their recorded groups and remove the quarantine tags` +
       (options.disableTerminationProtection ? ', turn termination protection off' : ' (termination protection stays on)') +
-      '; snapshots are kept as evidence',
+      '; snapshots are kept as evidence' +
+      (notify.length > 0 ? '' : ' (no notification: WARDEN_TOPIC_ARN is not set)'),
     eventId: `release:${instanceId}`,
     resource: instanceId,
-    steps: [...restores, untag, ...protection],
+    ...(alert ? { alert } : {}),
+    steps: [...changes, ...notify],
   };
 }

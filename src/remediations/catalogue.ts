@@ -10,7 +10,7 @@ const DB_INSTANCE = 'AWS::RDS::DBInstance';
  * match with the prefixes and suffixes conformance packs, Security Hub and organization rules add
  * (src/remediations/match.ts); WARDEN_REMEDIATIONS adds or overrides entries. Runbook parameters are
  * checked against src/remediations/runbooks.ts by tests/unit/remediations/catalogue.test.ts, and the
- * README's table is generated from this list (`npm run generate`).
+ * docs/remediations.md's table is generated from this list (`npm run generate`).
  * @see https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
  */
 export const CATALOGUE: readonly CatalogueEntry[] = [

@@ -236,3 +236,12 @@ describe('the packaged template', () => {
     });
   });
 });
+
+describe('deployed zips', () => {
+  // A zip's central directory names each file in plain text; the deflated contents do not.
+  it.each(TRIGGERS)('the %s zip carries its handler and no source map (sourceMaps defaults to false)', (trigger) => {
+    const zip = readFileSync(join(import.meta.dirname, '..', '..', '.serverless', `${trigger}.zip`)).toString('latin1');
+    expect(zip).toContain(`handlers/${trigger}.mjs`);
+    expect(zip).not.toContain('.mjs.map');
+  });
+});

@@ -1,3 +1,4 @@
+import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import {
   accountState,
@@ -68,7 +69,22 @@ describe('the guardduty handler', () => {
     expect({ ...after, messages: before.messages }).toEqual(before);
     const messages = await topicMessages(account.world.topicArn);
     expect(messages).toHaveLength(1);
-    expect(messages[0]?.message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
-    expect(messages[0]?.message).toContain(`to the quarantine group: no traffic in or out`);
+    expect(messages[0]?.message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. In the account as it is now');
+    expect(messages[0]?.message).toMatch(/\[DONE\] .*\(ec2:DescribeInstances\)/);
+    expect(messages[0]?.message).toContain(`- move ${instance.NetworkInterfaces?.[0]?.NetworkInterfaceId} to the quarantine group`);
+  });
+
+  it('in a dry run reads the account as it is now: an exclusion tag added since the finding shows in the message', async () => {
+    // Prepare
+    const guardduty = await handler('guardduty', { WARDEN_DRY_RUN: 'true' });
+    const instance = await launchInstance(aws, account.world, { interfaces: 1 });
+    const finding = findingAbout(instance);
+    await aws.ec2.send(new CreateTagsCommand({ Resources: [instance.InstanceId ?? ''], Tags: [{ Key: 'warden:exclude', Value: 'true' }] }));
+    // Act
+    await guardduty(finding as never);
+    // Assess
+    const [message] = await topicMessages(account.world.topicArn);
+    expect(message?.message).toMatch(/\[SKIPPED\] .*\(ec2:DescribeInstances\): instance now carries the exclusion tag warden:exclude/);
+    expect(message?.message).toMatch(/\[SKIPPED\] .*quarantine group.*needs inspect, which was skipped/);
   });
 });

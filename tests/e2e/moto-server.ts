@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startMoto } from '../support/moto';
+import { startMoto } from '../../emulator';
 
 // One moto server for the whole end-to-end run: started here, stopped by its pid when the run ends,
 // whether the tests passed or not. If it cannot start, the run fails and says how to install it.

@@ -1,241 +1,39 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  AttachInstancesCommand,
-  AutoScalingClient,
-  CreateAutoScalingGroupCommand,
-  DescribeAutoScalingGroupsCommand,
-} from '@aws-sdk/client-auto-scaling';
-import {
-  CreateLaunchTemplateCommand,
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
-  EC2Client,
-  type Instance,
-  RunInstancesCommand,
-} from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, inject } from 'vitest';
-import { samplesDirectory } from '../../src/cli/samples';
+import * as emulator from '../../emulator';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
-// An AWS account in the moto server, set up and read back the way an operator would with the SDK.
+// The emulator module, bound to the moto server of this test run, and the per-test set-up of the
+// end-to-end scenarios.
 
-export const REGION = 'us-east-1';
-export const ACCOUNT = '123456789012';
+export {
+  ACCOUNT,
+  autoScalingGroup,
+  describeInstance,
+  findingAbout,
+  groupsByInterface,
+  inAccount,
+  joinAutoScalingGroup,
+  type LaunchOptions,
+  launchInstance,
+  loadEvent,
+  type MotoClients,
+  REGION,
+  securityGroup,
+  snapshotsOf,
+  tagsOf,
+  type World,
+} from '../../emulator';
+
 export const endpoint = () => inject('motoEndpoint');
-
-/** Sends a client's calls to one emulated account, as moto chooses it: its x-moto-account-id header. */
-export function inAccount<Client extends EC2Client>(client: Client, account: string): Client {
-  client.middlewareStack.add(
-    (next) => (args) => {
-      (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
-      return next(args);
-    },
-    { step: 'build', name: 'motoAccount' },
-  );
-  return client;
-}
-
-/**
- * Clients of one emulated account: moto's default account (ACCOUNT) for the credentials Warden uses,
- * or, with `account`, another one, chosen as moto chooses it (its x-moto-account-id header).
- */
-export function motoClients(url = endpoint(), account?: string) {
-  const config = { region: REGION, endpoint: url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const clients = { ec2: new EC2Client(config), autoscaling: new AutoScalingClient(config), sns: new SNSClient(config) };
-  if (account) for (const client of Object.values(clients)) inAccount(client as EC2Client, account);
-  return clients;
-}
-export type MotoClients = ReturnType<typeof motoClients>;
-
-/** Wipes every service in the emulator: each scenario starts from an empty account. */
-export async function resetAccount(url = endpoint()): Promise<void> {
-  const response = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-}
-
-export interface World {
-  vpcId: string;
-  subnetIds: string[];
-  appGroupIds: string[];
-  topicArn: string;
-}
-
-/** A VPC (with IPv6, so IPv6 rules behave as in AWS) with two subnets, two application groups and the alerts topic. */
-export async function createWorld(aws: MotoClients): Promise<World> {
-  const { Vpc } = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', AmazonProvidedIpv6CidrBlock: true }));
-  const vpcId = Vpc?.VpcId ?? '';
-  const subnetIds = await Promise.all(
-    ['10.0.1.0/24', '10.0.2.0/24'].map(
-      async (CidrBlock) =>
-        (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock, AvailabilityZone: `${REGION}a` }))).Subnet?.SubnetId ?? '',
-    ),
-  );
-  const appGroupIds = await Promise.all(
-    ['web-tier', 'monitoring'].map(
-      async (GroupName) =>
-        (await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName, Description: GroupName, VpcId: vpcId }))).GroupId ?? '',
-    ),
-  );
-  const { TopicArn = '' } = await aws.sns.send(new CreateTopicCommand({ Name: 'warden-alerts' }));
-  return { vpcId, subnetIds, appGroupIds, topicArn: TopicArn };
-}
-
-export interface LaunchOptions {
-  interfaces: number;
-  tags?: Record<string, string>;
-}
-
-/**
- * A running instance with one or two interfaces and two volumes. Interfaces are given explicitly:
- * moto then keeps groups on the interfaces, as AWS does, instead of merging in the instance's groups.
- */
-export async function launchInstance(aws: MotoClients, world: World, { interfaces, tags = {} }: LaunchOptions): Promise<Instance> {
-  const { Instances = [] } = await aws.ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12345678',
-      InstanceType: 't3.micro',
-      MinCount: 1,
-      MaxCount: 1,
-      NetworkInterfaces: Array.from({ length: interfaces }, (_, DeviceIndex) => ({
-        DeviceIndex,
-        SubnetId: world.subnetIds[DeviceIndex % world.subnetIds.length],
-        Groups: DeviceIndex === 0 ? world.appGroupIds : [world.appGroupIds[1] ?? ''],
-      })),
-      BlockDeviceMappings: ['/dev/sda1', '/dev/sdf'].map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 8 } })),
-      TagSpecifications: [
-        { ResourceType: 'instance', Tags: Object.entries({ Name: 'api', ...tags }).map(([Key, Value]) => ({ Key, Value })) },
-      ],
-    }),
-  );
-  return describeInstance(aws, Instances[0]?.InstanceId ?? '');
-}
-
-/** Puts a running instance into a new Auto Scaling group of desired capacity 1, as if the group had launched it. */
-export async function joinAutoScalingGroup(aws: MotoClients, world: World, instanceId: string, name = 'api-production'): Promise<void> {
-  await aws.ec2.send(
-    new CreateLaunchTemplateCommand({
-      LaunchTemplateName: `${name}-lt`,
-      LaunchTemplateData: { ImageId: 'ami-12345678', InstanceType: 't3.micro' },
-    }),
-  );
-  await aws.autoscaling.send(
-    new CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      LaunchTemplate: { LaunchTemplateName: `${name}-lt`, Version: '$Latest' },
-      MinSize: 0,
-      MaxSize: 3,
-      DesiredCapacity: 0,
-      VPCZoneIdentifier: world.subnetIds[0],
-    }),
-  );
-  await aws.autoscaling.send(new AttachInstancesCommand({ AutoScalingGroupName: name, InstanceIds: [instanceId] }));
-}
-
-export async function describeInstance(aws: MotoClients, instanceId: string): Promise<Instance> {
-  const { Reservations = [] } = await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  const instance = Reservations[0]?.Instances?.[0];
-  if (!instance) throw new Error(`${instanceId} not found`);
-  return instance;
-}
-
-export const tagsOf = (instance: Instance) => Object.fromEntries((instance.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-export const groupsByInterface = (instance: Instance): Record<string, string[]> =>
-  Object.fromEntries(
-    (instance.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId ?? '', (eni.Groups ?? []).map((g) => g.GroupId ?? '').sort()]),
-  );
-
-export async function securityGroup(aws: MotoClients, groupId: string) {
-  const { SecurityGroups = [] } = await aws.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
-  return SecurityGroups[0];
-}
-
-export async function snapshotsOf(aws: MotoClients, instanceId: string) {
-  const { Snapshots = [] } = await aws.ec2.send(
-    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:warden:instance-id', Values: [instanceId] }] }),
-  );
-  return Snapshots;
-}
-
-export async function autoScalingGroup(aws: MotoClients, name: string) {
-  const { AutoScalingGroups = [] } = await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
-  return AutoScalingGroups[0];
-}
-
-/** Messages the topic received, read from the emulator's state (moto keeps every publish). */
-export async function topicMessages(
-  topicArn: string,
-  url = endpoint(),
-): Promise<{ message: string; subject: string; attributes: Record<string, string> }[]> {
-  const data = (await (await fetch(`${url}/moto-api/data.json`)).json()) as {
-    sns?: { Topic?: { arn: string; sent_notifications: [string, string, string, Record<string, { Value: string }>, unknown][] }[] };
-  };
-  const topic = data.sns?.Topic?.find((t) => t.arn === topicArn);
-  return (topic?.sent_notifications ?? []).map(([, message, subject, attributes]) => ({
-    message,
-    subject,
-    attributes: Object.fromEntries(Object.entries(attributes ?? {}).map(([name, { Value }]) => [name, Value])),
-  }));
-}
-
-const EVENTS_DIR = samplesDirectory(import.meta.dirname);
-// biome-ignore lint/suspicious/noExplicitAny: scenarios rewrite sample events field by field; Warden's schemas check them.
-export const loadEvent = (path: string) => JSON.parse(readFileSync(join(EVENTS_DIR, path), 'utf8')) as Record<string, any>;
-
-/**
- * A GuardDuty sample finding rewritten to name a moto instance: its id, interfaces, groups and tags,
- * in the account and region of the emulator.
- */
-export function findingAbout(instance: Instance, sample = 'guardduty/crypto-mining.json', changes: Record<string, unknown> = {}) {
-  const event = loadEvent(sample);
-  event.account = ACCOUNT;
-  event.region = REGION;
-  const detail = event.detail;
-  Object.assign(detail, { accountId: ACCOUNT, region: REGION, ...changes });
-  detail.resource.instanceDetails = {
-    ...detail.resource.instanceDetails,
-    instanceId: instance.InstanceId,
-    tags: (instance.Tags ?? []).map((tag) => ({ key: tag.Key, value: tag.Value })),
-    networkInterfaces: (instance.NetworkInterfaces ?? []).map((eni) => ({
-      networkInterfaceId: eni.NetworkInterfaceId,
-      privateIpAddress: eni.PrivateIpAddress,
-      subnetId: eni.SubnetId,
-      vpcId: eni.VpcId,
-      securityGroups: (eni.Groups ?? []).map((group) => ({ groupId: group.GroupId, groupName: group.GroupName })),
-      ipv6Addresses: [],
-      privateIpAddresses: [],
-    })),
-  };
-  return event;
-}
-
-/** Everything Warden could change, as Describe calls show it: compared before and after to prove nothing changed. */
-export async function accountState(aws: MotoClients, topicArn: string) {
-  const [{ Reservations = [] }, { SecurityGroups = [] }, { Snapshots = [] }, messages] = await Promise.all([
-    aws.ec2.send(new DescribeInstancesCommand({})),
-    aws.ec2.send(new DescribeSecurityGroupsCommand({})),
-    aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] })),
-    topicMessages(topicArn),
-  ]);
-  const instances = Reservations.flatMap((r) => r.Instances ?? []).map((i) => ({
-    id: i.InstanceId,
-    tags: tagsOf(i),
-    groups: groupsByInterface(i),
-  }));
-  const groups = SecurityGroups.map((g) => ({ id: g.GroupId, in: g.IpPermissions, out: g.IpPermissionsEgress })).sort((a, b) =>
-    String(a.id).localeCompare(String(b.id)),
-  );
-  return { instances, groups, snapshots: Snapshots.length, messages: messages.length };
-}
+export const motoClients = (url = endpoint(), account?: string) => emulator.motoClients(url, account);
+export const resetAccount = (url = endpoint()) => emulator.resetAccount(url);
+export const createWorld = emulator.createWorld;
+export const topicMessages = (topicArn: string, url = endpoint()) => emulator.topicMessages(topicArn, url);
+export const accountState = (aws: emulator.MotoClients, topicArn: string) => emulator.accountState(aws, topicArn, endpoint());
 
 /** Registers a reset before each test: every scenario starts from an empty account holding just the standard world. */
-export function freshAccountPerTest(): { aws: MotoClients; world: World } {
-  const account = { aws: motoClients(), world: undefined as unknown as World };
+export function freshAccountPerTest(): { aws: emulator.MotoClients; world: emulator.World } {
+  const account = { aws: motoClients(), world: undefined as unknown as emulator.World };
   beforeEach(async () => {
     await resetAccount();
     account.world = await createWorld(account.aws);
@@ -247,9 +45,14 @@ export function freshAccountPerTest(): { aws: MotoClients; world: World } {
  * The deployed code path against the emulator: a handler at cold start with WARDEN_ENDPOINT set and
  * the world's topic. Registers quiet logs and restored environment around each test.
  */
-export function handlersOn(account: { world: World }) {
+export function handlersOn(account: { world: emulator.World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
   return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    coldStart(name, { WARDEN_ENDPOINT: endpoint(), WARDEN_TOPIC_ARN: account.world.topicArn, WARDEN_HOME_ACCOUNT: ACCOUNT, ...env });
+    coldStart(name, {
+      WARDEN_ENDPOINT: endpoint(),
+      WARDEN_TOPIC_ARN: account.world.topicArn,
+      WARDEN_HOME_ACCOUNT: emulator.ACCOUNT,
+      ...env,
+    });
 }

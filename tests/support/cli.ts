@@ -22,7 +22,8 @@ export async function runWarden(
       readStdin: async () => Buffer.from(stdin ?? ''),
       ...io,
     },
-    env,
+    // No region from the machine's own ~/.aws/config: each test names what it relies on.
+    { AWS_CONFIG_FILE: '/nonexistent/aws-config', ...env },
   );
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }

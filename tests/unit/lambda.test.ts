@@ -52,24 +52,28 @@ describe('Lambda handler: guardduty', () => {
     await expect(handler(event('crypto-mining'))).rejects.toMatchObject({ name: 'RetryableExecutionError', retryable: true });
   });
 
-  it('in dry-run mode changes nothing and sends the notification, saying what it would have done', async () => {
+  it('in dry-run mode reads the account, changes nothing, and says what it would change in the account as it is now', async () => {
     // Prepare
     const handler = await guardDutyHandler({ WARDEN_DRY_RUN: 'true' });
     // Act
     const response = await handler(event('crypto-mining'));
     // Assess
     expect(response.decision).toBe('act');
-    expect(mocks.ec2.calls()).toHaveLength(0);
+    const ec2Calls = mocks.ec2.calls().map((call) => (call.args[0] as object).constructor.name);
+    expect(ec2Calls).toContain('DescribeInstancesCommand');
+    expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const published = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
     // The finding is real: the subject is the one a live deployment sends, only the body says dry run.
     expect(published?.Subject).toBe(response.plan?.steps.at(-1)?.input.Subject);
     expect(published?.Subject).not.toMatch(/dry run/i);
-    expect(published?.Message).toContain('Dry run (WARDEN_DRY_RUN): Warden changed nothing. It would:');
+    expect(published?.Message).toContain(
+      'Dry run (WARDEN_DRY_RUN): Warden changed nothing. In the account as it is now, it read what it needed and would:',
+    );
+    expect(published?.Message).toMatch(/\[DONE\] .*\(ec2:DescribeInstances\)/);
     expect(published?.Message).toContain('- move eni-0b1c2d3e4f5a6b7c8 to the quarantine group: no traffic in or out');
-    expect(published?.Message).not.toMatch(/\[(DONE|SKIPPED|FAILED)\]/);
-    const notSent = (response.outcomes ?? []).filter((outcome) => outcome.service !== 'sns');
-    expect(notSent.map((outcome) => outcome.status)).toEqual(notSent.map(() => 'skipped'));
+    const changes = (response.outcomes ?? []).filter((outcome) => outcome.service !== 'sns' && !outcome.operation.startsWith('Describe'));
+    expect(changes.map((outcome) => outcome.status)).toEqual(changes.map(() => 'skipped'));
   });
 });
 

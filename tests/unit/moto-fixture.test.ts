@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startMoto } from '../support/moto';
+import { startMoto } from '../../emulator';
 
 // The end-to-end suite must fail, and say how to fix it, on a machine without the emulator; never skip.
 

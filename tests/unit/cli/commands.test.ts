@@ -40,8 +40,10 @@ describe('help and version', () => {
     expect(stdout.trim()).toMatch(/^(\d+\.\d+\.\d+|dev)$/);
   });
 
-  it('rejects an unknown command with exit code 2', async () => {
-    expect((await warden('quarantine')).code).toBe(2);
+  it('rejects an unknown command with exit code 2, and suggests the one meant', async () => {
+    const { code, stderr } = await warden('replya', 'events');
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown command 'replya'\n(Did you mean replay?)");
   });
 });
 

@@ -75,7 +75,13 @@ describe('warden patterns', () => {
   it('names the known patterns when asked for an unknown one', async () => {
     const { code, stderr } = await warden('patterns', 'nope');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^warden: no pattern "nope"; known patterns: root-signin-without-mfa, /);
+    expect(stderr).toMatch(/^warden: no pattern "nope"\nknown patterns: root-signin-without-mfa, /);
+  });
+
+  it('suggests the pattern meant by a near miss', async () => {
+    const { code, stderr } = await warden('patterns', 'crypto-minin');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^warden: no pattern "crypto-minin"; did you mean "crypto-mining"\?\n/);
   });
 
   it('prints the catalogue as JSON', async () => {

@@ -5,6 +5,7 @@ import {
   ModifyInstanceAttributeCommand,
   ModifyNetworkInterfaceAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planRelease } from '../../../src/playbooks';
@@ -23,6 +24,29 @@ const describing = (instance: ReturnType<typeof runningInstance>) =>
 const mutations = () => ec2.calls().filter((call) => !(call.args[0] instanceof DescribeInstancesCommand));
 
 describe('warden release', () => {
+  it('notifies the topic like any other change, after the interfaces are back', async () => {
+    // Prepare
+    describing(quarantinedInstance());
+    const sns = mockClient(SNSClient).on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const topic = 'arn:aws:sns:us-east-1:111122223333:warden-alerts';
+    // Act
+    const { code, stdout } = await warden('release', INSTANCE, '--yes', '--topic-arn', topic);
+    // Assess
+    sns.restore();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/sns Publish +notify the security topic +=> DONE/);
+    const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(published?.TopicArn).toBe(topic);
+    expect(published?.Subject).toBe(`[Warden] MEDIUM: Quarantine of ${INSTANCE} released`);
+    expect(published?.Message).toMatch(/\[DONE\] put eni-\w+ back on its original groups/);
+  });
+
+  it('says no notification is sent when no topic is set', async () => {
+    describing(quarantinedInstance());
+    const { stdout } = await warden('release', INSTANCE, '--dry-run');
+    expect(stdout).toContain('(no notification: WARDEN_TOPIC_ARN is not set)');
+  });
+
   it('restores each interface to its recorded groups, then removes the quarantine tags', async () => {
     // Prepare
     describing(quarantinedInstance());
@@ -69,12 +93,16 @@ describe('warden release', () => {
     expect(mutations()).toEqual([]);
   });
 
+  /** Said before anything runs: which region, and why that one. */
+  const READING = `warden: reading ${INSTANCE} in AWS (region us-east-1, from no region configured; the default)\n`;
+
   it('says what to do when the SDK finds no credentials', async () => {
     ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }));
     const { code, stderr } = await warden('release', INSTANCE, '--yes', '--endpoint', 'http://127.0.0.1:5000');
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `warden: cannot read ${INSTANCE}: Could not load credentials\n` +
+      `warden: reading ${INSTANCE} in endpoint http://127.0.0.1:5000 (region us-east-1)\n` +
+        `warden: cannot read ${INSTANCE}: Could not load credentials\n` +
         'warden: no AWS credentials were found; an emulator at http://127.0.0.1:5000 takes any: export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n',
     );
   });
@@ -86,7 +114,9 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', INSTANCE, '--yes');
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(`warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`);
+    expect(stderr).toBe(
+      `${READING}warden: ${INSTANCE} was not quarantined by Warden (it has no warden:state=quarantined tag); nothing to release\n`,
+    );
     expect(mutations()).toEqual([]);
   });
 
@@ -97,7 +127,7 @@ describe('warden release', () => {
     const { code, stderr } = await warden('release', INSTANCE, '--yes');
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(`warden: cannot read ${INSTANCE}: instance ${INSTANCE} does not exist\n`);
+    expect(stderr).toBe(`${READING}warden: cannot read ${INSTANCE}: instance ${INSTANCE} does not exist\n`);
   });
 
   it('does nothing without confirmation', async () => {

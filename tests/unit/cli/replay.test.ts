@@ -122,10 +122,29 @@ describe('warden replay', () => {
     ]);
   });
 
-  it('names the variable when a setting is malformed, and exits 2', async () => {
-    const { code, stderr } = await warden('replay', EVENTS_DIR, '--min-severity', 'high');
+  it('names the flag when a flag is malformed, and the variable when a variable is, and exits 2', async () => {
+    const flag = await warden('replay', EVENTS_DIR, '--topic-arn', 'alerts');
+    const variable = await runWarden(['replay', EVENTS_DIR], { env: { WARDEN_MIN_SEVERITY: 'high' } });
+    expect([flag.code, variable.code]).toEqual([2, 2]);
+    expect(flag.stderr).toBe('warden: --topic-arn "alerts": expected an sns ARN\n');
+    expect(variable.stderr).toMatch(/^warden: WARDEN_MIN_SEVERITY="high": /);
+  });
+
+  it.each([
+    ['--dry-run', /^warden: --dry-run only applies with --apply/],
+    ['--yes', /^warden: --yes only applies with --apply/],
+  ])('refuses %s without --apply, which would only plan', async (flag, message) => {
+    const { code, stderr } = await warden('replay', EVENTS_DIR, flag);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/WARDEN_MIN_SEVERITY="high"/);
+    expect(stderr).toMatch(message);
+  });
+
+  it('explains an --endpoint without a scheme', async () => {
+    const { code, stderr } = await warden('replay', EVENTS_DIR, '--apply', '--endpoint', 'localhost:5000');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'warden: --endpoint: "localhost:5000" has no scheme; write http://localhost:5000 for an emulator on this machine, or https://… for a real endpoint\n',
+    );
   });
 
   it('does not execute anything with --apply unless confirmed', async () => {
@@ -137,7 +156,7 @@ describe('warden replay', () => {
       'http://127.0.0.1:9',
     );
     expect(code).toBe(1);
-    expect(stderr).toContain('Execute 12 step(s) of 1 plan(s) against endpoint http://127.0.0.1:9?');
+    expect(stderr).toContain('Execute 12 step(s) of 1 plan(s) in endpoint http://127.0.0.1:9 (region us-east-1)?');
     expect(stderr).toContain('not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.');
     expect(stderr).toContain('Nothing was executed.');
   });
@@ -145,7 +164,7 @@ describe('warden replay', () => {
   it.each([
     ['the --dry-run flag', ['--dry-run'], {}],
     ['WARDEN_DRY_RUN, as the deployed functions read it', [], { WARDEN_DRY_RUN: 'true' }],
-  ])('with --apply under %s sends the notification only, and changes nothing', async (_, flags, env) => {
+  ])('with --apply under %s reads the account, sends the notification, and changes nothing', async (_, flags, env) => {
     // Prepare
     const mocks = mockAccount('fresh');
     // Act
@@ -156,10 +175,17 @@ describe('warden replay', () => {
     // Assess
     for (const mock of Object.values(mocks)) mock.restore();
     expect(code).toBe(0);
-    expect(mocks.ec2.calls()).toHaveLength(0);
+    const ec2Calls = mocks.ec2.calls().map((call) => (call.args[0] as object).constructor.name);
+    expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [report] = JSON.parse(stdout);
-    const statuses = report.outcomes.map((outcome: { service: string; status: string }) => `${outcome.service}:${outcome.status}`);
-    expect(new Set(statuses)).toEqual(new Set(['ec2:skipped', 'elbv2:skipped', 'sns:done']));
+    const statuses = report.outcomes.map(
+      (outcome: { operation: string; status: string }) =>
+        `${outcome.operation.startsWith('Describe') ? 'read' : 'change'}:${outcome.status}`,
+    );
+    expect(new Set(statuses)).toEqual(new Set(['read:done', 'change:skipped', 'change:done']));
+    expect(report.outcomes.filter((o: { status: string }) => o.status === 'done').map((o: { operation: string }) => o.operation)).toEqual(
+      expect.arrayContaining(['DescribeInstances', 'Publish']),
+    );
   });
 });

@@ -10,7 +10,7 @@ import {
   RUNBOOKS,
   type RunbookRemediation,
 } from '../../../src/remediations';
-import { withCatalogueTable } from '../../../src/remediations/table';
+import { CATALOGUE_PAGE, withCatalogueTable } from '../../../src/remediations/table';
 
 const runbookEntries = CATALOGUE.filter((entry): entry is RunbookRemediation => !isManual(entry));
 const IAM_ACTION = /^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/;
@@ -103,12 +103,12 @@ describe('Remediation catalogue', () => {
     for (const entry of CATALOGUE.filter(isManual)) expect(entry.manual.length).toBeGreaterThan(20);
   });
 
-  it('is documented in README.md by the generated table (run `npm run generate` after changing it)', () => {
+  it('is documented in docs/remediations.md by the generated table (run `npm run generate` after changing it)', () => {
     // Prepare
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const page = readFileSync(join(import.meta.dirname, '..', '..', '..', CATALOGUE_PAGE), 'utf8');
     // biome pads table cells; compare the cells, not the padding.
     const cells = (text: string) => text.replace(/ *\| */g, '|').replace(/-{3,}/g, '---');
     // Act / Assess
-    expect(cells(withCatalogueTable(readme))).toBe(cells(readme));
+    expect(cells(withCatalogueTable(page))).toBe(cells(page));
   });
 });

@@ -1,0 +1,226 @@
+import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { errorCode } from '../actions/errors';
+import { type AwsClients, createClients } from '../aws';
+import { TRIGGERS } from '../plan';
+import type { Settings } from '../settings';
+import type { Io } from './io';
+import { painter } from './style';
+import { failureHint, targetOf } from './target';
+
+// `warden doctor`: a read-only pre-flight of what Warden needs in an account. Each check reads, never
+// writes, and says what to do about what it found.
+
+export type Verdict = 'OK' | 'WARN' | 'FAIL';
+export interface Finding {
+  check: string;
+  verdict: Verdict;
+  detail: string;
+  /** What to do, for WARN and FAIL. */
+  fix?: string;
+}
+
+export interface DoctorOptions {
+  /** The Serverless stage Warden was deployed with: its rules are named warden-<stage>-<function>-rule-1. */
+  stage: string;
+  profile?: string;
+  regionFrom?: string;
+}
+
+/**
+ * SDK packages Warden does not otherwise need (CloudTrail, EventBridge, IAM): loaded by name when
+ * installed, so the check runs; otherwise the check says which package it needs.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an optional package has no types to check against.
+export type OptionalSdk = (name: string) => Promise<any | undefined>;
+// biome-ignore lint/suspicious/noExplicitAny: see OptionalSdk.
+type UntypedClient = { send(command: unknown): Promise<any> };
+const loadOptional: OptionalSdk = (name) => import(name).catch(() => undefined);
+
+interface Context {
+  clients: AwsClients;
+  settings: Settings;
+  options: DoctorOptions;
+  optional: OptionalSdk;
+}
+
+const ok = (check: string, detail: string): Finding => ({ check, verdict: 'OK', detail });
+const warn = (check: string, detail: string, fix: string): Finding => ({ check, verdict: 'WARN', detail, fix });
+const fail = (check: string, detail: string, fix: string): Finding => ({ check, verdict: 'FAIL', detail, fix });
+const notInstalled = (check: string, pkg: string, fix: string): Finding =>
+  warn(check, `not checked: ${pkg} is not installed`, `npm install ${pkg}, or check by hand: ${fix}`);
+
+async function guardDuty({ clients, settings }: Context): Promise<Finding> {
+  const check = 'GuardDuty detector';
+  const guardduty = clients.of(GuardDutyClient);
+  const { DetectorIds = [] } = await guardduty.send(new ListDetectorsCommand({}));
+  const enable = `aws guardduty create-detector --enable --finding-publishing-frequency FIFTEEN_MINUTES --region ${settings.region}`;
+  if (DetectorIds.length === 0) return fail(check, 'no detector in this region: no finding will ever reach Warden', enable);
+  const id = DetectorIds[0] ?? '';
+  const detector = await guardduty.send(new GetDetectorCommand({ DetectorId: id }));
+  if (detector.Status !== 'ENABLED')
+    return fail(check, `detector ${id} is ${detector.Status}`, `aws guardduty update-detector --detector-id ${id} --enable`);
+  if (detector.FindingPublishingFrequency !== 'FIFTEEN_MINUTES')
+    return warn(
+      check,
+      `detector ${id} is on, but publishes updates of a finding every ${detector.FindingPublishingFrequency ?? 'SIX_HOURS'}: a finding that grows worse reaches Warden late`,
+      `aws guardduty update-detector --detector-id ${id} --finding-publishing-frequency FIFTEEN_MINUTES`,
+    );
+  return ok(check, `detector ${id} is on and publishes every 15 minutes`);
+}
+
+async function configRecorder({ clients }: Context): Promise<Finding> {
+  const check = 'AWS Config recorder';
+  const { ConfigurationRecordersStatus = [] } = await clients
+    .of(ConfigServiceClient)
+    .send(new DescribeConfigurationRecorderStatusCommand({}));
+  if (ConfigurationRecordersStatus.length === 0)
+    return fail(check, 'no configuration recorder: no Config rule is evaluated', 'set up AWS Config (console: AWS Config > Get started)');
+  const recording = ConfigurationRecordersStatus.find((recorder) => recorder.recording);
+  if (!recording) {
+    const name = ConfigurationRecordersStatus[0]?.name ?? 'default';
+    return fail(
+      check,
+      `recorder ${name} is stopped: no compliance change reaches Warden`,
+      `aws configservice start-configuration-recorder --configuration-recorder-name ${name}`,
+    );
+  }
+  return ok(check, `recorder ${recording.name} is recording`);
+}
+
+async function trail({ clients, optional }: Context): Promise<Finding> {
+  const check = 'CloudTrail multi-region trail';
+  const byHand = 'aws cloudtrail describe-trails; aws cloudtrail get-trail-status --name <trail>';
+  const sdk = await optional('@aws-sdk/client-cloudtrail');
+  if (!sdk) return notInstalled(check, '@aws-sdk/client-cloudtrail', byHand);
+  const cloudtrail = clients.of<UntypedClient>(sdk.CloudTrailClient);
+  const { trailList = [] } = await cloudtrail.send(new sdk.DescribeTrailsCommand({}));
+  const multiRegion = trailList.filter((t: { IsMultiRegionTrail?: boolean }) => t.IsMultiRegionTrail);
+  const create = 'aws cloudtrail create-trail --name management --s3-bucket-name <bucket> --is-multi-region-trail, then start-logging';
+  if (multiRegion.length === 0)
+    return fail(check, 'no multi-region trail: root sign-ins and API calls are not recorded everywhere', create);
+  for (const t of multiRegion) {
+    const status = await cloudtrail.send(new sdk.GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
+    if (status.IsLogging) return ok(check, `trail ${t.Name} is multi-region and logging`);
+  }
+  return fail(
+    check,
+    `trail ${multiRegion[0].Name} is multi-region but not logging`,
+    `aws cloudtrail start-logging --name ${multiRegion[0].Name}`,
+  );
+}
+
+async function stackRules({ clients, options, optional, settings }: Context): Promise<Finding> {
+  const check = 'Warden rules and targets';
+  const prefix = `warden-${options.stage}-`;
+  const sdk = await optional('@aws-sdk/client-eventbridge');
+  if (!sdk) return notInstalled(check, '@aws-sdk/client-eventbridge', `aws events list-rules --name-prefix ${prefix}`);
+  const events = clients.of<UntypedClient>(sdk.EventBridgeClient);
+  const { Rules = [] } = await events.send(new sdk.ListRulesCommand({ NamePrefix: prefix }));
+  const deploy = `npx serverless deploy --stage ${options.stage} --region ${settings.region} (see docs: Deploy)`;
+  const problems: string[] = [];
+  for (const trigger of TRIGGERS) {
+    const rule = Rules.find((r: { Name?: string }) => r.Name === `${prefix}${trigger}-rule-1`);
+    if (!rule) problems.push(`${trigger}: no rule`);
+    else if (rule.State !== 'ENABLED') problems.push(`${trigger}: rule ${rule.State}`);
+    else {
+      const { Targets = [] } = await events.send(new sdk.ListTargetsByRuleCommand({ Rule: rule.Name }));
+      if (Targets.length === 0) problems.push(`${trigger}: rule has no target`);
+    }
+  }
+  if (problems.length > 0) return fail(check, `stage ${options.stage}: ${problems.join('; ')}`, deploy);
+  return ok(check, `stage ${options.stage}: the ${TRIGGERS.join(', ')} rules are enabled, each with its function as target`);
+}
+
+async function topic({ clients, settings }: Context): Promise<Finding> {
+  const check = 'Alerts topic subscription';
+  if (!settings.topicArn)
+    return warn(check, 'not checked: no topic given', 'pass --topic-arn (the stack output AlertsTopicArn) or set WARDEN_TOPIC_ARN');
+  const { Subscriptions = [] } = await clients.of(SNSClient).send(new ListSubscriptionsByTopicCommand({ TopicArn: settings.topicArn }));
+  const confirmed = Subscriptions.filter((s) => s.SubscriptionArn && s.SubscriptionArn !== 'PendingConfirmation');
+  const subscribe = `aws sns subscribe --topic-arn ${settings.topicArn} --protocol email --notification-endpoint <address>, then confirm the e-mail`;
+  if (confirmed.length > 0)
+    return ok(check, `${confirmed.length} confirmed subscription(s): ${confirmed.map((s) => s.Protocol).join(', ')}`);
+  if (Subscriptions.length > 0)
+    return fail(check, `${Subscriptions.length} subscription(s), none confirmed: nobody reads the alerts`, subscribe);
+  return fail(check, 'no subscription: nobody reads the alerts', subscribe);
+}
+
+async function automationRole({ clients, settings, optional }: Context): Promise<Finding> {
+  const check = 'Automation role';
+  if (!settings.automationRoleArn)
+    return warn(
+      check,
+      'not checked: no role given',
+      'pass --automation-role-arn (the stack output AutomationRoleArn) or set WARDEN_AUTOMATION_ROLE_ARN',
+    );
+  const name = settings.automationRoleArn.split('/').at(-1) ?? '';
+  const sdk = await optional('@aws-sdk/client-iam');
+  if (!sdk) return notInstalled(check, '@aws-sdk/client-iam', `aws iam get-role --role-name ${name}`);
+  const { Role } = await clients
+    .of<UntypedClient>(sdk.IAMClient)
+    .send(new sdk.GetRoleCommand({ RoleName: name }))
+    .catch((error: unknown) => {
+      if (errorCode(error) === 'NoSuchEntity') return { Role: undefined };
+      throw error;
+    });
+  if (!Role) return fail(check, `role ${name} does not exist`, 'pass the AutomationRoleArn output of the deployed stack');
+  const trust = decodeURIComponent(String(Role?.AssumeRolePolicyDocument ?? ''));
+  if (!trust.includes('ssm.amazonaws.com'))
+    return fail(
+      check,
+      `role ${name} does not trust ssm.amazonaws.com: SSM cannot assume it to run the runbooks`,
+      'redeploy Warden, or add ssm.amazonaws.com to its trust policy',
+    );
+  return ok(check, `role ${name} exists and SSM may assume it`);
+}
+
+const CHECKS = [guardDuty, configRecorder, trail, stackRules, topic, automationRole];
+const CHECK_NAMES = [
+  'GuardDuty detector',
+  'AWS Config recorder',
+  'CloudTrail multi-region trail',
+  'Warden rules and targets',
+  'Alerts topic subscription',
+  'Automation role',
+];
+
+/** Runs every check in parallel; a check that cannot read is a FAIL that names the AWS error. */
+export async function runChecks(
+  clients: AwsClients,
+  settings: Settings,
+  options: DoctorOptions,
+  optional = loadOptional,
+): Promise<Finding[]> {
+  const context = { clients, settings, options, optional };
+  return Promise.all(
+    CHECKS.map((check, index) =>
+      check(context).catch((error: Error) =>
+        fail(
+          CHECK_NAMES[index] ?? check.name,
+          `cannot read: ${errorCode(error)}: ${error.message}`,
+          (failureHint(errorCode(error), settings) ?? '').replace(/^warden: /, '').trim() ||
+            'give the caller read access (the AWS managed policy SecurityAudit covers every check)',
+        ),
+      ),
+    ),
+  );
+}
+
+/** `warden doctor`: prints one line per check, OK / WARN / FAIL with the fix; exit code 1 on any FAIL. */
+export async function doctor(settings: Settings, options: DoctorOptions, io: Io, optional = loadOptional): Promise<number> {
+  io.stderr(`warden: checking ${targetOf({ ...settings, regionFrom: options.regionFrom })}, reading only\n`);
+  const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
+  const findings = await runChecks(clients, settings, options, optional);
+  const paint = painter(io.colour);
+  const style = { OK: 'green', WARN: 'yellow', FAIL: 'red' } as const;
+  const width = Math.max(...findings.map((f) => f.check.length));
+  for (const f of findings)
+    io.stdout(
+      `${paint(style[f.verdict], f.verdict.padEnd(4))}  ${f.check.padEnd(width)}  ${f.detail}\n${f.fix ? `      ${''.padEnd(width)}  fix: ${f.fix}\n` : ''}`,
+    );
+  const count = (verdict: Verdict) => findings.filter((f) => f.verdict === verdict).length;
+  io.stdout(`\n${count('OK')} OK, ${count('WARN')} WARN, ${count('FAIL')} FAIL\n`);
+  return count('FAIL') > 0 ? 1 : 0;
+}
