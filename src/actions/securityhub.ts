@@ -1,3 +1,10 @@
+import {
+  BatchUpdateFindingsCommand,
+  type BatchUpdateFindingsCommandInput,
+  BatchUpdateFindingsV2Command,
+  type BatchUpdateFindingsV2CommandInput,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import type { ExecutionContext } from './types';
 import { defineAction } from './types';
 
@@ -22,42 +29,65 @@ export function workflowUpdate(input: Record<string, unknown>, runbookStatus: st
 /** The step whose runbook status decides RESOLVED (the follow step of a remediation plan). */
 export const FOLLOW_STEP = 'follow';
 
-const clientMissing = (update: Record<string, unknown>) =>
-  Object.assign(
-    new Error(
-      `finding not updated (status ${JSON.stringify((update.Workflow as { Status?: string } | undefined)?.Status ?? update.StatusId)}): ` +
-        'this build has no Security Hub client (@aws-sdk/client-securityhub)',
-    ),
-    { name: 'SecurityHubClientMissing' },
-  );
-
 const runbookStatus = (context: ExecutionContext) =>
   context.output<{ AutomationExecutionStatus?: string }>(FOLLOW_STEP)?.AutomationExecutionStatus;
 
+/** Security Hub answers 200 and lists the findings it could not update: that is a failure of the step, said loudly. */
+function checkProcessed(unprocessed: { ErrorCode?: string; ErrorMessage?: string }[] | undefined): void {
+  const [first] = unprocessed ?? [];
+  if (first)
+    throw Object.assign(
+      new Error(`Security Hub did not update the finding: ${first.ErrorCode ?? 'no code'}: ${first.ErrorMessage ?? ''}`),
+      {
+        name: 'FindingNotUpdated',
+      },
+    );
+}
+
+/** What the update said, for the outcome: `NOTIFIED` or `RESOLVED` (OCSF status 2 or 4). */
+const statusOf = (update: Record<string, unknown>) =>
+  (update.Workflow as { Status?: string } | undefined)?.Status ?? (update.StatusId === 4 ? 'RESOLVED' : 'NOTIFIED');
+
 /**
- * Records what Warden did on the finding, in the Security Hub administrator account (Warden's own):
- * BatchUpdateFindings for an ASFF finding (Workflow, Note), BatchUpdateFindingsV2 for an OCSF one
- * (StatusId, Comment). Both need the IAM action securityhub:BatchUpdateFindings.
- *
- * The SDK client (@aws-sdk/client-securityhub) is not yet a dependency: until it is, the step fails
- * loudly with that reason, and the notification says the finding was not updated.
+ * Records what Warden did on the finding, in the Security Hub administrator account (Warden's own,
+ * which may update its members' findings): BatchUpdateFindings for an ASFF finding (Workflow, Note).
+ * Setting the same status twice changes nothing, so a repeat delivery is harmless.
+ * @see https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html
  */
-export const updateFinding = defineAction<Record<string, unknown>>({
+export const updateFinding = defineAction<BatchUpdateFindingsCommandInput>({
   service: 'securityhub',
   operation: 'BatchUpdateFindings',
   runsIn: 'home',
   permissions: () => ['securityhub:BatchUpdateFindings'],
   async run(input, context) {
-    throw clientMissing(workflowUpdate(input, runbookStatus(context)));
+    const update = workflowUpdate(
+      input as unknown as Record<string, unknown>,
+      runbookStatus(context),
+    ) as unknown as BatchUpdateFindingsCommandInput;
+    const { UnprocessedFindings } = await context.clients.of(SecurityHubClient).send(new BatchUpdateFindingsCommand(update));
+    checkProcessed(UnprocessedFindings);
+    const status = statusOf(update as unknown as Record<string, unknown>);
+    return { status: 'done', detail: `finding set to ${status}`, output: { Status: status } };
   },
 });
 
-export const updateFindingV2 = defineAction<Record<string, unknown>>({
+/**
+ * The same for an OCSF finding: BatchUpdateFindingsV2 (StatusId, Comment), under the same IAM action.
+ * @see https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html
+ */
+export const updateFindingV2 = defineAction<BatchUpdateFindingsV2CommandInput>({
   service: 'securityhub',
   operation: 'BatchUpdateFindingsV2',
   runsIn: 'home',
   permissions: () => ['securityhub:BatchUpdateFindings'],
   async run(input, context) {
-    throw clientMissing(workflowUpdate(input, runbookStatus(context)));
+    const update = workflowUpdate(
+      input as unknown as Record<string, unknown>,
+      runbookStatus(context),
+    ) as unknown as BatchUpdateFindingsV2CommandInput;
+    const { UnprocessedFindings } = await context.clients.of(SecurityHubClient).send(new BatchUpdateFindingsV2Command(update));
+    checkProcessed(UnprocessedFindings);
+    const status = statusOf(update as unknown as Record<string, unknown>);
+    return { status: 'done', detail: `finding set to ${status}`, output: { Status: status } };
   },
 });

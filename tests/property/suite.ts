@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -119,7 +120,15 @@ export function propertySuite(trigger: Trigger): void {
     const stubs: { calls(): unknown[]; restore(): void }[] = [];
     beforeAll(async () => {
       quietConsole();
-      for (const client of [EC2Client, AutoScalingClient, ElasticLoadBalancingV2Client, SNSClient, SSMClient, S3Client]) {
+      for (const client of [
+        EC2Client,
+        AutoScalingClient,
+        ElasticLoadBalancingV2Client,
+        SNSClient,
+        SSMClient,
+        S3Client,
+        SecurityHubClient,
+      ]) {
         const stub = mockClient(client as never);
         stub.onAnyCommand().resolves({} as never);
         stubs.push(stub);
