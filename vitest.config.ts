@@ -12,13 +12,13 @@ export default defineConfig({
     testTimeout: 30_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**'] } },
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/**/*.moto.test.ts'] } },
       // Against a real AWS API emulator (moto server), one process for the whole run.
       {
         extends: true,
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts'],
+          include: ['tests/e2e/**/*.test.ts', 'tests/adversary/**/*.moto.test.ts'],
           globalSetup: ['tests/e2e/moto-server.ts'],
           env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' },
           // Scenarios share one emulator and reset it: run them one file at a time.

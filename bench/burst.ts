@@ -287,6 +287,8 @@ export async function simulateBurst(): Promise<BurstResult> {
   const settings = loadSettings({
     WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
     WARDEN_MAX_ISOLATIONS_PER_HOUR: '100000',
+    // The question is containment throughput; verification is one more read beside the inspection.
+    WARDEN_VERIFY_EVENTS: 'false',
   });
   const clients = createClients({ region: 'us-east-1' });
 

@@ -54,3 +54,11 @@ export class PlanValidationError extends WardenError {
     this.name = 'PlanValidationError';
   }
 }
+
+/** The service that produced an event does not confirm it: forged, stale or misrouted. Nothing may change. */
+export class EventNotVerifiedError extends WardenError {
+  constructor(message: string) {
+    super(`the event could not be verified: ${message}`);
+    this.name = 'EventNotVerified';
+  }
+}

@@ -27,6 +27,7 @@ export const SETTINGS_ENV = {
   memberRoleName: 'WARDEN_MEMBER_ROLE_NAME',
   homeAccount: 'WARDEN_HOME_ACCOUNT',
   accountAliases: 'WARDEN_ACCOUNT_ALIASES',
+  verifyEvents: 'WARDEN_VERIFY_EVENTS',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -117,6 +118,12 @@ const SettingsSchema = z.object({
   homeAccount: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id'))),
   /** Aliases of other accounts, for messages; WARDEN_ACCOUNT_ALIAS names Warden's own. */
   accountAliases: z._default(aliasMap, {}),
+  /**
+   * Before changing anything, confirm the event with the service that produced it (GuardDuty GetFindings,
+   * Config DescribeConfigRules): anyone with events:PutEvents or sqs:SendMessage can write an event.
+   * Off only for emulators, which implement neither call.
+   */
+  verifyEvents: z._default(booleanFlag, true),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

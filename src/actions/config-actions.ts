@@ -2,6 +2,14 @@ import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
 import type { ActionRegistry } from './types';
+import { verifyConfigEvaluation } from './verify';
 
 /** What the Config function may run. */
-export const CONFIG_ACTIONS: ActionRegistry = { readResourceTags, readBucketTags, startAutomation, followAutomation, publishNotification };
+export const CONFIG_ACTIONS: ActionRegistry = {
+  readResourceTags,
+  readBucketTags,
+  verifyConfigEvaluation,
+  startAutomation,
+  followAutomation,
+  publishNotification,
+};

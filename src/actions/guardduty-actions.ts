@@ -13,12 +13,14 @@ import {
 import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
 import { publishNotification } from './sns';
 import type { ActionRegistry } from './types';
+import { verifyGuardDutyFinding } from './verify';
 
 /** What the GuardDuty function may run. One module per function, so its bundle holds only these and their SDK clients. */
 export const GUARDDUTY_ACTIONS: ActionRegistry = {
   describeInstance,
   checkIsolationBudget,
   checkSoleLoadBalancerTarget,
+  verifyGuardDutyFinding,
   ensureUntrackGroup,
   ensureQuarantineGroup,
   recordOriginalGroups,

@@ -26,7 +26,7 @@ export function explainEvent(raw: unknown, settings: Settings): string[] {
       return [rule, `policy: ${remediation.source} entry "${remediation.matched}" -> ${what} (src/remediations/catalogue.ts)`];
     }
     case 'cloudtrail':
-      return [rule, `policy: ${cloudTrailBasis(parsed.event)}`];
+      return [rule, `policy: ${cloudTrailBasis(parsed.event, settings)}`];
     case 'securityhub': {
       const control = securityHubFindings(parsed.event)[0]?.controlId;
       const configRule = control ? controlRule(control) : undefined;

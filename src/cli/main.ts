@@ -22,6 +22,11 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
   ['--remediations <json>', 'remediations', 'Config rule -> runbook mappings added to the catalogue (WARDEN_REMEDIATIONS)'],
   ['--wait-for-automation', 'waitForAutomation', 'follow each started runbook until it ends (WARDEN_WAIT_FOR_AUTOMATION)'],
   ['--message-format <format>', 'messageFormat', 'notification body: text or chatbot (WARDEN_MESSAGE_FORMAT, default text)'],
+  [
+    '--no-verify',
+    'verifyEvents',
+    'do not confirm events with GuardDuty / AWS Config before acting, e.g. on an emulator (WARDEN_VERIFY_EVENTS=false)',
+  ],
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
@@ -59,9 +64,15 @@ function checkEndpoint(endpoint: unknown, name: string): void {
  */
 function settingsFrom(flags: Record<string, unknown>, env: Record<string, string | undefined>): Settings & { regionFrom: string } {
   // Each flag's value under its setting's name (`--member-role` is commander's `memberRole`, the setting `memberRoleName`).
-  const given: Partial<Record<SettingName, unknown>> = Object.fromEntries(
-    [...SETTING_FLAGS, ...TARGET_FLAGS].map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]]),
-  );
+  const given: Partial<Record<SettingName, unknown>> = {
+    ...Object.fromEntries(
+      [...SETTING_FLAGS, ...TARGET_FLAGS]
+        .filter(([flag]) => !flag.startsWith('--no-'))
+        .map(([flag, setting]) => [setting, flags[new Option(flag).attributeName()]]),
+    ),
+    // Commander names a --no-x flag `x` (true unless given); only an explicit --no-verify overrides the environment.
+    ...(flags.verify === false ? { verifyEvents: false } : {}),
+  };
   if (flags.endpoint !== undefined) checkEndpoint(flags.endpoint, '--endpoint');
   else checkEndpoint(env[SETTINGS_ENV.endpoint], SETTINGS_ENV.endpoint);
   const { region, from } = findRegion({ region: flags.region as string | undefined, profile: flags.profile as string | undefined }, env);

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ACTIONS, actionFor, errorCode, executePlan, readInstance } from '../actions';
 import { runsIn } from '../actions/types';
 import { createClients } from '../aws';
+import { plainText } from '../notify/text';
 import type { Target } from '../plan';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
@@ -58,7 +59,7 @@ export async function release(instanceId: string, given: Settings, options: Rele
     },
   });
   if ('refused' in planned) {
-    io.stderr(`warden: ${planned.refused}\n`);
+    io.stderr(`warden: ${plainText(planned.refused)}\n`);
     return 1;
   }
   // The changes run in the instance's account; the notification goes to Warden's own topic, at home.

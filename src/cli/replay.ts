@@ -1,5 +1,6 @@
 import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients, homeAccountOf } from '../aws';
+import { plainText } from '../notify/text';
 import type { Plan } from '../plan';
 import { executionSettings, planEvent } from '../respond';
 import type { Settings } from '../settings';
@@ -56,7 +57,7 @@ export async function replay(paths: string[], given: Settings, options: ReplayOp
   else io.stdout(`${reports.map(render).join('\n\n')}\n`);
   const invalid = reports.filter((report) => report.decision === 'error');
   if (invalid.length > 0) {
-    for (const report of invalid) io.stderr(`warden: ${report.file}: ${report.reason}\n`);
+    for (const report of invalid) io.stderr(`warden: ${plainText(report.file)}: ${plainText(report.reason)}\n`);
     io.stderr(`${invalid.length} of ${reports.length} event(s) could not be planned.\n`);
   }
   const failures = reports.flatMap((report) => (report.outcomes ?? []).filter((outcome) => outcome.status === 'failed'));

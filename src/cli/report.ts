@@ -1,3 +1,4 @@
+import { plainText } from '../notify/text';
 import type { Outcome, Plan, Step, Trigger } from '../plan';
 import { type Paint, plain, type Style } from './style';
 
@@ -48,19 +49,22 @@ const DECISION_LABEL: Record<ReplayReport['decision'], [string, Style]> = {
 };
 const STATUS_STYLE: Record<Outcome['status'], Style> = { done: 'green', 'already-done': 'green', skipped: 'dim', failed: 'red' };
 
-/** The readable form: a header per event, then its numbered steps (and their outcomes after --apply). */
+/**
+ * The readable form: a header per event, then its numbered steps (and their outcomes after --apply).
+ * Every text that may come from an event goes through plainText: no escape sequence reaches the terminal.
+ */
 export function renderReport(report: ReplayReport, paint: Paint = plain): string {
   const [label, style] = DECISION_LABEL[report.decision];
-  const lines = [paint('bold', report.file)];
-  if (report.note) lines.push(paint('dim', `  (${report.note})`));
-  lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ? `${report.trigger}: ` : ''}${report.reason}`);
-  for (const line of report.explain ?? []) lines.push(paint('cyan', `          ${line}`));
+  const lines = [paint('bold', plainText(report.file))];
+  if (report.note) lines.push(paint('dim', `  (${plainText(report.note)})`));
+  lines.push(`  ${paint(style, label.padEnd(6))}  ${report.trigger ? `${report.trigger}: ` : ''}${plainText(report.reason)}`);
+  for (const line of report.explain ?? []) lines.push(paint('cyan', `          ${plainText(line)}`));
   const width = Math.max(0, ...report.steps.map((step) => `${step.service} ${step.operation}${whereOf(step)}`.length));
   report.steps.forEach((step, index) => {
     const call = `${step.service} ${step.operation}${whereOf(step)}`.padEnd(width);
     const outcome = report.outcomes?.find((o) => o.stepId === step.id);
-    const result = outcome ? `  => ${paint(STATUS_STYLE[outcome.status], outcome.status.toUpperCase())}: ${outcome.detail}` : '';
-    lines.push(`  ${String(index + 1).padStart(2)}. ${call}  ${step.why}${result}`);
+    const result = outcome ? `  => ${paint(STATUS_STYLE[outcome.status], outcome.status.toUpperCase())}: ${plainText(outcome.detail)}` : '';
+    lines.push(`  ${String(index + 1).padStart(2)}. ${call}  ${plainText(step.why)}${result}`);
   });
   return lines.join('\n');
 }

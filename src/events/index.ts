@@ -7,6 +7,7 @@ import { describeIssue } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 import { type InspectorEvent, inspectorEvent } from './inspector';
 import { type SecurityHubEvent, securityHubEvent } from './securityhub';
+import { isAwsSource } from './sources';
 
 export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
 export { cloudTrailEvent } from './cloudtrail';
@@ -18,6 +19,7 @@ export type { InspectorEvent, InspectorFinding } from './inspector';
 export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
 export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
 export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
+export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */
 export const EVENT_SCHEMAS = {
@@ -56,5 +58,10 @@ function describeUnrouted(raw: unknown): string {
   const { source, 'detail-type': detailType } = raw as Record<string, unknown>;
   if (typeof source !== 'string' || typeof detailType !== 'string')
     return 'not an EventBridge event: "source" and "detail-type" must be strings';
+  if (/ via CloudTrail$/.test(detailType) && !isAwsSource(source))
+    return (
+      `a CloudTrail-shaped event from source "${source}": only AWS sends "aws.*" sources, so this one was forged ` +
+      '(anyone with events:PutEvents can send it) or misrouted; not treated as a real call'
+    );
   return `no Warden route matches source "${source}" with detail-type "${detailType}"`;
 }

@@ -1,3 +1,5 @@
+import { eventBridgeSourceOf } from './sources';
+
 /**
  * Raw exports people have at hand, wrapped into the EventBridge events the deployed rules deliver, so
  * `warden replay` plans them as the functions would:
@@ -124,7 +126,6 @@ function fromLookupEvent(input: unknown): Unwrapped {
 function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
   if (!isObject(input)) return { raw: input };
   const signIn = input.eventType === 'AwsConsoleSignIn';
-  const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
   const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
   const identity = isObject(input.userIdentity) ? input.userIdentity : {};
   return {
@@ -132,7 +133,7 @@ function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
       version: '0',
       id: String(input.eventID ?? ''),
       'detail-type': detailType,
-      source: signIn ? 'aws.signin' : `aws.${service}`,
+      source: signIn ? 'aws.signin' : eventBridgeSourceOf(String(input.eventSource ?? '')),
       account: input.recipientAccountId ?? identity.accountId,
       time: input.eventTime,
       region: input.awsRegion,

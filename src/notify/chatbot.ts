@@ -1,13 +1,15 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { accountLabel, type MessageOptions, responseSection } from './render';
+import { accountLabel, type MessageOptions, plainAlert, responseSection } from './render';
+import { markdownText, plainText } from './text';
 
 /**
  * The AWS Chatbot custom notification format, so alerts arrive in Slack, Teams or Chime formatted
  * rather than as raw text. Chatbot reads the SNS message body as this JSON.
  * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
  */
-export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
-  const facts = [
+export function renderChatbot(raw: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+  const alert = plainAlert(raw);
+  const facts: [string, string][] = [
     ['Severity', alert.severity.toUpperCase()],
     ['Account', accountLabel(alert, options)],
     ['Region', alert.region],
@@ -16,24 +18,25 @@ export function renderChatbot(alert: Alert, steps: Step[], options: MessageOptio
   ];
   const response = responseSection(steps, options, outcomes);
   const description = [
-    alert.summary,
+    markdownText(alert.summary),
     '',
-    ...facts.map(([label, value]) => `*${label}:* ${value}`),
-    ...(response.lines.length > 0 ? ['', `*${response.heading}*`, ...response.lines.map((line) => `• ${line}`)] : []),
-    ...alert.links.map(([label, url]) => `<${url}|${label}>`),
+    ...facts.map(([label, value]) => `*${markdownText(label)}:* ${markdownText(value)}`),
+    ...(response.lines.length > 0 ? ['', `*${response.heading}*`, ...response.lines.map((line) => `• ${markdownText(line)}`)] : []),
+    // Links are built only from validated values (consoleLink); `|` and `>` would still end the markup.
+    ...alert.links.filter(([, url]) => !/[|<>\s]/.test(url)).map(([label, url]) => `<${url}|${markdownText(label)}>`),
   ].join('\n');
   return JSON.stringify({
     version: '1.0',
     source: 'custom',
     content: {
       textType: 'client-markdown',
-      title: `${alert.severity.toUpperCase()}: ${alert.title}`,
+      title: `${alert.severity.toUpperCase()}: ${markdownText(alert.title)}`,
       description,
-      nextSteps: alert.nextSteps ?? [],
+      nextSteps: (alert.nextSteps ?? []).map(markdownText),
       keywords: [alert.trigger, alert.severity, alert.event],
     },
     metadata: {
-      summary: alert.title,
+      summary: plainText(alert.title),
       eventType: alert.event,
       additionalContext: { account: alert.account, region: alert.region, trigger: alert.trigger },
     },

@@ -42,3 +42,4 @@ export function notifyStep(alert: Alert, steps: Step[], settings: NotifySettings
 export function missingTopicNote(settings: NotifySettings): string {
   return settings.topicArn ? '' : ' (no notification can be sent: WARDEN_TOPIC_ARN is not set)';
 }
+export { consoleLink, markdownText, plainText } from './text';

@@ -1,4 +1,5 @@
 import { type Alert, type Outcome, type Step, WOULD_RUN } from '../plan';
+import { plainText } from './text';
 
 /** SNS rejects a Subject over 100 characters, or one with line breaks or non-ASCII characters. */
 export const SUBJECT_MAX_LENGTH = 100;
@@ -31,6 +32,22 @@ export const accountLabel = (alert: Alert, options: MessageOptions) => {
   return alias ? `${alert.account} (${alias})` : alert.account;
 };
 
+/** The alert with every text field made plain (./text.ts): what each renderer starts from. */
+export function plainAlert(alert: Alert): Alert {
+  return {
+    ...alert,
+    event: plainText(alert.event),
+    title: plainText(alert.title),
+    summary: plainText(alert.summary),
+    account: plainText(alert.account),
+    region: plainText(alert.region),
+    time: plainText(alert.time),
+    facts: alert.facts.map(([label, value]) => [plainText(label), plainText(value)]),
+    links: alert.links.map(([label, url]) => [plainText(label), plainText(url)]),
+    nextSteps: alert.nextSteps?.map(plainText),
+  };
+}
+
 /**
  * The message's account of Warden's response: a heading, then one line per step with its outcome
  * once executed, its intent before (and always in a dry run, where nothing was executed).
@@ -41,8 +58,8 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
     .map((step) => {
       const outcome = outcomes?.find((o) => o.stepId === step.id);
       // In a dry run, a change that would run reads as intent; the reads and guards show what they found.
-      if (!outcome || outcome.detail === WOULD_RUN) return `- ${step.why} (${step.service}:${step.operation})`;
-      return `[${STATUS_MARK[outcome.status]}] ${step.why} (${step.service}:${step.operation}): ${outcome.detail}`;
+      if (!outcome || outcome.detail === WOULD_RUN) return plainText(`- ${step.why} (${step.service}:${step.operation})`);
+      return plainText(`[${STATUS_MARK[outcome.status]}] ${step.why} (${step.service}:${step.operation}): ${outcome.detail}`);
     });
   const heading = options.dryRun
     ? outcomes
@@ -56,7 +73,7 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
 
 /** `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. */
 export function renderSubject(alert: Alert): string {
-  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${alert.title}`
+  const subject = `[Warden] ${alert.severity.toUpperCase()}: ${plainText(alert.title)}`
     .normalize('NFKD')
     .replace(/[^\x20-\x7E]/g, '')
     .replace(/\s+/g, ' ')
@@ -68,7 +85,8 @@ export function renderSubject(alert: Alert): string {
  * The plain-text body: what happened, the facts a responder needs, what Warden did (or plans to do,
  * before execution), and where to look next.
  */
-export function renderBody(alert: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, outcomes?: Outcome[]): string {
+  const alert = plainAlert(raw);
   const account = accountLabel(alert, options);
   const facts: [string, string][] = [
     ['Severity', alert.severity.toUpperCase()],
@@ -91,6 +109,6 @@ export function renderAttributes(alert: Alert): Record<string, { DataType: 'Stri
   return {
     severity: { DataType: 'String', StringValue: alert.severity },
     trigger: { DataType: 'String', StringValue: alert.trigger },
-    event: { DataType: 'String', StringValue: alert.event },
+    event: { DataType: 'String', StringValue: plainText(alert.event) || 'unknown' },
   };
 }

@@ -16,9 +16,14 @@ export interface AlertRule {
   title: string;
   why: string;
   nextSteps: string[];
-  when?: (record: CloudTrailRecord) => boolean;
+  when?: (record: CloudTrailRecord, context: AlertContext) => boolean;
   /** Facts specific to the call, e.g. the trail or key concerned. */
-  details?: (record: CloudTrailRecord) => [string, string][];
+  details?: (record: CloudTrailRecord, context: AlertContext) => [string, string][];
+}
+
+/** What a rule may know beyond the record: the exclusion tag this deployment uses. */
+export interface AlertContext {
+  excludeTag: string;
 }
 
 const request = (record: CloudTrailRecord, name: string): unknown => record.requestParameters?.[name];
@@ -45,31 +50,126 @@ type IngressRule = {
   ipRanges?: { items?: { cidrIp?: string }[] };
   ipv6Ranges?: { items?: { cidrIpv6?: string }[] };
 };
-export const WORLD_CIDRS = ['0.0.0.0/0', '::/0'];
-const isWorld = (cidr: unknown) => typeof cidr === 'string' && WORLD_CIDRS.includes(cidr);
+/** A rule as ModifySecurityGroupRules records it (the API's own capitalisation). */
+type ModifiedRule = { IpProtocol?: string; FromPort?: number; ToPort?: number; CidrIpv4?: string; CidrIpv6?: string };
 const itemsOf = <T>(value: unknown): T[] => listOf<T>((value as { items?: unknown } | null | undefined)?.items);
+const oneOrMany = <T>(value: unknown): T[] =>
+  Array.isArray(value) ? (value as T[]) : value && typeof value === 'object' ? [value as T] : [];
+
+/** The longest prefixes still counted as "the internet": 0.0.0.0/1 and 128.0.0.0/1 are all of it in two rules. */
+export const WORLD_PREFIX_MAX = { ipv4: 7, ipv6: 15 } as const;
 
 /**
- * What an AuthorizeSecurityGroupIngress call opened to the whole internet (`tcp 22`, `all traffic`),
- * from the request in either of its forms: IpPermissions, or the older top-level CidrIp with
- * IpProtocol and ports (IPv4 only) that scripts still use. Each form has its route.
+ * Whether a CIDR range opens to the internet or to a large share of it: any IPv4 range of /7 or wider
+ * (no private range is), any IPv6 range of /15 or wider that is not wholly unique-local or link-local.
+ */
+export function isWorldRange(cidr: unknown): boolean {
+  if (typeof cidr !== 'string') return false;
+  const [address = '', bits = ''] = cidr.trim().split('/');
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  const length = Number(bits);
+  if (address.includes(':')) {
+    if (length > WORLD_PREFIX_MAX.ipv6) return false;
+    const first = Number.parseInt(address.split(':')[0] || '0', 16);
+    const uniqueLocal = length >= 7 && (first & 0xfe00) === 0xfc00;
+    const linkLocal = length >= 10 && (first & 0xffc0) === 0xfe80;
+    return !uniqueLocal && !linkLocal;
+  }
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(address) && length <= WORLD_PREFIX_MAX.ipv4;
+}
+
+const portsOf = (protocol: unknown, from: unknown, to: unknown) => {
+  if (textOf(protocol) === '-1') return 'all traffic';
+  const [low, high] = [textOf(from), textOf(to)];
+  return `${textOf(protocol)} ${low === high ? low : `${low}-${high}`}`;
+};
+/** `tcp 22`, with the range when it is not the whole internet in one: `tcp 22 (0.0.0.0/1)`. */
+const opened = (ports: string, cidr: string) => (cidr === '0.0.0.0/0' || cidr === '::/0' ? ports : `${ports} (${cidr})`);
+
+/**
+ * What a request opened to the internet (`tcp 22`, `all traffic (0.0.0.0/1)`), in every form the API
+ * takes: IpPermissions (IPv4 and IPv6), the older top-level CidrIp with IpProtocol and ports, and
+ * ModifySecurityGroupRules, which turns an existing rule into an open one.
  */
 export function worldOpenPorts(record: CloudTrailRecord): string[] {
   const request = record.requestParameters ?? {};
-  const requested = itemsOf<IngressRule>(request.ipPermissions).filter(
-    (rule) =>
-      itemsOf<{ cidrIp?: string }>(rule?.ipRanges).some((range) => isWorld(range?.cidrIp)) ||
-      itemsOf<{ cidrIpv6?: string }>(rule?.ipv6Ranges).some((range) => isWorld(range?.cidrIpv6)),
-  );
-  const topLevel = isWorld(request.cidrIp) ? [request as IngressRule] : [];
-  return [...requested, ...topLevel].map(describePorts);
+  const fromPermissions = itemsOf<IngressRule>(request.ipPermissions).flatMap((rule) => {
+    const ports = portsOf(rule?.ipProtocol, rule?.fromPort, rule?.toPort);
+    const ranges = [
+      ...itemsOf<{ cidrIp?: string }>(rule?.ipRanges).map((range) => range?.cidrIp),
+      ...itemsOf<{ cidrIpv6?: string }>(rule?.ipv6Ranges).map((range) => range?.cidrIpv6),
+    ];
+    return ranges.filter(isWorldRange).map((cidr) => opened(ports, String(cidr)));
+  });
+  const topLevel = isWorldRange(request.cidrIp)
+    ? [opened(portsOf(request.ipProtocol, request.fromPort, request.toPort), String(request.cidrIp))]
+    : [];
+  const modify = (request.ModifySecurityGroupRulesRequest ?? {}) as { SecurityGroupRule?: unknown };
+  const fromModify = oneOrMany<{ SecurityGroupRule?: ModifiedRule } | null>(modify.SecurityGroupRule).flatMap((item) => {
+    const rule = item?.SecurityGroupRule;
+    return [rule?.CidrIpv4, rule?.CidrIpv6]
+      .filter(isWorldRange)
+      .map((cidr) => opened(portsOf(rule?.IpProtocol, rule?.FromPort, rule?.ToPort), String(cidr)));
+  });
+  return [...fromPermissions, ...topLevel, ...fromModify];
 }
 
-function describePorts(rule: IngressRule): string {
-  if (rule.ipProtocol === '-1') return 'all traffic';
-  const [from, to] = [textOf(rule.fromPort), textOf(rule.toPort)];
-  return `${textOf(rule.ipProtocol)} ${from === to ? from : `${from}-${to}`}`;
+/** The security group a rule change is about, in either request form. */
+export function changedGroupId(record: CloudTrailRecord): string {
+  const request = record.requestParameters ?? {};
+  const modify = (request.ModifySecurityGroupRulesRequest ?? {}) as { GroupId?: unknown };
+  return textOf(request.groupId ?? modify.GroupId ?? request.groupName);
 }
+
+/** Warden's resources are named after its service: `warden-<stage>-…`, or an ARN ending in such a name. */
+export const WARDEN_NAME_PREFIX = 'warden-';
+export const WARDEN_TAG_PREFIX = 'warden:';
+export const isWardenName = (value: unknown) =>
+  typeof value === 'string' && (value.startsWith(WARDEN_NAME_PREFIX) || value.includes(`:${WARDEN_NAME_PREFIX}`));
+
+type TagItem = { key?: unknown };
+/**
+ * The tag keys a request writes or removes that Warden reads: `warden:*` and the exclusion tag. A
+ * DeleteTags call that names no tag removes every tag, Warden's among them.
+ */
+export function wardenTagKeys(record: CloudTrailRecord, { excludeTag }: AlertContext): string[] {
+  const request = record.requestParameters ?? {};
+  if (record.eventName === 'DeleteTags' && request.tagSet === undefined) return ['(every tag)'];
+  const keys = [
+    ...itemsOf<TagItem>(request.tagSet).map((tag) => tag?.key),
+    ...itemsOf<{ tags?: unknown }>(request.tagSpecificationSet).flatMap((spec) =>
+      (Array.isArray(spec?.tags) ? (spec.tags as TagItem[]) : itemsOf<TagItem>(spec?.tags)).map((tag) => tag?.key),
+    ),
+  ];
+  return [
+    ...new Set(keys.filter((key): key is string => typeof key === 'string' && (key.startsWith(WARDEN_TAG_PREFIX) || key === excludeTag))),
+  ];
+}
+
+const taggedResources = (record: CloudTrailRecord) => {
+  const ids = itemsOf<{ resourceId?: unknown }>(record.requestParameters?.resourcesSet).map((item) => textOf(item?.resourceId));
+  return ids.length > 0 ? ids.join(', ') : 'the resources this call creates';
+};
+
+/** Where a call on Warden's delivery path points: the rule, function, topic or subscription it names. */
+const wardenTarget = (record: CloudTrailRecord) => {
+  const request = record.requestParameters ?? {};
+  return textOf(request.name ?? request.rule ?? request.functionName ?? request.topicArn ?? request.subscriptionArn);
+};
+const namesWarden = (record: CloudTrailRecord) => {
+  const request = record.requestParameters ?? {};
+  return [request.name, request.rule, request.functionName, request.topicArn, request.subscriptionArn].some(isWardenName);
+};
+/** The request in one line, cut to a readable length: which settings a configuration change touched. */
+const requestSummary = (record: CloudTrailRecord) => {
+  const text = textOf(record.requestParameters);
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+};
+
+const TAMPER_STEPS = [
+  'Ask the person named above why; if no one planned it, treat the account as compromised: this is how an attacker silences Warden.',
+  'Restore Warden from its stack (redeploy) and check its alarms topic for what was missed meanwhile.',
+];
 
 const LOGGING_STEPS = [
   'Confirm with the person named above that the change was planned.',
@@ -179,22 +279,133 @@ export const ALERT_RULES: readonly AlertRule[] = [
     when: (r) => r.userIdentity.type === 'Root' && request(r, 'userName') === undefined,
   },
   {
+    eventSource: 'kms.amazonaws.com',
+    eventNames: ['PutKeyPolicy'],
+    severity: 'high',
+    title: 'A KMS key policy was replaced',
+    why: 'A key policy decides who may use the key; a changed policy can lock out the services that encrypt with it, Warden’s alerts topic among them.',
+    nextSteps: ['Compare the new policy with the key’s baseline (aws kms get-key-policy) and restore it if the change was not planned.'],
+    details: (r) => [
+      ['Key', requestText(r, 'keyId')],
+      ['Request', requestSummary(r)],
+    ],
+  },
+  {
+    eventSource: 'events.amazonaws.com',
+    eventNames: ['DeleteRule', 'DisableRule', 'PutRule', 'RemoveTargets', 'PutTargets'],
+    severity: 'critical',
+    title: "One of Warden's EventBridge rules was changed or removed",
+    why: 'Warden hears about findings only through its rules; a deleted, disabled or re-pointed rule silences it.',
+    nextSteps: TAMPER_STEPS,
+    when: namesWarden,
+    details: (r) => [
+      ['Rule', wardenTarget(r)],
+      ['Request', requestSummary(r)],
+    ],
+  },
+  {
+    eventSource: 'lambda.amazonaws.com',
+    eventNames: [
+      'UpdateFunctionConfiguration20150331v2',
+      'UpdateFunctionCode20150331v2',
+      'PutFunctionConcurrency20171031',
+      'DeleteFunction20150331',
+      'RemovePermission20150331v2',
+    ],
+    severity: 'critical',
+    title: "One of Warden's functions was reconfigured or removed",
+    why: 'A changed setting (dry run, exclusion tag), zero concurrency, new code or a removed invoke permission can stop Warden from responding while it looks deployed.',
+    nextSteps: TAMPER_STEPS,
+    when: (r) => isWardenName(r.requestParameters?.functionName),
+    details: (r) => [
+      ['Function', wardenTarget(r)],
+      ['Request', requestSummary(r)],
+    ],
+  },
+  {
+    eventSource: 'sns.amazonaws.com',
+    eventNames: [
+      'Unsubscribe',
+      'SetSubscriptionAttributes',
+      'SetTopicAttributes',
+      'DeleteTopic',
+      'RemovePermission',
+      'AddPermission',
+      'Subscribe',
+    ],
+    severity: 'critical',
+    title: "Warden's alerts topic or one of its subscriptions was changed",
+    why: 'An unsubscribed responder, a filter policy, a new topic policy or key, or a subscriber no one knows changes who hears Warden’s alerts.',
+    nextSteps: [
+      'Check the topic’s subscriptions and policy (aws sns list-subscriptions-by-topic, get-topic-attributes) against the baseline.',
+      ...TAMPER_STEPS,
+    ],
+    when: namesWarden,
+    details: (r) => [
+      ['Topic or subscription', wardenTarget(r)],
+      ['Request', requestSummary(r)],
+    ],
+  },
+  {
     eventSource: 'ec2.amazonaws.com',
-    eventNames: ['AuthorizeSecurityGroupIngress'],
+    eventNames: [
+      'CreateTags',
+      'DeleteTags',
+      'RunInstances',
+      'CreateSecurityGroup',
+      'CreateVolume',
+      'CreateSnapshot',
+      'CreateSnapshots',
+      'CopySnapshot',
+      'CreateNetworkInterface',
+    ],
+    severity: 'high',
+    title: 'Tags that Warden reads were written or removed',
+    why: 'Warden’s tags and the exclusion tag change what it does: an excluded instance is never contained. Only Warden and named operators should write them.',
+    nextSteps: [
+      'If the principal is not Warden’s own role or a named operator, remove the tags and find out who wrote them and why.',
+      'Apply the tag policy and SCP in docs/threat-model.md so only Warden and named operators can write these keys.',
+    ],
+    when: (r, context) => wardenTagKeys(r, context).length > 0,
+    details: (r, context) => [
+      ['Tag keys', wardenTagKeys(r, context).join(', ')],
+      ['Resources', taggedResources(r)],
+    ],
+  },
+  {
+    eventSource: 'ec2.amazonaws.com',
+    eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules'],
     severity: 'high',
     title: 'A security group was opened to the internet',
     why: 'Anyone on the internet can now reach the listed ports of every resource in the group.',
     nextSteps: ['Narrow the rule to known addresses or remove it; check what listens on those ports.'],
     when: (r) => worldOpenPorts(r).length > 0,
     details: (r) => [
-      ['Security group', requestText(r, 'groupId')],
+      ['Security group', changedGroupId(r)],
       ['Opened to the internet', worldOpenPorts(r).join(', ')],
     ],
   },
 ];
 
-export function alertRuleFor(record: CloudTrailRecord): AlertRule | undefined {
+export function alertRuleFor(record: CloudTrailRecord, context: AlertContext): AlertRule | undefined {
   return ALERT_RULES.find(
-    (rule) => rule.eventSource === record.eventSource && rule.eventNames.includes(record.eventName) && (rule.when?.(record) ?? true),
+    (rule) =>
+      rule.eventSource === record.eventSource && rule.eventNames.includes(record.eventName) && (rule.when?.(record, context) ?? true),
   );
 }
+
+/**
+ * Rule changes on any group, which Warden alerts on only when the group is one of its own: the plan
+ * reads the group first (src/actions/group-ownership.ts).
+ */
+export const GROUP_RULE_CHANGES = ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'];
+
+export const WARDEN_GROUP_RULE: Omit<AlertRule, 'eventNames' | 'eventSource'> = {
+  severity: 'critical',
+  title: "A rule was added to one of Warden's security groups",
+  why: 'Warden’s quarantine group has no rules: any rule on it lets a contained instance talk again.',
+  nextSteps: [
+    'Remove the rule (aws ec2 revoke-security-group-ingress / -egress) and find out who added it.',
+    'Treat every instance on the group as no longer contained until the rule is gone.',
+  ],
+};

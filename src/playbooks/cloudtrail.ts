@@ -1,14 +1,24 @@
-import type { CloudTrailEvent, CloudTrailRecord } from '../events';
-import { missingTopicNote, notifyStep } from '../notify';
-import type { Alert, Plan, Severity } from '../plan';
+import { type CloudTrailEvent, type CloudTrailRecord, sourceMismatch } from '../events';
+import { consoleLink, missingTopicNote, notifyStep } from '../notify';
+import type { Alert, Plan, Severity, Step } from '../plan';
 import { SEVERITIES } from '../plan';
 import type { Settings } from '../settings';
-import { type AlertRule, alertRuleFor } from './cloudtrail-alerts';
+import {
+  type AlertContext,
+  type AlertRule,
+  alertRuleFor,
+  changedGroupId,
+  GROUP_RULE_CHANGES,
+  WARDEN_GROUP_RULE,
+} from './cloudtrail-alerts';
 
 export type CloudTrailSettings = Pick<
   Settings,
-  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun'
+  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag'
 >;
+
+/** The step that reads a changed group before its alert: only Warden's own groups are alerted on. */
+export const GROUP_CHECK_STEP = 'check-group';
 
 const SIGN_IN = 'AWS Console Sign In via CloudTrail';
 
@@ -20,6 +30,8 @@ interface Finding {
   nextSteps: string[];
   details: [string, string][];
   rule: string;
+  /** Alert only once a read shows the security group is one of Warden's. */
+  checkGroup?: string;
 }
 
 const SIGN_IN_STEPS = {
@@ -49,22 +61,49 @@ const SIGN_IN_STEPS = {
 export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSettings): Plan {
   const record = event.detail;
   const base = { trigger: 'cloudtrail' as const, eventId: record.eventID, resource: principal(record) };
-  const signIn = event['detail-type'] === SIGN_IN;
-  const finding = signIn ? signInFinding(record) : apiCallFinding(record);
+  const finding = findingFor(event, settings);
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
+  const reason = `${alert.title} (${finding.rule})`;
+  if (!finding.checkGroup)
+    return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
+  const check: Step = {
+    id: GROUP_CHECK_STEP,
+    action: 'checkWardenGroup',
+    service: 'ec2',
+    operation: 'DescribeSecurityGroups',
+    input: { GroupIds: [finding.checkGroup] },
+    why: `read ${finding.checkGroup}: alert only if it is one of Warden’s groups`,
+    after: [],
+    // Runs in a dry run too: it only reads, and the alert depends on it.
+    always: true,
+  };
   return {
     ...base,
     decision: 'notify',
-    reason: `${alert.title} (${finding.rule})${missingTopicNote(settings)}`,
+    reason: `${reason}, if ${finding.checkGroup} is one of Warden’s groups (read when the plan runs)${missingTopicNote(settings)}`,
     alert,
-    steps: [notifyStep(alert, [], settings)],
+    steps: [check, { ...notifyStep(alert, [check], settings), after: [check.id] }],
   };
 }
 
+function findingFor(event: CloudTrailEvent, settings: Pick<Settings, 'excludeTag'>): Finding | { ignore: string } {
+  const mismatch = sourceMismatch(event);
+  if (mismatch)
+    return {
+      severity: 'low',
+      title: 'An event posing as a CloudTrail record did not come from the service it names',
+      why: `${mismatch}: forged or misrouted. Warden does not treat it as a real call.`,
+      nextSteps: ['Find which rule or bus delivered it (a forwarding rule, a replayed queue message) and who can write to it.'],
+      details: [['EventBridge source', event.source]],
+      rule: 'source check',
+    };
+  return event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail, { excludeTag: settings.excludeTag });
+}
+
 /** The alert rule that decides an event (for `warden replay --explain`). */
-export function cloudTrailBasis(event: CloudTrailEvent): string {
-  const finding = event['detail-type'] === SIGN_IN ? signInFinding(event.detail) : apiCallFinding(event.detail);
+export function cloudTrailBasis(event: CloudTrailEvent, settings: Pick<Settings, 'excludeTag'>): string {
+  const finding = findingFor(event, settings);
   return 'ignore' in finding ? 'no alert rule applies' : `alert rule "${finding.rule}" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)`;
 }
 
@@ -110,10 +149,14 @@ function signInFinding(record: CloudTrailRecord): Finding | { ignore: string } {
       };
 }
 
-function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } {
-  const rule: AlertRule | undefined = alertRuleFor(record);
+function apiCallFinding(record: CloudTrailRecord, context: AlertContext): Finding | { ignore: string } {
+  const rule: AlertRule | undefined = alertRuleFor(record, context);
   if (rule)
-    return markAttempt(record, { ...rule, details: rule.details?.(record) ?? [], rule: `${service(record)}:${record.eventName} rule` });
+    return markAttempt(record, {
+      ...rule,
+      details: rule.details?.(record, context) ?? [],
+      rule: `${service(record)}:${record.eventName} rule`,
+    });
   if (record.userIdentity.type === 'Root')
     return markAttempt(record, {
       severity: 'high',
@@ -123,6 +166,11 @@ function apiCallFinding(record: CloudTrailRecord): Finding | { ignore: string } 
       details: [],
       rule: 'root API call',
     });
+  if (record.eventSource === 'ec2.amazonaws.com' && GROUP_RULE_CHANGES.includes(record.eventName) && !record.errorCode) {
+    const group = changedGroupId(record);
+    if (/^sg-[0-9a-f]{8,17}$/.test(group))
+      return { ...WARDEN_GROUP_RULE, details: [['Security group', group]], rule: 'Warden group rule', checkGroup: group };
+  }
   return {
     ignore: `${service(record)}:${record.eventName} by ${record.userIdentity.type}: this variant of the call is not one Warden alerts on`,
   };
@@ -160,7 +208,11 @@ function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
     region,
     time: record.eventTime,
     facts,
-    links: [['CloudTrail event', `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${record.eventID}`]],
+    links: consoleLink(
+      'CloudTrail event',
+      `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${record.eventID}`,
+      { region, ids: [record.eventID] },
+    ),
     nextSteps: finding.nextSteps,
   };
 }

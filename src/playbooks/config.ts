@@ -1,5 +1,5 @@
 import type { ConfigComplianceChange, ConfigEvent } from '../events';
-import { missingTopicNote, notifyStep } from '../notify';
+import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
@@ -12,6 +12,7 @@ import {
   UNTAGGABLE_TYPES,
 } from '../remediations';
 import type { Settings } from '../settings';
+import { verifyComplianceStep } from './verify';
 
 export type ConfigSettings = Pick<
   Settings,
@@ -26,6 +27,7 @@ export type ConfigSettings = Pick<
   | 'remediations'
   | 'waitForAutomation'
   | 'region'
+  | 'verifyEvents'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
@@ -85,7 +87,13 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
     );
 
   const decided = decideRemediation(
-    { rule: change.configRuleName, resourceType: change.resourceType, resourceId: change.resourceId, key },
+    {
+      rule: change.configRuleName,
+      resourceType: change.resourceType,
+      resourceId: change.resourceId,
+      key,
+      verification: (remediation) => verifyComplianceStep(change, remediation.identifier),
+    },
     settings,
   );
   if (decided.decision === 'notify') return notify(decided.reason, decided.remediation);
@@ -110,6 +118,8 @@ export interface ComplianceSubject {
   resourceId: string;
   /** Identity of the evaluation: its hash is the runbook's ClientToken, so a repeat never starts a second execution. */
   key: string;
+  /** The read-only step that confirms the failing check with the service that reported it (WARDEN_VERIFY_EVENTS). */
+  verification?: (remediation: Extract<Remediation, { kind: 'runbook' }>) => Step;
 }
 
 export type RemediationDecision =
@@ -201,6 +211,10 @@ function remediationSteps(
       after: [],
     });
 
+  // Confirmed with the service that reported it, beside the tag read (WARDEN_VERIFY_EVENTS).
+  const verify = settings.verifyEvents ? change.verification?.(remediation) : undefined;
+  if (verify) steps.push(verify);
+
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
   if (takesRole(remediation.runbook))
@@ -248,15 +262,28 @@ function complianceAlert(event: ConfigEvent, reason: string, remediation?: Remed
   }
   facts.push(['Evaluated', result.evaluationResultIdentifier?.orderingTimestamp ?? result.resultRecordedTime ?? event.time]);
   const console = `https://console.aws.amazon.com`;
+  // Names and ids are URL-encoded; the region is checked, or there is no link.
+  const checked = { region, ids: [] };
   const links: [string, string][] = [
-    ['Config rule', `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(change.configRuleName)}`],
-    [
+    ...consoleLink(
+      'Config rule',
+      `${console}/config/home?region=${region}#/rules/details?configRuleName=${encodeURIComponent(change.configRuleName)}`,
+      checked,
+    ),
+    ...consoleLink(
       'Resource timeline',
       `${console}/config/home?region=${region}#/resources/details?resourceId=${encodeURIComponent(change.resourceId)}&resourceType=${encodeURIComponent(change.resourceType)}`,
-    ],
+      checked,
+    ),
   ];
   if (remediation?.kind === 'runbook')
-    links.push(['Runbook', `${console}/systems-manager/documents/${encodeURIComponent(remediation.runbook)}/description?region=${region}`]);
+    links.push(
+      ...consoleLink(
+        'Runbook',
+        `${console}/systems-manager/documents/${encodeURIComponent(remediation.runbook)}/description?region=${region}`,
+        checked,
+      ),
+    );
   return {
     severity: 'medium',
     trigger: 'config',

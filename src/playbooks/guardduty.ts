@@ -1,9 +1,10 @@
 import type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from '../events';
-import { missingTopicNote, notifyStep } from '../notify';
+import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, NOW, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { policyFor, RESPONSES } from './guardduty-policy';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 /** Tag keys Warden writes; `warden release` and the idempotency checks read them back. */
 export const QUARANTINE_TAGS = {
@@ -48,6 +49,7 @@ export type GuardDutySettings = Pick<
   | 'deniedAccounts'
   | 'protectedVpcs'
   | 'isolateSoleTarget'
+  | 'verifyEvents'
 >;
 
 /**
@@ -96,7 +98,10 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
 
   const where = target ? ` in account ${target.account}, ${target.region}` : '';
   const reason = `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
-  const steps = inTarget(containmentSteps(finding, instance, settings), target);
+  // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
+  const steps = inTarget(containmentSteps(finding, instance, settings), target).map(({ target: where, ...step }) =>
+    step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where },
+  );
   const alert = findingAlert(finding, reason);
   return {
     ...base,
@@ -171,8 +176,10 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
           after: [],
         },
       ];
-  // Every change waits for these: the instance as it is now, and each guard's verdict.
-  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id)];
+  // Confirmed with GuardDuty beside the other reads (WARDEN_VERIFY_EVENTS).
+  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
+  // Every change waits for these: the instance as it is now, each guard's verdict, and the verification.
+  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id), ...verify.map((step) => step.id)];
   const groups = vpcs.flatMap((vpcId) =>
     (['untrack', 'quarantine'] as const).map((role) =>
       ec2({
@@ -284,7 +291,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
       after: gates,
     });
   }
-  return [inspect, budget, ...soleTarget, ...groups, record, ...swaps, ...evidence];
+  return [inspect, budget, ...soleTarget, ...verify, ...groups, record, ...swaps, ...evidence];
 }
 
 export function securityGroupInput(role: GroupRole, vpcId: string) {
@@ -327,14 +334,28 @@ function findingAlert(finding: GuardDutyFinding, reason: string): Alert {
   }
   if (finding.service.resourceRole) facts.push(['Instance role', finding.service.resourceRole]);
   facts.push(['Occurrences', String(finding.service.count)], ['Updated', finding.updatedAt], ['Finding id', finding.id]);
+  // Built only from a validated region and ids: a finding's text is data, never a link.
   const links: [string, string][] = [
-    ['GuardDuty finding', `https://console.aws.amazon.com/guardduty/home?region=${region}#/findings?macros=current&fId=${finding.id}`],
+    ...consoleLink(
+      'GuardDuty finding',
+      `https://console.aws.amazon.com/guardduty/home?region=${region}#/findings?macros=current&fId=${finding.id}`,
+      {
+        region,
+        ids: [finding.id],
+      },
+    ),
   ];
   if (instance)
-    links.push([
-      'EC2 instance',
-      `https://console.aws.amazon.com/ec2/home?region=${region}#InstanceDetails:instanceId=${instance.instanceId}`,
-    ]);
+    links.push(
+      ...consoleLink(
+        'EC2 instance',
+        `https://console.aws.amazon.com/ec2/home?region=${region}#InstanceDetails:instanceId=${instance.instanceId}`,
+        {
+          region,
+          ids: [instance.instanceId],
+        },
+      ),
+    );
   return {
     severity: guardDutySeverity(finding.severity),
     trigger: 'guardduty',

@@ -42,6 +42,8 @@ export type Remediation =
       matched: string;
       source: 'catalogue' | 'settings' | 'catalogue+settings';
       runbook: string;
+      /** The managed rule's SourceIdentifier when the mapping comes from the catalogue (verification checks it). */
+      identifier?: string;
       resourceTypes?: string[];
       resourceIdParameter?: string;
       parameters: Record<string, string[]>;
@@ -75,6 +77,7 @@ function fromCatalogue(entry: CatalogueEntry, matched: string, extra?: Remediati
     matched,
     source: extra ? 'catalogue+settings' : 'catalogue',
     runbook: entry.runbook,
+    identifier: entry.identifier,
     resourceTypes: extra?.resourceTypes ?? entry.resourceTypes,
     ...(entry.resourceIdParameter ? { resourceIdParameter: entry.resourceIdParameter } : {}),
     parameters,

@@ -10,7 +10,8 @@ const AWSDOCS_2021 = 'awsdocs/aws-systems-manager-user-guide@a7e29b6 (2021-05)';
 /** AWS's own Operational-Best-Practices-for-Amazon-S3-with-Remediation conformance pack, whose RemediationConfigurations pass these parameters. */
 const S3_PACK =
   'awslabs/aws-config-rules@b54d4a6 (2026-04) aws-config-conformance-packs/Operational-Best-Practices-for-Amazon-S3-with-Remediation.yaml';
-const UNLISTED = 'the runbook reference lists no required IAM permissions for this runbook: grant the automation role the calls it makes';
+/** For runbooks whose reference lists no permissions: the calls their aws:executeAwsApi steps make, as IAM actions. */
+const FROM_STEPS = 'the runbook reference lists none: these are the IAM actions of the API calls its steps make';
 
 /**
  * The AWS-owned runbooks the catalogue uses, with their parameters and required IAM permissions exactly
@@ -70,8 +71,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       AutomationAssumeRole: { type: 'String', required: false },
       S3BucketName: { type: 'String', required: true },
     },
-    permissions: [],
-    permissionsNote: UNLISTED,
+    permissions: ['s3:PutBucketPublicAccessBlock'],
+    permissionsFrom: FROM_STEPS,
     checked: `${CURRENT}; ${S3_PACK}`,
   },
   'AWSConfigRemediation-ConfigureS3BucketPublicAccessBlock': {
@@ -123,8 +124,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       BucketName: { type: 'String', required: true },
       SSEAlgorithm: { type: 'String', required: false, default: 'AES256' },
     },
-    permissions: [],
-    permissionsNote: UNLISTED,
+    permissions: ['s3:PutEncryptionConfiguration'],
+    permissionsFrom: FROM_STEPS,
     checked: `${AWSDOCS_2021}; ${S3_PACK}`,
   },
   'AWS-ConfigureS3BucketVersioning': {
@@ -136,8 +137,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       BucketName: { type: 'String', required: true },
       VersioningState: { type: 'String', required: false, default: 'Enabled', allowed: ['Enabled', 'Suspended'] },
     },
-    permissions: [],
-    permissionsNote: UNLISTED,
+    permissions: ['s3:PutBucketVersioning'],
+    permissionsFrom: FROM_STEPS,
     checked: CURRENT,
   },
   'AWS-ConfigureS3BucketLogging': {
@@ -155,8 +156,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       TargetBucket: { type: 'String', required: true },
       TargetPrefix: { type: 'String', required: false, default: '/' },
     },
-    permissions: [],
-    permissionsNote: UNLISTED,
+    permissions: ['s3:PutBucketLogging'],
+    permissionsFrom: FROM_STEPS,
     checked: `${AWSDOCS_2021}; ${S3_PACK}`,
   },
   'AWSConfigRemediation-RestrictBucketSSLRequestsOnly': {
@@ -223,8 +224,8 @@ export const RUNBOOKS: Record<string, Runbook> = {
       S3BucketName: { type: 'String', required: true },
       TrailName: { type: 'String', required: true },
     },
-    permissions: [],
-    permissionsNote: UNLISTED,
+    permissions: ['cloudtrail:CreateTrail', 'cloudtrail:StartLogging'],
+    permissionsFrom: FROM_STEPS,
     checked: AWSDOCS_2021,
   },
   'AWSConfigRemediation-EnableCloudTrailLogFileValidation': {

@@ -21,6 +21,8 @@ export interface Runbook {
   permissions: string[];
   /** Set when the runbook reference lists no IAM permissions: what a deployment must do instead. */
   permissionsNote?: string;
+  /** Set when the reference lists none and `permissions` were derived from the API calls of the runbook's steps. */
+  permissionsFrom?: string;
   /** Which text of the reference the parameters were checked against (pages change). */
   checked: string;
 }

@@ -12,6 +12,16 @@ export { matchesPattern } from './match';
  */
 export const ROUTES: Record<Trigger, EventPattern> = routes as unknown as Record<Trigger, EventPattern>;
 
+/**
+ * Changes to Warden's own delivery path (its rules, functions, topic, and key policies), routed by a
+ * second rule straight to the alarms topic: no function and no KMS key between them and a person, so
+ * disabling one path is still heard on the other (deploy/resources.yml TamperRule).
+ */
+export const TAMPER_ROUTE: EventPattern = (routes as unknown as { tamper: EventPattern }).tamper;
+
+/** EventBridge's default quota for the size of an event pattern, in characters. */
+export const EVENT_PATTERN_MAX_LENGTH = 2048;
+
 /** Every trigger whose rule matches the event (a well-formed sample matches exactly one). */
 export function matchingTriggers(event: unknown): Trigger[] {
   return TRIGGERS.filter((trigger) => matchesPattern(event, ROUTES[trigger]));

@@ -17,7 +17,8 @@ export type Matcher =
   | { 'anything-but': Scalar | Scalar[] | { prefix: string } }
   | { numeric: (string | number)[] }
   | { exists: boolean }
-  | { cidr: string };
+  | { cidr: string }
+  | { wildcard: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -54,8 +55,19 @@ function matchesValue(value: unknown, matcher: Matcher): boolean {
   }
   if ('numeric' in matcher) return typeof value === 'number' && matchesNumeric(value, matcher.numeric);
   if ('cidr' in matcher) return typeof value === 'string' && inCidr(value, matcher.cidr);
+  if ('wildcard' in matcher) return typeof value === 'string' && wildcardPattern(matcher.wildcard).test(value);
   throw new Error(`unsupported pattern operator: ${Object.keys(matcher).join(', ')}`);
 }
+
+/** `*` matches any run of characters; everything else is literal (EventBridge's wildcard operator). */
+const wildcardPattern = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 
 const COMPARE: Record<string, (a: number, b: number) => boolean> = {
   '=': (a, b) => a === b,

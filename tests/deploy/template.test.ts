@@ -6,7 +6,7 @@ import { memberPermissionsByTrigger } from '../../src/deploy/member';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
 import { automationRoleActions } from '../../src/remediations';
-import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
+import { EVENT_PATTERN_MAX_LENGTH, type EventPattern, matchesPattern, ROUTES, TAMPER_ROUTE } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
 // Contract tests on what `npm run package` produced: the template CloudFormation would deploy.
@@ -40,6 +40,13 @@ const functionIds: Record<Trigger, string> = {
   securityhub: 'SecurityhubLambdaFunction',
   inspector: 'InspectorLambdaFunction',
 };
+/** The rules that invoke a function (the tamper rule goes to a topic). */
+const functionRules = () =>
+  ofType('AWS::Events::Rule').filter(([, rule]) =>
+    (rule.Properties.Targets as { Arn: unknown }[]).some(
+      (target) => typeof target.Arn === 'object' && target.Arn !== null && 'Fn::GetAtt' in target.Arn,
+    ),
+  );
 const functionOf = (trigger: Trigger) => template.Resources[functionIds[trigger]] as CfnResource;
 
 /** A statement granted under a condition (`Fn::If`: a member role is configured) counts as granted. */
@@ -66,7 +73,7 @@ const roleActions = (roleId: string) =>
 
 describe('the packaged template', () => {
   describe('routes each sample event to its own function only', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, rule]) => {
+    const rules = functionRules().map(([, rule]) => {
       const target = (rule.Properties.Targets as { Arn: unknown }[])[0];
       const trigger = TRIGGERS.find((t) => functionIds[t] === getAttId(target?.Arn));
       return { trigger, pattern: rule.Properties.EventPattern as unknown as EventPattern };
@@ -75,6 +82,20 @@ describe('the packaged template', () => {
     it('has one rule per function, whose pattern is the routing source the code uses', () => {
       expect(rules.map((rule) => rule.trigger).sort()).toEqual([...TRIGGERS].sort());
       for (const rule of rules) expect(rule.pattern).toEqual(ROUTES[rule.trigger as Trigger]);
+    });
+
+    it('keeps every pattern within EventBridge’s default size quota', () => {
+      for (const [, rule] of ofType('AWS::Events::Rule'))
+        expect(JSON.stringify(rule.Properties.EventPattern).length).toBeLessThanOrEqual(EVENT_PATTERN_MAX_LENGTH);
+    });
+
+    it('sends tampering with Warden straight to the alarms topic, with no function or alerts key in between', () => {
+      const tamper = template.Resources.TamperRule;
+      expect(tamper?.Properties.EventPattern).toEqual(TAMPER_ROUTE);
+      expect(tamper?.Properties.Targets).toEqual([{ Id: 'alarms-topic', Arn: { Ref: 'AlarmsTopic' } }]);
+      expect(template.Resources.AlarmsTopic?.Properties.KmsMasterKeyId).toBeUndefined();
+      for (const name of ['events-delete-rule', 'lambda-update-configuration-dry-run', 'sns-unsubscribe', 'kms-put-key-policy'])
+        expect(matchesPattern(loadSample('cloudtrail', name), TAMPER_ROUTE), name).toBe(true);
     });
 
     it.each(sampleCases())('%s/%s', (trigger, name) => {
@@ -187,15 +208,22 @@ describe('the packaged template', () => {
     });
 
     it('EventBridge parks what it cannot deliver in the same queue, which accepts only Warden rules', () => {
-      for (const [, rule] of ofType('AWS::Events::Rule')) {
+      for (const [, rule] of functionRules()) {
         const target = (rule.Properties.Targets as { DeadLetterConfig: { Arn: unknown } }[])[0];
         expect(getAttId(target?.DeadLetterConfig.Arn)).toBe('FailedEventsQueue');
       }
       const sender = statements.find(({ where, statement }) => where === 'FailedEventsQueuePolicy' && statement.Effect === 'Allow');
-      expect(sender?.statement.Condition).toEqual({
-        ArnLike: {
-          'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${AWS::StackName}-*' },
-        },
+      const rulesByName = TRIGGERS.map((trigger) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${AWS::StackName}-${trigger}-rule-1`,
+      }));
+      expect(sender?.statement.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': rulesByName } });
+      const names = functionRules().map(([, rule]) => rule.Properties.Name);
+      expect(names.sort()).toEqual(TRIGGERS.map((trigger) => `warden-dev-${trigger}-rule-1`).sort());
+      // Anyone else with sqs:SendMessage is refused: a message there is replayed by people.
+      const deny = statements.find(({ where, statement }) => where === 'FailedEventsQueuePolicy' && statement.Sid === 'OnlyWardenWrites');
+      expect(deny?.statement).toMatchObject({ Effect: 'Deny', Action: 'sqs:SendMessage' });
+      expect(deny?.statement.Condition).toMatchObject({
+        StringNotEquals: { 'aws:PrincipalArn': Object.values(FUNCTION_ROLE_IDS).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
       });
     });
 
@@ -208,7 +236,9 @@ describe('the packaged template', () => {
           { 'Fn::GetAtt': ['FailedEventsQueue', 'QueueName'] },
         ]),
       );
-      for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertsTopic' }]);
+      // Every alarm reaches people through the alarms topic, which needs no KMS key.
+      for (const alarm of alarms) expect(alarm.AlarmActions).toContainEqual({ Ref: 'AlarmsTopic' });
+      expect(watched).toContainEqual({ 'Fn::GetAtt': ['AlertsTopic', 'TopicName'] });
     });
 
     it('encrypts the topic, the queue, the logs and the deployment bucket; rotates the key', () => {
@@ -224,6 +254,20 @@ describe('the packaged template', () => {
 
     it('subscribes an e-mail address only when one is given', () => {
       expect(template.Resources.AlertsEmailSubscription?.Condition).toBe('HasAlertEmail');
+      expect(template.Resources.AlarmsEmailSubscription?.Condition).toBe('HasAlertEmail');
+    });
+
+    it('lets only this account’s alarms use the key, and only this account subscribe to the topics', () => {
+      const alarms = statements.find(({ where, statement }) => where === 'AlertsKey' && statement.Sid === 'AlarmsPublishToTheTopic');
+      expect(alarms?.statement.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+      for (const policy of ['AlertsTopicPolicy', 'AlarmsTopicPolicy']) {
+        const subscribe = statements.find(({ where, statement }) => where === policy && statement.Sid === 'SubscribersFromThisAccountOnly');
+        expect(subscribe?.statement).toMatchObject({
+          Effect: 'Deny',
+          Action: 'sns:Subscribe',
+          Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+        });
+      }
     });
 
     it("lets only the organization's accounts put events on the bus, only with AWS's own sources, and only when an organization is given", () => {

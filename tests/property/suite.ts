@@ -1,6 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -128,6 +130,8 @@ export function propertySuite(trigger: Trigger): void {
         SSMClient,
         S3Client,
         SecurityHubClient,
+        GuardDutyClient,
+        ConfigServiceClient,
       ]) {
         const stub = mockClient(client as never);
         stub.onAnyCommand().resolves({} as never);

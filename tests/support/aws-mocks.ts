@@ -23,10 +23,11 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT } from '../fixtures';
+import { ACCOUNT, loadSample, sampleCases } from '../fixtures';
 
 export const VPC = 'vpc-0a1b2c3d4e5f60718';
 export const UNTRACK_GROUP = 'sg-0untrack0000000001';
@@ -81,6 +82,33 @@ export const existingGroups: SecurityGroup[] = [
   { GroupId: QUARANTINE_GROUP, GroupName: `warden-quarantine-${VPC}`, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] },
 ];
 
+type SampleFinding = { id: string; type: string; resource: { instanceDetails?: { instanceId: string } }; service: { archived?: boolean } };
+
+/** What GuardDuty's GetFindings says about the findings of events/guardduty, by id (PascalCase, as the API returns it). */
+export const KNOWN_FINDINGS = new Map(
+  sampleCases('guardduty').map(([trigger, name]) => {
+    const finding = (loadSample(trigger, name) as { detail: SampleFinding }).detail;
+    return [
+      finding.id,
+      {
+        Id: finding.id,
+        Type: finding.type,
+        Resource: { InstanceDetails: { InstanceId: finding.resource.instanceDetails?.instanceId } },
+        Service: { Archived: Boolean(finding.service.archived) },
+      },
+    ];
+  }),
+);
+
+/** GuardDuty confirms the sample findings (KNOWN_FINDINGS) and knows no other. */
+export function mockGuardDuty() {
+  const guardduty = mockClient(GuardDutyClient);
+  guardduty.on(GetFindingsCommand).callsFake((input: { FindingIds: string[] }) => ({
+    Findings: input.FindingIds.flatMap((id) => KNOWN_FINDINGS.get(id) ?? []),
+  }));
+  return guardduty;
+}
+
 /**
  * EC2, Auto Scaling and SNS mocks for a containment run. `fresh` = a VPC without Warden groups and an
  * untouched instance; `quarantined` = everything already done by an earlier run.
@@ -125,7 +153,8 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });
   autoscaling.on(DetachInstancesCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  return { ec2, autoscaling, sns, elbv2, sts };
+  const guardduty = mockGuardDuty();
+  return { ec2, autoscaling, sns, elbv2, sts, guardduty };
 }
 
 /** Names of the calls a mock received that could change something (anything but Describe*). */

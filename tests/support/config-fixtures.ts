@@ -1,10 +1,17 @@
+import {
+  ConfigServiceClient,
+  DescribeConfigRulesCommand,
+  type EvaluationResult,
+  GetComplianceDetailsByConfigRuleCommand,
+} from '@aws-sdk/client-config-service';
 import { DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigEvent } from '../../src/events';
-import { ACCOUNT, loadSample } from '../fixtures';
+import { findRemediation } from '../../src/remediations';
+import { ACCOUNT, loadSample, sampleCases } from '../fixtures';
 
 export const EXECUTION_ID = '4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
@@ -36,6 +43,45 @@ export function complianceChange(rule: string, resourceType: string, resourceId 
   return event;
 }
 
+/** The resources AWS Config reports NON_COMPLIANT: every RESOURCE_IDS entry and every sample's resource. */
+const NON_COMPLIANT: [type: string, id: string][] = [
+  ...Object.entries(RESOURCE_IDS),
+  ...sampleCases('config').map(([trigger, name]): [string, string] => {
+    const { detail } = loadSample(trigger, name) as { detail: { resourceType: string; resourceId: string } };
+    return [detail.resourceType, detail.resourceId];
+  }),
+];
+
+/**
+ * AWS Config as a deployed account shows it: every rule the catalogue maps is the AWS-managed rule with
+ * the catalogue's SourceIdentifier (a name no mapping knows is a custom rule), and the known resources
+ * are NON_COMPLIANT with it.
+ */
+export function mockConfigService() {
+  const config = mockClient(ConfigServiceClient);
+  config.on(DescribeConfigRulesCommand).callsFake((input: { ConfigRuleNames: string[] }) => ({
+    ConfigRules: input.ConfigRuleNames.map((ConfigRuleName) => {
+      const remediation = findRemediation(ConfigRuleName);
+      const sourceIdentifier = remediation?.kind === 'runbook' ? remediation.identifier : undefined;
+      return {
+        ConfigRuleName,
+        Source: sourceIdentifier
+          ? { Owner: 'AWS', SourceIdentifier: sourceIdentifier }
+          : { Owner: 'CUSTOM_LAMBDA', SourceIdentifier: 'arn:aws:lambda:us-east-1:111122223333:function:custom-rule' },
+      };
+    }),
+  }));
+  config.on(GetComplianceDetailsByConfigRuleCommand).callsFake((input: { ConfigRuleName: string }) => ({
+    EvaluationResults: NON_COMPLIANT.map(
+      ([ResourceType, ResourceId]): EvaluationResult => ({
+        ComplianceType: 'NON_COMPLIANT',
+        EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: input.ConfigRuleName, ResourceType, ResourceId } },
+      }),
+    ),
+  }));
+  return config;
+}
+
 /** SSM, EC2, S3 and SNS mocks for a remediation run: no resource carries tags; every runbook starts. */
 export function mockRemediation() {
   const ssm = mockClient(SSMClient);
@@ -49,5 +95,6 @@ export function mockRemediation() {
   ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
   s3.on(GetBucketTaggingCommand).rejects(Object.assign(new Error('The TagSet does not exist'), { name: 'NoSuchTagSet' }));
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
-  return { ssm, ec2, s3, sns };
+  const config = mockConfigService();
+  return { ssm, ec2, s3, sns, config };
 }

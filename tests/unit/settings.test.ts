@@ -64,6 +64,7 @@ describe('settings', () => {
       memberRoleName: 'warden-responder',
       homeAccount: '111122223333',
       accountAliases: { '444455556666': 'prod-web', '777788889999': 'staging' },
+      verifyEvents: true,
     });
   });
 

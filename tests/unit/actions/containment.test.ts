@@ -127,6 +127,7 @@ describe('Executor: GuardDuty containment', () => {
       inspect: 'done',
       'isolation-budget': 'done',
       'load-balancer-check': 'done',
+      'verify-event': 'done',
       [`untrack-group:${VPC}`]: 'already-done',
       [`quarantine-group:${VPC}`]: 'already-done',
       'record-groups': 'already-done',

@@ -81,7 +81,7 @@ describe('Executor: Config remediation', () => {
     const outcomes = await run(plan);
     // Assess
     expect(mocks.ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
-      ClientToken: plan.steps[1]?.input.ClientToken as string,
+      ClientToken: plan.steps.find((step) => step.id === 'remediate')?.input.ClientToken as string,
     });
     expect(outcomes.find((o) => o.stepId === 'remediate')).toMatchObject({
       status: 'done',
@@ -102,7 +102,7 @@ describe('Executor: Config remediation', () => {
     // Act
     const outcomes = await run(planOf());
     // Assess
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', remediate: 'already-done', notify: 'skipped' });
+    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', 'verify-event': 'done', remediate: 'already-done', notify: 'skipped' });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
@@ -115,7 +115,7 @@ describe('Executor: Config remediation', () => {
     expect(mocks.ec2).toHaveReceivedCommandWith(DescribeTagsCommand, {
       Filters: [{ Name: 'resource-id', Values: ['sg-0c9d8e7f6a5b40312'] }],
     });
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'skipped', remediate: 'skipped', notify: 'done' });
+    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'skipped', 'verify-event': 'done', remediate: 'skipped', notify: 'done' });
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
     expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('carries the exclusion tag warden:exclude');
   });
@@ -151,10 +151,14 @@ describe('Executor: Config remediation', () => {
 
   it('declares the IAM actions each step needs: iam:PassRole only when a role is passed', () => {
     // Prepare
-    const [tags, start] = planOf().steps;
+    const [tags, verify, start] = planOf().steps;
     // Assess
     expect(ACTIONS.readResourceTags?.permissions(tags?.input as never)).toEqual(['ec2:DescribeTags']);
     expect(ACTIONS.readBucketTags?.permissions({} as never)).toEqual(['s3:GetBucketTagging']);
+    expect(ACTIONS.verifyConfigEvaluation?.permissions(verify?.input as never)).toEqual([
+      'config:DescribeConfigRules',
+      'config:GetComplianceDetailsByConfigRule',
+    ]);
     expect(ACTIONS.startAutomation?.permissions(start?.input as never)).toEqual(['ssm:StartAutomationExecution', 'iam:PassRole']);
     expect(ACTIONS.startAutomation?.permissions({ DocumentName: 'AWS-ConfigureS3BucketVersioning', Parameters: {} } as never)).toEqual([
       'ssm:StartAutomationExecution',
@@ -198,7 +202,13 @@ describe('Executor: Config remediation', () => {
         .on(StartAutomationExecutionCommand)
         .rejects(Object.assign(new Error('parameters do not match the original call'), { name: 'IdempotentParameterMismatch' }));
       const outcomes = await run(waitPlan());
-      expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', remediate: 'already-done', follow: 'skipped', notify: 'skipped' });
+      expect(statusOf(outcomes)).toEqual({
+        'read-tags': 'done',
+        'verify-event': 'done',
+        remediate: 'already-done',
+        follow: 'skipped',
+        notify: 'skipped',
+      });
       expect(mocks.ssm).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 0);
     });
 

@@ -177,7 +177,7 @@ describe('warden replay --explain', () => {
         'policy: catalogue entry "vpc-default-security-group-closed" -> AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules (src/remediations/catalogue.ts)',
       ],
       [
-        'rule: cloudtrail, branch 2 of 9: detail-type "AWS API Call via CloudTrail", detail.userIdentity.type "Root"',
+        'rule: cloudtrail, branch 2 of 15: detail.userIdentity.type "Root"',
         'policy: alert rule "root API call" (src/playbooks/cloudtrail.ts, cloudtrail-alerts.ts)',
       ],
     ]);

@@ -49,7 +49,7 @@ describe('warden replay', () => {
   it('prints a readable plan by default', async () => {
     const { stdout } = await warden('replay', join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'));
     expect(stdout).toContain('ACT     guardduty: the instance talks to cryptocurrency-mining infrastructure');
-    expect(stdout).toMatch(/ 8\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
+    expect(stdout).toMatch(/ 9\. ec2 ModifyNetworkInterfaceAttribute +move eni-0b1c2d3e4f5a6b7c8 to the quarantine group/);
   });
 
   it('takes settings from flags, as the Lambda functions take them from the environment', async () => {
@@ -156,7 +156,7 @@ describe('warden replay', () => {
       'http://127.0.0.1:9',
     );
     expect(code).toBe(1);
-    expect(stderr).toContain('Execute 12 step(s) of 1 plan(s) in endpoint http://127.0.0.1:9 (region us-east-1)?');
+    expect(stderr).toContain('Execute 13 step(s) of 1 plan(s) in endpoint http://127.0.0.1:9 (region us-east-1)?');
     expect(stderr).toContain('not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.');
     expect(stderr).toContain('Nothing was executed.');
   });
@@ -181,11 +181,11 @@ describe('warden replay', () => {
     const [report] = JSON.parse(stdout);
     const statuses = report.outcomes.map(
       (outcome: { operation: string; status: string }) =>
-        `${outcome.operation.startsWith('Describe') ? 'read' : 'change'}:${outcome.status}`,
+        `${/^(Describe|Get|List)/.test(outcome.operation) ? 'read' : 'change'}:${outcome.status}`,
     );
     expect(new Set(statuses)).toEqual(new Set(['read:done', 'change:skipped', 'change:done']));
     expect(report.outcomes.filter((o: { status: string }) => o.status === 'done').map((o: { operation: string }) => o.operation)).toEqual(
-      expect.arrayContaining(['DescribeInstances', 'Publish']),
+      expect.arrayContaining(['DescribeInstances', 'GetFindings', 'Publish']),
     );
   });
 });

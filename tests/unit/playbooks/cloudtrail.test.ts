@@ -97,9 +97,16 @@ describe('Route: cloudtrail', () => {
     return event;
   };
 
-  it('is not delivered an ingress rule for a private range (EventBridge filters it out)', () => {
-    expect(parseEvent(withIngress('10.0.0.0/8'))).toMatchObject({ ok: false, trigger: null });
+  it('is delivered every ingress rule; a private range alerts only once a read shows the group is Warden’s', () => {
+    // Act
+    const planned = planEvent(withIngress('10.0.0.0/8'), settingsWith());
+    // Assess
     expect(parseEvent(withIngress('0.0.0.0/0'))).toMatchObject({ ok: true, trigger: 'cloudtrail' });
+    expect(planned.ok && planned.plan.alert?.title).toBe("A rule was added to one of Warden's security groups");
+    expect(planned.ok && planned.plan.steps.map((step) => [step.operation, step.after])).toEqual([
+      ['DescribeSecurityGroups', []],
+      ['Publish', ['check-group']],
+    ]);
   });
 
   it('is delivered, and alerts on, the older top-level CidrIp form that scripts still use', () => {
@@ -112,7 +119,6 @@ describe('Route: cloudtrail', () => {
     // Act
     const planned = planEvent(legacy('0.0.0.0/0'), settingsWith());
     // Assess
-    expect(parseEvent(legacy('10.0.0.0/8'))).toMatchObject({ ok: false, trigger: null });
     expect(planned.ok && planned.plan.decision).toBe('notify');
     expect(Object.fromEntries((planned.ok && planned.plan.alert?.facts) || [])).toMatchObject({ 'Opened to the internet': 'tcp 3389' });
   });

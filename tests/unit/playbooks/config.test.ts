@@ -4,8 +4,9 @@ import { planConfig } from '../../../src/playbooks';
 import { loadSample, planSample, settingsWith } from '../../fixtures';
 import { complianceChange } from '../../support/config-fixtures';
 
+// Verification (WARDEN_VERIFY_EVENTS) has its own tests below and in tests/adversary; these are about the remediation itself.
 const plan = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'), overrides: Record<string, string> = {}) =>
-  planConfig(event, settingsWith(overrides));
+  planConfig(event, settingsWith({ WARDEN_VERIFY_EVENTS: 'false', ...overrides }));
 const operations = (steps: { service: string; operation: string }[]) => steps.map((step) => `${step.service}:${step.operation}`);
 
 describe('Event: Config Rules Compliance Change', () => {
@@ -160,7 +161,9 @@ describe('Playbook: config', () => {
     // Assess
     expect(result.decision).toBe('act');
     expect(result.reason).toContain('WARDEN_AUTOMATION_ROLE_ARN is not set');
-    expect(result.steps[1]?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['<missing: WARDEN_AUTOMATION_ROLE_ARN>'] });
+    expect(result.steps.find((step) => step.id === 'remediate')?.input.Parameters).toMatchObject({
+      AutomationAssumeRole: ['<missing: WARDEN_AUTOMATION_ROLE_ARN>'],
+    });
   });
 
   it.each([
@@ -195,5 +198,21 @@ describe('Playbook: config', () => {
     expect(alert).toMatchObject({ trigger: 'config', event: 'restricted-ssh', account: '111122223333', region: 'us-east-1' });
     expect(alert?.facts).toContainEqual(['Runbook', 'AWS-DisableIncomingSSHOnPort22 (mapping: restricted-ssh, from the catalogue)']);
     expect(alert?.facts).toContainEqual(['Compliance', 'COMPLIANT -> NON_COMPLIANT']);
+  });
+
+  it('confirms the event with AWS Config beside the tag read, and starts the runbook only after both', () => {
+    // Act
+    const result = planConfig(complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'), settingsWith());
+    const byId = new Map(result.steps.map((step) => [step.id, step]));
+    // Assess
+    expect(byId.get('verify-event')).toMatchObject({
+      operation: 'DescribeConfigRules',
+      after: [],
+      input: {
+        ConfigRuleNames: ['restricted-ssh'],
+        Expected: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED', ResourceType: 'AWS::EC2::SecurityGroup' },
+      },
+    });
+    expect(byId.get('remediate')?.after).toEqual(['read-tags', 'verify-event']);
   });
 });

@@ -91,8 +91,8 @@ describe('Playbook: guardduty', () => {
       ShouldDecrementDesiredCapacity: false,
     });
     expect(byId.get('tag-instance')?.after).toEqual(['quarantine:eni-0a6b7c8d9e0f1a2b3', 'quarantine:eni-0b7c8d9e0f1a2b3c4']);
-    // Evidence waits for the inspection and the guards that run beside it, never for isolation.
-    const gates = ['inspect', 'isolation-budget', 'load-balancer-check'];
+    // Evidence waits for the inspection, the guards and the verification that run beside it, never for isolation.
+    const gates = ['inspect', 'isolation-budget', 'load-balancer-check', 'verify-event'];
     expect(['snapshot', 'termination-protection', 'detach-autoscaling'].map((id) => byId.get(id)?.after)).toEqual([gates, gates, gates]);
     for (const gate of gates) expect(byId.get(gate)?.after).toEqual([]);
   });

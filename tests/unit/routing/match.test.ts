@@ -33,6 +33,10 @@ describe('EventBridge pattern matching', () => {
     ['exists works on leaves only', { detail: { nested: [{ exists: true }] } }, false],
     ['cidr', { detail: { ip: [{ cidr: '10.0.0.0/16' }] } }, true],
     ['cidr, outside', { detail: { ip: [{ cidr: '10.1.0.0/16' }] } }, false],
+    ['wildcard', { detail: { 'instance-id': [{ wildcard: 'i-*' }] } }, true],
+    ['wildcard in the middle', { source: [{ wildcard: 'aws*ec2' }] }, true],
+    ['wildcard, other', { source: [{ wildcard: '*.s3' }] }, false],
+    ['wildcard characters are literal but *', { source: [{ wildcard: 'aws?ec2' }] }, false],
     ['$or, one branch matches', { $or: [{ source: ['aws.s3'] }, { detail: { state: ['running'] } }] }, true],
     ['$or, no branch matches', { $or: [{ source: ['aws.s3'] }, { detail: { state: ['stopped'] } }] }, false],
     ['nested pattern on a missing object', { detail: { absent: { a: ['b'] } } }, false],
@@ -47,6 +51,8 @@ describe('EventBridge pattern matching', () => {
   });
 
   it('throws on an operator it does not implement, instead of guessing', () => {
-    expect(() => matchesPattern(event, { source: [{ wildcard: 'aws.*' } as never] })).toThrow(/unsupported pattern operator: wildcard/);
+    expect(() => matchesPattern(event, { source: [{ 'suffix-ignore-case': '.EC2' } as never] })).toThrow(
+      /unsupported pattern operator: suffix-ignore-case/,
+    );
   });
 });

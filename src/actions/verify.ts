@@ -1,0 +1,129 @@
+import {
+  type ComplianceType,
+  ConfigServiceClient,
+  DescribeConfigRulesCommand,
+  type EvaluationResult,
+  GetComplianceDetailsByConfigRuleCommand,
+} from '@aws-sdk/client-config-service';
+import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { EventNotVerifiedError } from '../errors';
+import { hasCode } from './errors';
+import { defineAction } from './types';
+
+// Verification: the service that produced an event confirms it, or the step fails (not retryable)
+// and every change, which waits for it, is skipped; the notification says the event could not be verified.
+
+/** GuardDuty GetFindings: the finding exists, with the event's type and instance, and is not archived. */
+export const verifyGuardDutyFinding = defineAction<{
+  DetectorId: string;
+  FindingIds: string[];
+  Expected: { Type: string; InstanceId: string };
+}>({
+  service: 'guardduty',
+  operation: 'GetFindings',
+  readOnly: true,
+  // The GuardDuty administrator (Warden's account) holds every member's findings.
+  runsIn: 'home',
+  permissions: () => ['guardduty:GetFindings'],
+  async run({ DetectorId, FindingIds, Expected }, context) {
+    const [id] = FindingIds;
+    if (!DetectorId) throw new EventNotVerifiedError(`finding ${id} names no GuardDuty detector (service.detectorId)`);
+    const { Findings = [] } = await settle(
+      context.clients.of(GuardDutyClient).send(new GetFindingsCommand({ DetectorId, FindingIds })),
+      (error) =>
+        hasCode(error, 'BadRequestException')
+          ? new EventNotVerifiedError(`GuardDuty refused GetFindings for detector ${DetectorId}: ${(error as Error).message}`)
+          : error,
+    );
+    const finding = Findings.find((candidate) => candidate.Id === id);
+    if (!finding) throw new EventNotVerifiedError(`GuardDuty detector ${DetectorId} has no finding ${id}`);
+    const instance = finding.Resource?.InstanceDetails?.InstanceId ?? '';
+    if (finding.Type !== Expected.Type)
+      throw new EventNotVerifiedError(`GuardDuty says finding ${id} is ${finding.Type}, not ${Expected.Type}`);
+    if (instance !== Expected.InstanceId)
+      throw new EventNotVerifiedError(`GuardDuty says finding ${id} is about ${instance || 'no instance'}, not ${Expected.InstanceId}`);
+    if (finding.Service?.Archived) throw new EventNotVerifiedError(`GuardDuty says finding ${id} is archived`);
+    return { status: 'done', detail: `GuardDuty confirms finding ${id} (${finding.Type} on ${instance}, not archived)` };
+  },
+});
+
+/** Awaits a call; a failure is rethrown as `translate` says (a "no such thing" answer means the event is not confirmed). */
+async function settle<T>(call: Promise<T>, translate: (error: unknown) => unknown): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** Pages of NON_COMPLIANT results read when looking for the resource; beyond this the check fails loud. */
+export const COMPLIANCE_PAGES_MAX = 20;
+
+/**
+ * Config DescribeConfigRules and GetComplianceDetailsByConfigRule, in parallel: the rule is the
+ * AWS-managed one the catalogue maps (Owner AWS, its SourceIdentifier) and the resource is still
+ * NON_COMPLIANT with it.
+ */
+export const verifyConfigEvaluation = defineAction<{
+  ConfigRuleNames: string[];
+  Expected: { Owner?: string; SourceIdentifier?: string; ResourceType: string; ResourceId: string };
+}>({
+  service: 'config',
+  operation: 'DescribeConfigRules',
+  readOnly: true,
+  // Warden remediates its own account only (src/playbooks/config.ts).
+  runsIn: 'home',
+  permissions: () => ['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule'],
+  async run({ ConfigRuleNames, Expected }, context) {
+    const config = context.clients.of(ConfigServiceClient);
+    const [name = ''] = ConfigRuleNames;
+    const [rules, evaluation] = await Promise.all([
+      settle(config.send(new DescribeConfigRulesCommand({ ConfigRuleNames })), (error) =>
+        hasCode(error, 'NoSuchConfigRuleException') ? new EventNotVerifiedError(`AWS Config has no rule named ${name}`) : error,
+      ),
+      findEvaluation(config, name, Expected),
+    ]);
+    const rule = rules.ConfigRules?.find((candidate) => candidate.ConfigRuleName === name);
+    if (!rule) throw new EventNotVerifiedError(`AWS Config has no rule named ${name}`);
+    const source: { Owner?: string; SourceIdentifier?: string } = rule.Source ?? {};
+    if (Expected.Owner && source.Owner !== Expected.Owner)
+      throw new EventNotVerifiedError(
+        `${name} is a ${source.Owner ?? 'unknown'}-owned rule, not the AWS-managed ${Expected.SourceIdentifier}: its name only looks like a catalogued rule`,
+      );
+    if (Expected.SourceIdentifier && source.SourceIdentifier !== Expected.SourceIdentifier)
+      throw new EventNotVerifiedError(`${name} evaluates ${source.SourceIdentifier ?? 'nothing known'}, not ${Expected.SourceIdentifier}`);
+    if (!evaluation)
+      throw new EventNotVerifiedError(
+        `AWS Config does not report ${Expected.ResourceType} ${Expected.ResourceId} NON_COMPLIANT with ${name}`,
+      );
+    return {
+      status: 'done',
+      detail: `AWS Config confirms ${name} (${source.Owner}${source.SourceIdentifier ? ` ${source.SourceIdentifier}` : ''}) finds ${Expected.ResourceId} NON_COMPLIANT`,
+    };
+  },
+});
+
+async function findEvaluation(
+  config: ConfigServiceClient,
+  ConfigRuleName: string,
+  expected: { ResourceType: string; ResourceId: string },
+): Promise<EvaluationResult | undefined> {
+  let NextToken: string | undefined;
+  for (let page = 0; page < COMPLIANCE_PAGES_MAX; page++) {
+    const response = await config.send(
+      new GetComplianceDetailsByConfigRuleCommand({
+        ConfigRuleName,
+        ComplianceTypes: ['NON_COMPLIANT' as ComplianceType],
+        Limit: 100,
+        NextToken,
+      }),
+    );
+    const found = response.EvaluationResults?.find((result) => {
+      const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
+      return qualifier?.ResourceId === expected.ResourceId && qualifier?.ResourceType === expected.ResourceType;
+    });
+    if (found || !response.NextToken) return found;
+    NextToken = response.NextToken;
+  }
+  return undefined;
+}

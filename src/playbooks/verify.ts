@@ -1,0 +1,52 @@
+import type { ConfigComplianceChange, GuardDutyFinding } from '../events';
+import type { Step } from '../plan';
+
+/**
+ * Read-only steps that confirm an event with the service that produced it, before any change. Every
+ * change of the plan waits for them; they run beside the other reads, so they add no round trip to
+ * the critical path. Anyone with events:PutEvents (a custom source) or sqs:SendMessage (the failed-events
+ * queue) can write an event's text; only the service can confirm it. WARDEN_VERIFY_EVENTS=false
+ * leaves them out (emulators implement neither call).
+ */
+export const VERIFY_STEP_ID = 'verify-event';
+
+/** GuardDuty still has this finding, with this type and instance, and it is not archived. */
+export function verifyFindingStep(finding: GuardDutyFinding): Step {
+  return {
+    id: VERIFY_STEP_ID,
+    action: 'verifyGuardDutyFinding',
+    service: 'guardduty',
+    operation: 'GetFindings',
+    input: {
+      DetectorId: finding.service.detectorId ?? '',
+      FindingIds: [finding.id],
+      Expected: { Type: finding.type, InstanceId: finding.resource.instanceDetails?.instanceId ?? '' },
+    },
+    why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (type, instance, not archived)`,
+    after: [],
+  };
+}
+
+/**
+ * The rule is the AWS-managed rule the catalogue maps (its SourceIdentifier), not a custom rule with a
+ * lookalike name, and the resource is still NON_COMPLIANT with it. A mapping from WARDEN_REMEDIATIONS
+ * names no identifier: the rule must exist and the resource be NON_COMPLIANT.
+ */
+export function verifyComplianceStep(change: ConfigComplianceChange, sourceIdentifier: string | undefined): Step {
+  return {
+    id: VERIFY_STEP_ID,
+    action: 'verifyConfigEvaluation',
+    service: 'config',
+    operation: 'DescribeConfigRules',
+    input: {
+      ConfigRuleNames: [change.configRuleName],
+      Expected: {
+        ...(sourceIdentifier ? { Owner: 'AWS', SourceIdentifier: sourceIdentifier } : {}),
+        ResourceType: change.resourceType,
+        ResourceId: change.resourceId,
+      },
+    },
+    why: `confirm with AWS Config that ${change.configRuleName} is ${sourceIdentifier ? `the AWS-managed rule ${sourceIdentifier}` : 'a rule of this account'} and ${change.resourceId} is still NON_COMPLIANT`,
+    after: [],
+  };
+}
