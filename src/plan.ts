@@ -3,13 +3,13 @@
  * Planning never touches the network, so a plan can be printed, diffed and reviewed (dry run)
  * before an executor runs it.
  */
-export const TRIGGERS = ['guardduty', 'config', 'cloudtrail'] as const;
+export const TRIGGERS = ['guardduty', 'config', 'cloudtrail', 'securityhub', 'inspector'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const DECISIONS = ['act', 'notify', 'ignore'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export const SERVICES = ['ec2', 'autoscaling', 'elbv2', 'sns', 'ssm', 's3', 'guardduty', 'config', 'dynamodb'] as const;
+export const SERVICES = ['ec2', 'autoscaling', 'elbv2', 'sns', 'ssm', 's3', 'guardduty', 'config', 'dynamodb', 'securityhub'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

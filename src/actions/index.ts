@@ -1,7 +1,16 @@
 export { type LiveInstance, readInstance } from './ec2';
 export { classifyError, errorCode } from './errors';
 export { dependenciesOf, type ExecutorOptions, executePlan, resolveReferences, validatePlan } from './executor';
-export { ACTIONS, actionFor, CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, RELEASE_ACTIONS } from './registry';
+export {
+  ACTIONS,
+  actionFor,
+  CLOUDTRAIL_ACTIONS,
+  CONFIG_ACTIONS,
+  GUARDDUTY_ACTIONS,
+  INSPECTOR_ACTIONS,
+  RELEASE_ACTIONS,
+  SECURITYHUB_ACTIONS,
+} from './registry';
 export { readReleaseRecords } from './release';
 export type { Action, ActionRegistry, ActionResult, ExecutionContext, RunsIn } from './types';
 export { RUNS_IN, runsIn } from './types';

@@ -1,7 +1,7 @@
-import { parseEvent } from '../events';
+import { parseEvent, securityHubFindings } from '../events';
 import type { Trigger } from '../plan';
 import { cloudTrailBasis, policyFor } from '../playbooks';
-import { findRemediation } from '../remediations';
+import { controlRule, findRemediation } from '../remediations';
 import { type EventPattern, matchesPattern, routesOf } from '../routing';
 import type { Settings } from '../settings';
 
@@ -27,6 +27,14 @@ export function explainEvent(raw: unknown, settings: Settings): string[] {
     }
     case 'cloudtrail':
       return [rule, `policy: ${cloudTrailBasis(parsed.event, settings)}`];
+    case 'securityhub': {
+      const control = securityHubFindings(parsed.event)[0]?.controlId;
+      const configRule = control ? controlRule(control) : undefined;
+      if (!configRule) return [rule, `policy: control ${control ?? '(none)'} has no entry in src/remediations/controls.ts`];
+      return [rule, `policy: control ${control} -> Config rule ${configRule} (src/remediations/controls.ts), then the Config catalogue`];
+    }
+    case 'inspector':
+      return [rule, 'policy: ACTIVE CRITICAL and HIGH findings are reported (src/playbooks/inspector.ts)'];
   }
 }
 

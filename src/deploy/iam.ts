@@ -35,6 +35,8 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   guardduty: 'GuarddutyFunctionRole',
   config: 'ConfigFunctionRole',
   cloudtrail: 'CloudtrailFunctionRole',
+  securityhub: 'SecurityhubFunctionRole',
+  inspector: 'InspectorFunctionRole',
 };
 export const AUTOMATION_ROLE_ID = 'AutomationRole';
 

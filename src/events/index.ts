@@ -5,6 +5,8 @@ import { type CloudTrailEvent, cloudTrailEvent } from './cloudtrail';
 import { type ConfigEvent, configEvent } from './config';
 import { describeIssue, eventBridgeEnvelope } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
+import { type InspectorEvent, inspectorEvent } from './inspector';
+import { type SecurityHubEvent, securityHubEvent } from './securityhub';
 import { isAwsSource } from './sources';
 
 export type { CloudTrailEvent, CloudTrailRecord } from './cloudtrail';
@@ -13,6 +15,10 @@ export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationRes
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent, isSampleFinding } from './guardduty';
+export type { InspectorEvent, InspectorFinding } from './inspector';
+export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
+export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
+export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */
@@ -20,12 +26,16 @@ export const EVENT_SCHEMAS = {
   guardduty: guardDutyEvent,
   config: configEvent,
   cloudtrail: cloudTrailEvent,
+  securityhub: securityHubEvent,
+  inspector: inspectorEvent,
 } satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
   | { trigger: 'guardduty'; event: GuardDutyEvent }
   | { trigger: 'config'; event: ConfigEvent }
-  | { trigger: 'cloudtrail'; event: CloudTrailEvent };
+  | { trigger: 'cloudtrail'; event: CloudTrailEvent }
+  | { trigger: 'securityhub'; event: SecurityHubEvent }
+  | { trigger: 'inspector'; event: InspectorEvent };
 
 /**
  * `unrouted`: a well-formed EventBridge event that no Warden rule matches. EventBridge would never

@@ -86,26 +86,20 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
       `${change.configRuleName}: ${subject(change)} is in ${change.awsRegion}, not ${settings.region}: reported; Warden starts runbooks in its own region`,
     );
 
-  const remediation = findRemediation(change.configRuleName, settings.remediations);
-  if (!remediation)
-    return notify(`${change.configRuleName}: no remediation is mapped for this rule (add one with WARDEN_REMEDIATIONS): reported`);
-  if (remediation.kind === 'manual') return notify(`${change.configRuleName}: ${remediation.why}: reported`, remediation);
-  if (remediation.resourceTypes && !remediation.resourceTypes.includes(change.resourceType))
-    return notify(
-      `${change.configRuleName}: ${remediation.runbook} fixes ${remediation.resourceTypes.join(', ')}, not ${change.resourceType}: reported`,
-      remediation,
-    );
-  if (remediation.missing.length > 0)
-    return notify(
-      `${change.configRuleName}: ${remediation.runbook} needs ${remediation.missing.join(', ')}, which the event cannot provide ` +
-        `(give ${remediation.missing.length > 1 ? 'them' : 'it'} in WARDEN_REMEDIATIONS under "${remediation.matched}"): reported`,
-      remediation,
-    );
-
-  const tagNote = tagCheckNote(change.resourceType, settings.excludeTag);
+  const decided = decideRemediation(
+    {
+      rule: change.configRuleName,
+      resourceType: change.resourceType,
+      resourceId: change.resourceId,
+      key,
+      verification: (remediation) => verifyComplianceStep(change, remediation.identifier),
+    },
+    settings,
+  );
+  if (decided.decision === 'notify') return notify(decided.reason, decided.remediation);
+  const { remediation, tagNote, steps } = decided;
   const roleNote = settings.automationRoleArn ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
   const reason = `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT: start ${remediation.runbook}`;
-  const steps = remediationSteps(event, remediation, settings, key);
   const alert = complianceAlert(event, reason, remediation, tagNote);
   return {
     ...base,
@@ -113,6 +107,58 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
     reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
+  };
+}
+
+/** A failing check of one resource, whichever signal reported it (a Config rule, a Security Hub control). */
+export interface ComplianceSubject {
+  /** The Config rule name the catalogue is searched with. */
+  rule: string;
+  resourceType: string;
+  resourceId: string;
+  /** Identity of the evaluation: its hash is the runbook's ClientToken, so a repeat never starts a second execution. */
+  key: string;
+  /** The read-only step that confirms the failing check with the service that reported it (WARDEN_VERIFY_EVENTS). */
+  verification?: (remediation: Extract<Remediation, { kind: 'runbook' }>) => Step;
+}
+
+export type RemediationDecision =
+  | { decision: 'notify'; reason: string; remediation?: Remediation }
+  | {
+      decision: 'act';
+      remediation: Extract<Remediation, { kind: 'runbook' }>;
+      tagNote: { checked: boolean; text: string };
+      /** Read the tags (where Warden can), start the runbook, follow it when WARDEN_WAIT_FOR_AUTOMATION is set. */
+      steps: Step[];
+    };
+
+/**
+ * The one place that turns a failing check into a runbook: the catalogue (or WARDEN_REMEDIATIONS) entry
+ * for the rule, checked against the resource type and the parameters it needs, and the steps that start
+ * it. Unmapped rules, manual entries and missing parameters are reported with the reason. Pure.
+ */
+export function decideRemediation(subject: ComplianceSubject, settings: ConfigSettings): RemediationDecision {
+  const { rule, resourceType } = subject;
+  const remediation = findRemediation(rule, settings.remediations);
+  const notify = (reason: string, found?: Remediation): RemediationDecision => ({ decision: 'notify', reason, remediation: found });
+  if (!remediation) return notify(`${rule}: no remediation is mapped for this rule (add one with WARDEN_REMEDIATIONS): reported`);
+  if (remediation.kind === 'manual') return notify(`${rule}: ${remediation.why}: reported`, remediation);
+  if (remediation.resourceTypes && !remediation.resourceTypes.includes(resourceType))
+    return notify(
+      `${rule}: ${remediation.runbook} fixes ${remediation.resourceTypes.join(', ')}, not ${resourceType}: reported`,
+      remediation,
+    );
+  if (remediation.missing.length > 0)
+    return notify(
+      `${rule}: ${remediation.runbook} needs ${remediation.missing.join(', ')}, which the event cannot provide ` +
+        `(give ${remediation.missing.length > 1 ? 'them' : 'it'} in WARDEN_REMEDIATIONS under "${remediation.matched}"): reported`,
+      remediation,
+    );
+  return {
+    decision: 'act',
+    remediation,
+    tagNote: tagCheckNote(resourceType, settings.excludeTag),
+    steps: remediationSteps(subject, remediation, settings),
   };
 }
 
@@ -138,12 +184,10 @@ function tagCheckNote(resourceType: string, excludeTag: string): { checked: bool
 }
 
 function remediationSteps(
-  event: ConfigEvent,
+  change: ComplianceSubject,
   remediation: Extract<Remediation, { kind: 'runbook' }>,
   settings: ConfigSettings,
-  key: string,
 ): Step[] {
-  const change = event.detail;
   const steps: Step[] = [];
   const lookup = tagLookupFor(change.resourceType);
   if (lookup === 'ec2')
@@ -167,8 +211,9 @@ function remediationSteps(
       after: [],
     });
 
-  // Confirmed with AWS Config beside the tag read (WARDEN_VERIFY_EVENTS).
-  if (settings.verifyEvents) steps.push(verifyComplianceStep(change, remediation.identifier));
+  // Confirmed with the service that reported it, beside the tag read (WARDEN_VERIFY_EVENTS).
+  const verify = settings.verifyEvents ? change.verification?.(remediation) : undefined;
+  if (verify) steps.push(verify);
 
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
@@ -179,7 +224,7 @@ function remediationSteps(
     action: 'startAutomation',
     service: 'ssm',
     operation: 'StartAutomationExecution',
-    input: { DocumentName: remediation.runbook, Parameters: parameters, ClientToken: nameBasedUuid(key) },
+    input: { DocumentName: remediation.runbook, Parameters: parameters, ClientToken: nameBasedUuid(change.key) },
     why: `start runbook ${remediation.runbook} on ${change.resourceId}`,
     after: steps.map((step) => step.id),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS } from '../../src/actions';
+import { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTIONS, SECURITYHUB_ACTIONS } from '../../src/actions';
 import { samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
 import { EVENTS_DIR } from '../fixtures';
@@ -7,10 +7,13 @@ import { EVENTS_DIR } from '../fixtures';
 // Each function bundles only its own actions: every step its plans can hold must be among them, or
 // the deployed function would fail where the CLI succeeds. And none is carried for nothing.
 
-const REGISTRIES = { guardduty: GUARDDUTY_ACTIONS, config: CONFIG_ACTIONS, cloudtrail: CLOUDTRAIL_ACTIONS } satisfies Record<
-  Trigger,
-  object
->;
+const REGISTRIES = {
+  guardduty: GUARDDUTY_ACTIONS,
+  config: CONFIG_ACTIONS,
+  cloudtrail: CLOUDTRAIL_ACTIONS,
+  securityhub: SECURITYHUB_ACTIONS,
+  inspector: INSPECTOR_ACTIONS,
+} satisfies Record<Trigger, object>;
 
 describe.each(TRIGGERS)("the %s function's actions", (trigger) => {
   const used = new Set(

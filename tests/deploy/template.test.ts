@@ -37,6 +37,8 @@ const functionIds: Record<Trigger, string> = {
   guardduty: 'GuarddutyLambdaFunction',
   config: 'ConfigLambdaFunction',
   cloudtrail: 'CloudtrailLambdaFunction',
+  securityhub: 'SecurityhubLambdaFunction',
+  inspector: 'InspectorLambdaFunction',
 };
 /** The rules that invoke a function (the tamper rule goes to a topic). */
 const functionRules = () =>
@@ -126,11 +128,13 @@ describe('the packaged template', () => {
       expect(roleActions('AutomationRole')).toEqual(automationRoleActions());
     });
 
-    it('only the config function may pass the automation role, and only to SSM', () => {
+    it('only the functions that start runbooks (config, securityhub) may pass the automation role, and only to SSM', () => {
       const passRole = statements.filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
-      expect(passRole.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.config]);
-      expect(passRole[0]?.statement.Resource).toEqual([{ 'Fn::GetAtt': ['AutomationRole', 'Arn'] }]);
-      expect(passRole[0]?.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+      expect(passRole.map(({ where }) => where).sort()).toEqual([FUNCTION_ROLE_IDS.config, FUNCTION_ROLE_IDS.securityhub].sort());
+      for (const { statement } of passRole) {
+        expect(statement.Resource).toEqual([{ 'Fn::GetAtt': ['AutomationRole', 'Arn'] }]);
+        expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+      }
     });
 
     it('grants no wildcard action anywhere', () => {

@@ -1,11 +1,12 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { vi } from 'vitest';
+import type { Trigger } from '../../src/plan';
 import type { Response } from '../../src/respond';
 
 export type Handler = (event: EventBridgeEvent<string, unknown>, context?: { getRemainingTimeInMillis(): number }) => Promise<Response>;
 
 /** A fresh cold start of handlers/<name>.ts with these environment variables (settings are read at import). */
-export async function coldStart(name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string>): Promise<Handler> {
+export async function coldStart(name: Trigger, env: Record<string, string>): Promise<Handler> {
   vi.resetModules();
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('POWERTOOLS_DEV', 'true');

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../../src/aws';
 import { doctor, type OptionalSdk, runChecks } from '../../../src/cli/doctor';
+import { TRIGGERS } from '../../../src/plan';
 import { loadSettings } from '../../../src/settings';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:warden-prod-alerts';
@@ -49,7 +50,7 @@ const healthyServices = {
   }),
   GetTrailStatus: () => ({ IsLogging: true }),
   ListRules: ({ NamePrefix }: Record<string, unknown>) => ({
-    Rules: ['guardduty', 'config', 'cloudtrail'].map((t) => ({ Name: `${NamePrefix}${t}-rule-1`, State: 'ENABLED' })),
+    Rules: TRIGGERS.map((t) => ({ Name: `${NamePrefix}${t}-rule-1`, State: 'ENABLED' })),
   }),
   ListTargetsByRule: () => ({ Targets: [{ Id: 't', Arn: 'arn:aws:lambda:eu-west-1:111122223333:function:f' }] }),
   GetRole: () => ({

@@ -54,7 +54,8 @@ describe('warden patterns', () => {
     expect(code).toBe(0);
     for (const pattern of PATTERNS) expect(stdout).toContain(pattern.name);
     expect(stdout).toMatch(/crypto-mining +GuardDuty +contains/);
-    expect(stdout).toMatch(/inspector-critical-cve +Inspector +not handled/);
+    expect(stdout).toMatch(/inspector-critical-cve +Inspector +notifies/);
+    expect(stdout).toMatch(/macie-pii-public-bucket +Macie +not handled/);
   });
 
   it('replays an organization’s scenario as the central Warden plans it: the steps run in the member account', async () => {

@@ -1,0 +1,113 @@
+import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUTOMATION_ROLE_ARN, loadSample, TOPIC_ARN } from '../../fixtures';
+import { mockRemediation } from '../../support/config-fixtures';
+import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambda';
+
+let mocks: ReturnType<typeof mockRemediation>;
+const securityHub = mockClient(SecurityHubClient);
+const securityHubHandler = (env: Record<string, string> = {}) =>
+  coldStart('securityhub', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN, ...env });
+const event = (name: string) => loadSample('securityhub', name) as unknown as EventBridgeEvent<string, unknown>;
+
+beforeEach(() => {
+  mocks = mockRemediation();
+  securityHub.reset();
+  securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+  securityHub.on(BatchUpdateFindingsV2Command).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+  quietConsole();
+});
+afterEach(() => {
+  for (const mock of Object.values(mocks)) mock.restore();
+  restoreEnvironment();
+});
+
+describe('Lambda handler: securityhub', () => {
+  it.each(['ec2-19-high-risk-ports', 'ocsf-s3-8-block-public-access'])(
+    'starts the Config catalogue runbook for %s and notifies',
+    async (name) => {
+      // Prepare
+      const handler = await securityHubHandler();
+      // Act
+      const response = await handler(event(name));
+      // Assess
+      expect(response.decision).toBe('act');
+      expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+      expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    },
+  );
+
+  it("marks the ASFF finding NOTIFIED in the administrator account, with Warden's note", async () => {
+    // Prepare
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event('ec2-19-high-risk-ports'));
+    // Assess
+    expect(securityHub).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
+      FindingIdentifiers: [
+        {
+          Id: 'arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.19/finding/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+          ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+        },
+      ],
+      Workflow: { Status: 'NOTIFIED' },
+      Note: {
+        Text: expect.stringMatching(/^Warden: started AWSConfigRemediation-RemoveUnrestrictedSourceIngressRules/),
+        UpdatedBy: 'Warden',
+      },
+    });
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'update-finding')).toMatchObject({ status: 'done' });
+  });
+
+  it('updates an OCSF finding with BatchUpdateFindingsV2', async () => {
+    const handler = await securityHubHandler();
+    await handler(event('ocsf-s3-8-block-public-access'));
+    expect(securityHub).toHaveReceivedCommandWith(BatchUpdateFindingsV2Command, {
+      StatusId: 2,
+      Comment: expect.stringMatching(/^Warden: /),
+    });
+  });
+
+  it('marks RESOLVED only when the followed runbook succeeded', async () => {
+    const handler = await securityHubHandler({ WARDEN_WAIT_FOR_AUTOMATION: 'true' });
+    await handler(event('ec2-19-high-risk-ports'), { getRemainingTimeInMillis: () => 60_000 });
+    expect(securityHub).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, { Workflow: { Status: 'RESOLVED' } });
+  });
+
+  it('says in the message when Security Hub did not update the finding', async () => {
+    // Prepare
+    securityHub.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        { FindingIdentifier: { Id: 'x', ProductArn: 'y' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' },
+      ],
+    });
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event('ec2-19-high-risk-ports'));
+    // Assess
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'update-finding')).toMatchObject({
+      status: 'failed',
+      error: { code: 'FindingNotUpdated', retryable: false },
+    });
+    const message = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message;
+    expect(message).toContain("[FAILED] set the finding's workflow to NOTIFIED");
+    expect(message).toContain('FindingNotFound');
+  });
+
+  it.each(['guardduty-imported', 'warden-notified', 'passed'])('calls nothing for %s', async (name) => {
+    // Prepare
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event(name));
+    // Assess
+    expect(response.decision).toBe('ignore');
+    expect(mocks.ssm.calls()).toHaveLength(0);
+    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(securityHub.calls()).toHaveLength(0);
+  });
+});

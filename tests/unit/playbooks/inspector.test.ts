@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../../src/events';
+import { planFor } from '../../../src/playbooks';
+import { loadSample, settingsWith } from '../../fixtures';
+
+type Json = Record<string, unknown>;
+const sample = (name: string) => structuredClone(loadSample('inspector', name)) as Json & { detail: Json };
+const plan = (event: unknown) => {
+  const parsed = parseEvent(event);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return planFor(parsed, settingsWith());
+};
+const facts = (event: unknown) => Object.fromEntries(plan(event).alert?.facts ?? []);
+
+describe('Event: Inspector2 Finding', () => {
+  it('rejects an unknown status, naming the field', () => {
+    const event = sample('ec2-package-vulnerability');
+    event.detail.status = 'OPEN';
+    expect(parseEvent(event)).toMatchObject({ ok: false, trigger: 'inspector', error: expect.stringMatching(/^detail\.status: /) });
+  });
+});
+
+describe('Playbook: inspector', () => {
+  it('reports an EC2 package vulnerability with the CVE, package, fixed version, exploit and EPSS, and only notifies', () => {
+    // Act
+    const result = plan(sample('ec2-package-vulnerability'));
+    // Assess
+    expect(result.decision).toBe('notify');
+    expect(result.steps.map((step) => step.operation)).toEqual(['Publish']);
+    expect(facts(sample('ec2-package-vulnerability'))).toMatchObject({
+      Instance: 'i-0abcdef1234567890',
+      CVE: 'CVE-2024-2961',
+      Package: 'glibc 2.34-52.amzn2023.0.8 -> fixed in 0:2.34-52.amzn2023.0.10',
+      'Exploit available': 'YES',
+      EPSS: '0.89124',
+    });
+    expect(result.alert?.nextSteps).toBeUndefined();
+  });
+
+  it('names the container image and the Lambda function', () => {
+    expect(facts(sample('ecr-image-critical'))).toMatchObject({ Image: 'payments-api:v1.4.2', Digest: expect.stringMatching(/^sha256:/) });
+    expect(facts(sample('lambda-function-high'))).toMatchObject({ Function: 'invoice-export (PYTHON_3_12, version $LATEST)' });
+  });
+
+  it('reports network reachability with the open ports', () => {
+    expect(facts(sample('network-reachability'))).toMatchObject({ 'Open ports': 'TCP 22-22' });
+  });
+
+  it.each(['closed', 'suppressed', 'medium'])('ignores the %s finding', (name) => {
+    expect(plan(sample(name))).toMatchObject({ decision: 'ignore', steps: [] });
+  });
+
+  it('names the member account the finding is about, from the body, not the envelope', () => {
+    expect(plan(sample('member-account')).alert?.account).toBe('444455556666');
+  });
+
+  it('says when no fixed version exists', () => {
+    const event = sample('ec2-package-vulnerability');
+    const details = event.detail.packageVulnerabilityDetails as { vulnerablePackages: Json[] };
+    Object.assign(details.vulnerablePackages[0] ?? {}, { fixedInVersion: 'NotAvailable' });
+    expect(facts(event).Package).toContain('no fixed version yet');
+  });
+});
