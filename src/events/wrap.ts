@@ -209,7 +209,6 @@ function fromLookupEvent(input: unknown): Unwrapped {
 function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
   if (!isObject(input)) return { raw: input };
   const signIn = isSignInRecord(input);
-  const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
   const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
   const identity = isObject(input.userIdentity) ? input.userIdentity : {};
   return {
