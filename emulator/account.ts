@@ -216,7 +216,8 @@ export const loadEvent = (path: string) => JSON.parse(readFileSync(join(EVENTS_D
  */
 export function findingAbout(instance: Instance, sample = 'guardduty/crypto-mining.json', changes: Record<string, unknown> = {}) {
   const event = guardDutyFindingAbout(loadEvent(sample), instance, ACCOUNT, REGION);
-  Object.assign(event.detail, changes);
+  // The sample's finding id, not a fresh one: a scenario's repeat or update is the same finding.
+  Object.assign(event.detail, { id: loadEvent(sample).detail.id }, changes);
   return event;
 }
 

@@ -9,7 +9,7 @@ import { loadSettings, type Settings } from '../src/settings';
 export const ACCOUNT = '111122223333';
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:warden-alerts`;
 export const AUTOMATION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/warden-automation`;
-export const RECORDS_TABLE = 'warden-records';
+export const RECORDS_TABLE = 'warden-test-records';
 export const EVENTS_DIR = join(import.meta.dirname, '..', 'events');
 
 /** Settings as a deployed stack has them (topic and role set), with overrides. */

@@ -55,8 +55,8 @@ export function plainAlert(alert: Alert): Alert {
  */
 export function responseSection(steps: Step[], options: MessageOptions, outcomes?: Outcome[]) {
   const lines = steps
-    // The notification and what follows it (always-run steps) are not part of the response it reports.
-    .filter((step) => step.service !== 'sns' && !step.always)
+    // The notification, and Warden's record that it was sent, are not part of the response it reports.
+    .filter((step) => step.service !== 'sns' && !(step.always && step.service === 'dynamodb'))
     .map((step) => {
       const outcome = outcomes?.find((o) => o.stepId === step.id);
       // In a dry run, a change that would run reads as intent; the reads and guards show what they found.

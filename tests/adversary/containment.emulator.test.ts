@@ -166,6 +166,7 @@ describe('point 2: every interface, as it is now', () => {
       WARDEN_ENDPOINT: endpoint(),
       WARDEN_TOPIC_ARN: account.world.topicArn,
       WARDEN_RECORDS_TABLE: RECORDS_TABLE,
+      WARDEN_VERIFY_EVENTS: 'false',
     });
     const clients = createClients({ region: REGION, endpoint: endpoint() });
     let attached = '';

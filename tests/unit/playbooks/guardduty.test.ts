@@ -156,7 +156,14 @@ describe('protected accounts and VPCs', () => {
     // Assess
     expect(plan.decision).toBe('act');
     expect(plan.reason).toMatch(/vpc-0a1b2c3d4e5f60718, listed in WARDEN_PROTECTED_VPCS: evidence only, NOT isolated; .*someone else/);
-    expect(plan.steps.map((step) => step.id)).toEqual(['inspect', 'termination-protection', 'snapshot', 'notify', 'record-notified']);
+    expect(plan.steps.map((step) => step.id)).toEqual([
+      'inspect',
+      'verify-event',
+      'termination-protection',
+      'snapshot',
+      'notify',
+      'record-notified',
+    ]);
     expect(plan.alert?.containment).toBe(true);
   });
 
