@@ -1,8 +1,8 @@
 import { parseEvent } from '../events';
+import type { Trigger } from '../plan';
 import { cloudTrailBasis, policyFor } from '../playbooks';
 import { findRemediation } from '../remediations';
 import { type EventPattern, matchesPattern, routesOf } from '../routing';
-import type { Trigger } from '../plan';
 import type { Settings } from '../settings';
 
 /**

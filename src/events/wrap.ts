@@ -1,5 +1,3 @@
-import { eventBridgeSourceOf } from './sources';
-
 /**
  * Raw exports people have at hand, wrapped into the EventBridge events the deployed rules deliver, so
  * `warden replay` plans them as the functions would:
@@ -16,6 +14,7 @@ import { eventBridgeSourceOf } from './sources';
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  */
 import { isSignInRecord } from './cloudtrail';
+import { eventBridgeSourceOf } from './sources';
 
 export interface Unwrapped {
   raw: unknown;
@@ -210,7 +209,6 @@ function fromLookupEvent(input: unknown): Unwrapped {
 function fromCloudTrailRecord(input: unknown, what: string): Unwrapped {
   if (!isObject(input)) return { raw: input };
   const signIn = isSignInRecord(input);
-  const service = String(input.eventSource ?? '').replace(/\.amazonaws\.com$/, '');
   const detailType = signIn ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
   const identity = isObject(input.userIdentity) ? input.userIdentity : {};
   return {
