@@ -43,34 +43,26 @@ const booleanFlag = z.pipe(
   z.transform((value) => ['true', '1', 'yes'].includes(value)),
 );
 
+/** A comma-separated value as its trimmed, non-empty items. */
+const commaSeparated = z.pipe(
+  z.string(),
+  z.transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
+);
+
 /** A comma-separated list of ids, each checked: `111122223333,444455556666`. */
 const idList = (pattern: RegExp, example: string) =>
-  z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((text) =>
-        text
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
-    ),
-    z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))),
-  );
+  z.pipe(commaSeparated, z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))));
 
 const CIS_ALERT_PATTERN = new RegExp(`^(${CIS_ALERT_NAMES.join('|')})$`);
 
 /** `444455556666=prod,777788889999=staging`: the names people know the organization's accounts by. */
 const aliasMap = z.pipe(
-  z.pipe(
-    z.string(),
-    z.transform((text) =>
-      text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
-    ),
-  ),
+  commaSeparated,
   z.pipe(
     z.array(z.string().check(z.regex(/^\d{12}=[\w .@+-]{1,63}$/, 'expected a comma-separated list such as 444455556666=prod'))),
     z.transform((pairs) => Object.fromEntries(pairs.map((pair) => [pair.slice(0, 12), pair.slice(13)])) as Record<string, string>),

@@ -48,46 +48,44 @@ function checkProcessed(unprocessed: { ErrorCode?: string; ErrorMessage?: string
 const statusOf = (update: Record<string, unknown>) =>
   (update.Workflow as { Status?: string } | undefined)?.Status ?? (update.StatusId === 4 ? 'RESOLVED' : 'NOTIFIED');
 
+/** Sets the finding's workflow in Security Hub with one of its two update calls, and checks that it was taken. */
+function defineWorkflowUpdate<Input>(
+  operation: 'BatchUpdateFindings' | 'BatchUpdateFindingsV2',
+  send: (
+    securityhub: SecurityHubClient,
+    update: Input,
+  ) => Promise<{ UnprocessedFindings?: { ErrorCode?: string; ErrorMessage?: string }[] }>,
+) {
+  return defineAction<Input>({
+    service: 'securityhub',
+    operation,
+    runsIn: 'home',
+    // Both calls are authorised by the same IAM action.
+    permissions: () => ['securityhub:BatchUpdateFindings'],
+    async run(input, context) {
+      const update = workflowUpdate(input as unknown as Record<string, unknown>, runbookStatus(context));
+      const { UnprocessedFindings } = await send(context.clients.of(SecurityHubClient), update as unknown as Input);
+      checkProcessed(UnprocessedFindings);
+      const status = statusOf(update);
+      return { status: 'done', detail: `finding set to ${status}`, output: { Status: status } };
+    },
+  });
+}
+
 /**
  * Records what Warden did on the finding, in the Security Hub administrator account (Warden's own,
  * which may update its members' findings): BatchUpdateFindings for an ASFF finding (Workflow, Note).
  * Setting the same status twice changes nothing, so a repeat delivery is harmless.
  * @see https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html
  */
-export const updateFinding = defineAction<BatchUpdateFindingsCommandInput>({
-  service: 'securityhub',
-  operation: 'BatchUpdateFindings',
-  runsIn: 'home',
-  permissions: () => ['securityhub:BatchUpdateFindings'],
-  async run(input, context) {
-    const update = workflowUpdate(
-      input as unknown as Record<string, unknown>,
-      runbookStatus(context),
-    ) as unknown as BatchUpdateFindingsCommandInput;
-    const { UnprocessedFindings } = await context.clients.of(SecurityHubClient).send(new BatchUpdateFindingsCommand(update));
-    checkProcessed(UnprocessedFindings);
-    const status = statusOf(update as unknown as Record<string, unknown>);
-    return { status: 'done', detail: `finding set to ${status}`, output: { Status: status } };
-  },
-});
+export const updateFinding = defineWorkflowUpdate<BatchUpdateFindingsCommandInput>('BatchUpdateFindings', (securityhub, update) =>
+  securityhub.send(new BatchUpdateFindingsCommand(update)),
+);
 
 /**
- * The same for an OCSF finding: BatchUpdateFindingsV2 (StatusId, Comment), under the same IAM action.
+ * The same for an OCSF finding: BatchUpdateFindingsV2 (StatusId, Comment).
  * @see https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindingsV2.html
  */
-export const updateFindingV2 = defineAction<BatchUpdateFindingsV2CommandInput>({
-  service: 'securityhub',
-  operation: 'BatchUpdateFindingsV2',
-  runsIn: 'home',
-  permissions: () => ['securityhub:BatchUpdateFindings'],
-  async run(input, context) {
-    const update = workflowUpdate(
-      input as unknown as Record<string, unknown>,
-      runbookStatus(context),
-    ) as unknown as BatchUpdateFindingsV2CommandInput;
-    const { UnprocessedFindings } = await context.clients.of(SecurityHubClient).send(new BatchUpdateFindingsV2Command(update));
-    checkProcessed(UnprocessedFindings);
-    const status = statusOf(update as unknown as Record<string, unknown>);
-    return { status: 'done', detail: `finding set to ${status}`, output: { Status: status } };
-  },
-});
+export const updateFindingV2 = defineWorkflowUpdate<BatchUpdateFindingsV2CommandInput>('BatchUpdateFindingsV2', (securityhub, update) =>
+  securityhub.send(new BatchUpdateFindingsV2Command(update)),
+);
