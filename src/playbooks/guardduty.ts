@@ -1,6 +1,6 @@
 import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import { type Alert, missingSetting, outputOf, type Plan, type Severity, type Step } from '../plan';
+import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
 import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';

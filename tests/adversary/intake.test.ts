@@ -8,7 +8,6 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseEvent } from '../../src/events';
 import { planEvent } from '../../src/respond';
 import { matchesPattern, ROUTES, TAMPER_ROUTE } from '../../src/routing';
 import { AUTOMATION_ROLE_ARN, loadSample, settingsWith, TOPIC_ARN } from '../fixtures';
