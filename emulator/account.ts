@@ -112,13 +112,15 @@ export async function createWorld(aws: MotoClients): Promise<World> {
 export interface LaunchOptions {
   interfaces: number;
   tags?: Record<string, string>;
+  /** The first interface's groups; the world's application groups unless given. */
+  groups?: string[];
 }
 
 /**
  * A running instance with one or two interfaces and two volumes. Interfaces are given explicitly:
  * moto then keeps groups on the interfaces, as AWS does, instead of merging in the instance's groups.
  */
-export async function launchInstance(aws: MotoClients, world: World, { interfaces, tags = {} }: LaunchOptions): Promise<Instance> {
+export async function launchInstance(aws: MotoClients, world: World, { interfaces, tags = {}, groups }: LaunchOptions): Promise<Instance> {
   const { Instances = [] } = await aws.ec2.send(
     new RunInstancesCommand({
       ImageId: 'ami-12345678',
@@ -128,7 +130,7 @@ export async function launchInstance(aws: MotoClients, world: World, { interface
       NetworkInterfaces: Array.from({ length: interfaces }, (_, DeviceIndex) => ({
         DeviceIndex,
         SubnetId: world.subnetIds[DeviceIndex % world.subnetIds.length],
-        Groups: DeviceIndex === 0 ? world.appGroupIds : [world.appGroupIds[1] ?? ''],
+        Groups: DeviceIndex === 0 ? (groups ?? world.appGroupIds) : [world.appGroupIds[1] ?? ''],
       })),
       BlockDeviceMappings: ['/dev/sda1', '/dev/sdf'].map((DeviceName) => ({ DeviceName, Ebs: { VolumeSize: 8 } })),
       TagSpecifications: [

@@ -9,7 +9,6 @@ import {
   DescribeInstancesCommand,
   EC2Client,
   type Instance,
-  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { executePlan, GUARDDUTY_ACTIONS } from '../../src/actions';
@@ -94,17 +93,11 @@ describe('point 1: Warden trusts only the groups it made', () => {
         ],
       }),
     );
-    const { Instances = [] } = await aws.ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-12345678',
-        InstanceType: 't3.micro',
-        MinCount: 1,
-        MaxCount: 1,
-        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: account.world.subnetIds[0], Groups: [lookalike] }],
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'warden:state', Value: 'quarantined' }] }],
-      }),
-    );
-    const instance = await describeInstance(aws, Instances[0]?.InstanceId ?? '');
+    const instance = await launchInstance(aws, account.world, {
+      interfaces: 1,
+      groups: [lookalike],
+      tags: { 'warden:state': 'quarantined' },
+    });
     // Act
     const { code, report } = await contain(findingAbout(instance));
     // Assess
