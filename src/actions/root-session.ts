@@ -22,9 +22,11 @@ const DAY_SECONDS = 86_400;
 export const summariseRootSession = defineAction<RootSessionInput>({
   service: 'dynamodb',
   operation: 'UpdateItem',
+  // Warden's records table is at home; the key names the account the session is in.
+  runsIn: 'home',
   permissions: () => ['dynamodb:UpdateItem'],
   async run(input, context) {
-    const dynamodb = context.clients.of(DynamoDBClient);
+    const dynamodb = context.homeClients.of(DynamoDBClient);
     const now = context.now();
     const seconds = Math.floor(now.getTime() / 1000);
     // One item per root session; the sort key is fixed (the table is shared with containment's records).

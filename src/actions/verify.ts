@@ -71,8 +71,7 @@ export const verifyConfigEvaluation = defineAction<{
   service: 'config',
   operation: 'DescribeConfigRules',
   readOnly: true,
-  // Warden remediates its own account only (src/playbooks/config.ts).
-  runsIn: 'home',
+  // Where the rule evaluated the resource: in a member account, through the member role.
   permissions: () => ['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule'],
   async run({ ConfigRuleNames, Expected }, context) {
     const config = context.clients.of(ConfigServiceClient);

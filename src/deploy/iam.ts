@@ -91,7 +91,8 @@ function scopeOf(action: string): Resource[] {
       return [{ 'Fn::GetAtt': [AUTOMATION_ROLE_ID, 'Arn'] }];
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
-      return catalogueRunbooks().map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
+      // Any region: a runbook starts where the failing resource is (IAM, and so the automation role, is global).
+      return catalogueRunbooks().map((runbook) => arn(`ssm:*:*:automation-definition/${runbook}:*`));
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
@@ -108,8 +109,11 @@ function scopeOf(action: string): Resource[] {
 /** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
 const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
 
-/** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
-export function statementsFor(actions: string[], conditions = CONDITIONS): Statement[] {
+/**
+ * Groups actions into statements by where they may act; `*` only for reads and account-level calls.
+ * `resources` replaces the scope of an action (the member stack passes its own automation role).
+ */
+export function statementsFor(actions: string[], conditions = CONDITIONS, resources: Record<string, Resource[]> = {}): Statement[] {
   const statements: Statement[] = [];
   const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
@@ -118,14 +122,14 @@ export function statementsFor(actions: string[], conditions = CONDITIONS): State
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
   const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
   for (const action of actions.filter((a) => !isOpenRead(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
-    const resources = scopeOf(action);
+    const scope = resources[action] ?? scopeOf(action);
     const condition = conditions[action];
-    const key = JSON.stringify([resources, condition]);
-    const entry = scoped.get(key) ?? { actions: [], resources, condition };
+    const key = JSON.stringify([scope, condition]);
+    const entry = scoped.get(key) ?? { actions: [], resources: scope, condition };
     entry.actions.push(action);
     scoped.set(key, entry);
   }
-  for (const { actions: grouped, resources, condition } of scoped.values()) {
+  for (const { actions: grouped, resources: scope, condition } of scoped.values()) {
     const service = (grouped[0] ?? '').split(':')[0] ?? '';
     const kind = grouped.every(isReadOnly) ? 'Reads' : 'Writes';
     const name = `${service.charAt(0).toUpperCase()}${service.slice(1).replace(/-/g, '')}${kind}${condition ? 'WithCondition' : ''}`;
@@ -133,7 +137,7 @@ export function statementsFor(actions: string[], conditions = CONDITIONS): State
       Sid: statements.some((statement) => statement.Sid === name) ? `${name}${statements.length}` : name,
       Effect: 'Allow',
       Action: grouped,
-      Resource: resources,
+      Resource: scope,
       ...(condition ? { Condition: condition } : {}),
     });
   }
@@ -189,7 +193,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
   };
 }
 
-function automationRole() {
+export function automationRole() {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {

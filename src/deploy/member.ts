@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
-import { FUNCTION_ROLE_IDS, statementsFor } from './iam';
+import { MEMBER_AUTOMATION_SUFFIX } from '../playbooks/target';
+import { automationRole, FUNCTION_ROLE_IDS, statementsFor } from './iam';
 import { samplePlans } from './permissions';
 
 /**
  * deploy/member-account.json, derived from the code: the CloudFormation template each member account
  * runs (a StackSet with service-managed permissions, in every region). It creates, once per account
- * (in IamRegion), the responder role Warden assumes there and the role its rules forward events with;
+ * (in IamRegion), the responder role Warden assumes there, the role the runbooks Warden starts there
+ * assume, and the role its rules forward events with;
  * in every region, the rules that forward Config compliance changes and the CloudTrail events Warden
  * routes to the central event bus. `npm run generate` writes it; a test fails when it is stale.
  */
@@ -57,6 +59,9 @@ export function memberPermissionsByTrigger(eventsDir: string): Record<string, st
 const sub = (template: string) => ({ 'Fn::Sub': template });
 const centralBus = sub('arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default');
 const FORWARDER_ROLE = '${MemberRoleName}-forwarder';
+const AUTOMATION_ROLE = `\${MemberRoleName}${MEMBER_AUTOMATION_SUFFIX}`;
+/** The responder role passes this account's automation role, and no other, to the runbooks it starts. */
+const MEMBER_RESOURCES = { 'iam:PassRole': [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE}`)] };
 
 /** A member role serves every region: its grants name any region of this account, never another account. */
 const inEveryRegion = <T>(statements: T): T => JSON.parse(JSON.stringify(statements).replaceAll('${AWS::Region}', '*'));
@@ -84,7 +89,7 @@ function trustFor(trigger: string) {
 
 /** The role's grants, one policy per trigger, each usable only by a session tagged with that trigger. */
 function policyFor(trigger: string, actions: string[]) {
-  const statements = inEveryRegion(statementsFor(actions)).map((statement) => ({
+  const statements = inEveryRegion(statementsFor(actions, undefined, MEMBER_RESOURCES)).map((statement) => ({
     ...statement,
     Sid: `${statement.Sid}For${trigger.charAt(0).toUpperCase()}${trigger.slice(1)}`,
     Condition: {
@@ -148,7 +153,8 @@ export function memberAccountTemplate(root: string) {
       MemberRoleName: {
         Type: 'String',
         Default: MEMBER_ROLE_FOR_DERIVATION,
-        AllowedPattern: '^[\\w+=,.@-]{1,56}$',
+        // IAM role names are at most 64 characters, `-automation` included.
+        AllowedPattern: '^[\\w+=,.@-]{1,53}$',
         Description: "The responder role's name: the central stack's memberRoleName (WARDEN_MEMBER_ROLE_NAME).",
       },
       IamRegion: {
@@ -187,6 +193,7 @@ export function memberAccountTemplate(root: string) {
           Policies: triggers.map((trigger) => policyFor(trigger, permissions[trigger] ?? [])),
         },
       },
+      AutomationRole: memberAutomationRole(),
       ForwarderRole: {
         Type: 'AWS::IAM::Role',
         Condition: 'CreatesRoles',
@@ -227,6 +234,24 @@ export function memberAccountTemplate(root: string) {
         'ForwardsFindings',
         routes.guardduty,
       ),
+    },
+  };
+}
+
+/**
+ * The role runbooks assume in this account: the central automation role's trust (SSM, executions of
+ * this account only) and grants (what the catalogued runbooks need), in every region.
+ */
+function memberAutomationRole() {
+  const central = automationRole();
+  return {
+    ...central,
+    Condition: 'CreatesRoles',
+    Properties: {
+      ...central.Properties,
+      RoleName: sub(AUTOMATION_ROLE),
+      Description: 'Assumed by the SSM Automation runbooks Warden starts in this account: exactly what the catalogued runbooks need',
+      Policies: inEveryRegion(central.Properties.Policies),
     },
   };
 }

@@ -13,10 +13,21 @@ import {
 } from './cloudtrail-alerts';
 import { cisFinding } from './cloudtrail-cis';
 import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
+import { cannotEnter, noMemberRoleReason, targetOf } from './target';
 
 export type CloudTrailSettings = Pick<
   Settings,
-  'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat' | 'dryRun' | 'excludeTag' | 'cisAlerts' | 'recordsTable'
+  | 'topicArn'
+  | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'messageFormat'
+  | 'dryRun'
+  | 'excludeTag'
+  | 'cisAlerts'
+  | 'recordsTable'
+  | 'region'
+  | 'memberRoleName'
 > &
   Partial<Pick<Settings, 'ownRoleArns'>>;
 
@@ -57,6 +68,9 @@ const SIGN_IN_STEPS = {
  * Root console sign-ins, any other call by the root user, and calls that must never happen quietly
  * (./cloudtrail-alerts.ts) become one notification with who, what, where, when, from where, MFA and
  * outcome. Everything else the route delivers (IAM-user sign-ins, harmless variants) is ignored.
+ * A read the alert depends on (is the changed group Warden's?) runs in the account and region of the
+ * call (`recipientAccountId`, `awsRegion`), a member's through the member role; without one, the
+ * alert goes out unread, and says why. The root-session count stays in Warden's records at home.
  *
  * @example planCloudTrail(event, loadSettings()).alert?.title // 'Root user signed in to the console without MFA'
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
@@ -68,6 +82,15 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
   if ('ignore' in finding) return { ...base, decision: 'ignore', reason: finding.ignore, steps: [] };
   const alert = toAlert(event, finding);
   const reason = `${alert.title} (${finding.rule})`;
+  const target = targetOf(record.recipientAccountId ?? event.account, record.awsRegion, settings);
+  if (finding.checkGroup && target && cannotEnter(target, settings))
+    return {
+      ...base,
+      decision: 'notify',
+      reason: `${reason}; ${noMemberRoleReason(`group ${finding.checkGroup}`, target, settings, 'alerted without reading it')}${missingTopicNote(settings)}`,
+      alert,
+      steps: [notifyStep(alert, [], settings)],
+    };
   if (finding.checkGroup) {
     const check: Step = {
       id: GROUP_CHECK_STEP,
@@ -79,6 +102,7 @@ export function planCloudTrail(event: CloudTrailEvent, settings: CloudTrailSetti
       after: [],
       // Runs in a dry run too: it only reads, and the alert depends on it.
       always: true,
+      ...(target ? { target } : {}),
     };
     return {
       ...base,

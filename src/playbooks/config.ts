@@ -1,6 +1,6 @@
 import type { ConfigComplianceChange, ConfigEvent } from '../events';
 import { consoleLink, missingTopicNote, notifyStep } from '../notify';
-import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
+import { type Alert, missingSetting, outputOf, type Plan, type Step, type Target } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
   findRemediation,
@@ -12,6 +12,7 @@ import {
   UNTAGGABLE_TYPES,
 } from '../remediations';
 import type { Settings } from '../settings';
+import { accountRefusal, cannotEnter, inTarget, memberAutomationRoleArn, noMemberRoleReason, targetOf } from './target';
 import { verifyComplianceStep } from './verify';
 
 export type ConfigSettings = Pick<
@@ -28,6 +29,9 @@ export type ConfigSettings = Pick<
   | 'waitForAutomation'
   | 'region'
   | 'verifyEvents'
+  | 'memberRoleName'
+  | 'allowedAccounts'
+  | 'deniedAccounts'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
@@ -48,11 +52,13 @@ export function evaluationKey(change: ConfigComplianceChange, eventTime: string)
 /**
  * Decides what to do about an AWS Config compliance change and plans it. Pure: no network, no clock.
  *
- * Acts only on a change *to* NON_COMPLIANT of a resource in Warden's own account and region whose rule
- * the remediation catalogue (src/remediations) or WARDEN_REMEDIATIONS maps to a runbook: reads the
- * resource's tags where it can (exclusion tag), starts the runbook with StartAutomationExecution and a
- * ClientToken derived from the evaluation, optionally follows it (WARDEN_WAIT_FOR_AUTOMATION), and
- * notifies. Unmapped rules and mappings missing a parameter are reported, never errors.
+ * Acts only on a change *to* NON_COMPLIANT of a resource whose rule the remediation catalogue
+ * (src/remediations) or WARDEN_REMEDIATIONS maps to a runbook: reads the resource's tags where it can
+ * (exclusion tag), starts the runbook with StartAutomationExecution and a ClientToken derived from the
+ * evaluation, optionally follows it (WARDEN_WAIT_FOR_AUTOMATION), and notifies. The runbook runs where
+ * the resource is (the change's `awsAccountId` and `awsRegion`): in a member account through the member
+ * role, assuming the member stack's automation role; without WARDEN_MEMBER_ROLE_NAME a member's change
+ * is reported. Unmapped rules and mappings missing a parameter are reported, never errors.
  *
  * @example planConfig(event, loadSettings()).steps.map((s) => s.operation) // ['DescribeTags', 'StartAutomationExecution', 'Publish']
  * @see https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
@@ -76,15 +82,13 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
     return ignore(`${change.configRuleName}: ${subject(change)} was already NON_COMPLIANT; only a change to NON_COMPLIANT acts`);
 
   const home = homeAccount(event, settings);
-  if (change.awsAccountId !== home || event.account !== home)
-    return notify(
-      `${change.configRuleName}: ${subject(change)} is in account ${change.awsAccountId} (event from ${event.account}), ` +
-        `but Warden runs in ${home}: reported; Warden remediates only its own account`,
-    );
-  if (change.awsRegion !== settings.region)
-    return notify(
-      `${change.configRuleName}: ${subject(change)} is in ${change.awsRegion}, not ${settings.region}: reported; Warden starts runbooks in its own region`,
-    );
+  const where = { ...settings, homeAccount: home };
+  const refusal = accountRefusal(change.awsAccountId, settings);
+  if (refusal) return notify(`${change.configRuleName}: ${subject(change)} ${refusal}: reported, not remediated`);
+  // The body names the resource's account and region; the envelope only the bus that delivered it.
+  const target = targetOf(change.awsAccountId, change.awsRegion, where);
+  if (target && cannotEnter(target, where))
+    return notify(noMemberRoleReason(`${change.configRuleName}: ${subject(change)}`, target, where));
 
   const decided = decideRemediation(
     {
@@ -92,19 +96,19 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
       resourceType: change.resourceType,
       resourceId: change.resourceId,
       key,
+      target,
       verification: (remediation) => verifyComplianceStep(change, remediation.identifier),
     },
-    settings,
+    where,
   );
   if (decided.decision === 'notify') return notify(decided.reason, decided.remediation);
   const { remediation, tagNote, steps } = decided;
-  const roleNote = settings.automationRoleArn ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
-  const reason = `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT: start ${remediation.runbook}`;
+  const reason = `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT: start ${remediation.runbook}${inAccount(target)}`;
   const alert = complianceAlert(event, reason, remediation, tagNote);
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
+    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + missingRoleNote(target, where) + missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
   };
@@ -118,6 +122,8 @@ export interface ComplianceSubject {
   resourceId: string;
   /** Identity of the evaluation: its hash is the runbook's ClientToken, so a repeat never starts a second execution. */
   key: string;
+  /** Where the resource is, when not in Warden's own account and region: the runbook starts (and is verified) there. */
+  target?: Target;
   /** The read-only step that confirms the failing check with the service that reported it (WARDEN_VERIFY_EVENTS). */
   verification?: (remediation: Extract<Remediation, { kind: 'runbook' }>) => Step;
 }
@@ -128,7 +134,7 @@ export type RemediationDecision =
       decision: 'act';
       remediation: Extract<Remediation, { kind: 'runbook' }>;
       tagNote: { checked: boolean; text: string };
-      /** Read the tags (where Warden can), start the runbook, follow it when WARDEN_WAIT_FOR_AUTOMATION is set. */
+      /** Read the tags (where Warden can), start the runbook, follow it when WARDEN_WAIT_FOR_AUTOMATION is set; all in the target. */
       steps: Step[];
     };
 
@@ -158,18 +164,39 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
     decision: 'act',
     remediation,
     tagNote: tagCheckNote(resourceType, settings.excludeTag),
-    steps: remediationSteps(subject, remediation, settings),
+    steps: inTarget(remediationSteps(subject, remediation, settings), subject.target),
   };
 }
+
+/** ` in account 444455556666, eu-west-1` when the runbook runs away from home. */
+export const inAccount = (target: Target | undefined) => (target ? ` in account ${target.account}, ${target.region}` : '');
+
+/**
+ * The role a runbook assumes where it runs: in a member account, the automation role the member stack
+ * creates beside the responder role; in Warden's own account (any region: IAM is global), WARDEN_AUTOMATION_ROLE_ARN.
+ */
+export function automationRoleIn(
+  target: Target | undefined,
+  settings: Pick<Settings, 'homeAccount' | 'memberRoleName' | 'automationRoleArn'>,
+) {
+  if (target && target.account !== (settings.homeAccount ?? target.account) && settings.memberRoleName)
+    return memberAutomationRoleArn(target.account, settings.memberRoleName, target.region);
+  return settings.automationRoleArn;
+}
+
+/** Said in the reason when the runbook cannot start for want of WARDEN_AUTOMATION_ROLE_ARN. */
+export const missingRoleNote = (
+  target: Target | undefined,
+  settings: Pick<Settings, 'homeAccount' | 'memberRoleName' | 'automationRoleArn'>,
+) => (automationRoleIn(target, settings) ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)');
 
 const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
 
 /**
  * Warden's account: WARDEN_HOME_ACCOUNT, else the automation role's (runbooks run where the role is), else the account of the
- * event bus the event came from. An event forwarded from another account's bus, or about a resource of
- * another account, is only reported.
+ * event bus the event came from.
  */
-function homeAccount(event: ConfigEvent, settings: ConfigSettings): string {
+export function homeAccount(event: { account: string }, settings: Pick<Settings, 'homeAccount' | 'automationRoleArn'>): string {
   return settings.homeAccount ?? settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
 }
 
@@ -218,7 +245,7 @@ function remediationSteps(
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
   if (takesRole(remediation.runbook))
-    parameters[AUTOMATION_ASSUME_ROLE] = [settings.automationRoleArn ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
+    parameters[AUTOMATION_ASSUME_ROLE] = [automationRoleIn(change.target, settings) ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
   const start: Step = {
     id: CONFIG_STEPS.remediate,
     action: 'startAutomation',

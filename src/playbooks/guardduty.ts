@@ -5,7 +5,7 @@ import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupIn
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
-import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { accountRefusal, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 export { GROUP_ROLES, type GroupRole, ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, securityGroupInput } from '../quarantine';
@@ -75,7 +75,7 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   if (instance.tags.some((tag) => tag.key === settings.excludeTag))
     return notify(`instance ${instance.instanceId} carries the exclusion tag ${settings.excludeTag}: reported, not touched`);
 
-  const refusal = accountRefusal(finding, settings);
+  const refusal = accountRefusal(finding.accountId, settings);
   if (refusal) return notify(`instance ${instance.instanceId} ${refusal}: reported, not contained`);
   // The instance's account and region are the finding's own (a delegated administrator receives every member's findings).
   const target = targetOf(finding.accountId, finding.region, settings);
@@ -149,14 +149,6 @@ const missingRecordsNote = (settings: GuardDutySettings) =>
   settings.recordsTable ? '' : ' (nothing can be contained: WARDEN_RECORDS_TABLE is not set)';
 
 const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
-
-/** Why settings keep Warden's hands off this instance's account, if they do. */
-function accountRefusal(finding: GuardDutyFinding, settings: GuardDutySettings): string | undefined {
-  if (settings.deniedAccounts.includes(finding.accountId)) return `is in account ${finding.accountId}, listed in WARDEN_DENIED_ACCOUNTS`;
-  if (settings.allowedAccounts.length > 0 && !settings.allowedAccounts.includes(finding.accountId))
-    return `is in account ${finding.accountId}, not listed in WARDEN_ALLOWED_ACCOUNTS`;
-  return undefined;
-}
 
 const ec2Step = (step: Omit<Step, 'service'>): Step => ({ service: 'ec2', ...step });
 

@@ -3,10 +3,10 @@ import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
 import type { Settings } from '../settings';
-import { CONFIG_STEPS, type ConfigSettings, decideRemediation } from './config';
-import { targetOf } from './target';
+import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote } from './config';
+import { accountRefusal, cannotEnter, noMemberRoleReason, targetOf } from './target';
 
-export type SecurityHubSettings = ConfigSettings & Pick<Settings, 'memberRoleName'>;
+export type SecurityHubSettings = ConfigSettings;
 
 /** Products whose findings Security Hub imports but whose own events Warden handles (or will): never twice. */
 const OWN_SIGNALS: [RegExp, string][] = [
@@ -28,7 +28,6 @@ type Workflow = keyof typeof OCSF_STATUS_ID;
 
 /** Notes and comments are at most 512 characters. */
 const NOTE_MAX = 512;
-const ROLE_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):/;
 
 /**
  * True when the event is Warden's own update coming back: the note is signed by Warden and is the
@@ -42,9 +41,11 @@ export const notedByWarden = (finding: SecurityHubFinding) =>
 /**
  * Decides what to do about a Security Hub finding (ASFF or OCSF) and plans it. Pure: no network, no clock.
  *
- * Acts only on an ACTIVE control finding that FAILED and whose workflow is NEW, in Warden's own account
- * and region: its control id (EC2.19, S3.8...) names the Config rule, and the Config trigger's catalogue
- * decides the runbook (src/playbooks/config.ts `decideRemediation`). After the runbook starts, the
+ * Acts only on an ACTIVE control finding that FAILED and whose workflow is NEW: its control id (EC2.19,
+ * S3.8...) names the Config rule, and the Config trigger's catalogue decides the runbook
+ * (src/playbooks/config.ts `decideRemediation`). The runbook runs in the resource's account and region
+ * (`AwsAccountId`, `Region`), a member's through the member role; the workflow update stays in the
+ * administrator account (Warden's own), which holds every member's findings. After the runbook starts, the
  * finding's workflow is set to NOTIFIED with a note naming Warden; RESOLVED only when the runbook is
  * followed (WARDEN_WAIT_FOR_AUTOMATION) and ends in success. A finding reported but not remediated is
  * set to NOTIFIED. GuardDuty, Inspector and Macie findings are left to their own signals, and findings
@@ -96,21 +97,20 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
       `${finding.controlId} (rule ${rule}): Warden cannot name ${resource?.type ?? 'the resource'} ${resource?.id ?? ''} as a runbook takes it: reported`,
     );
 
-  const home = settings.homeAccount ?? settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
-  const target = targetOf(finding.account, finding.region, { ...settings, homeAccount: home });
-  if (target)
-    return notify(
-      `${what} is in account ${target.account}, ${target.region}; Warden starts runbooks in its own account (${home}) and region ` +
-        `(${settings.region}) with its automation role: reported`,
-    );
+  const where = { ...settings, homeAccount: homeAccount(event, settings) };
+  const refusal = accountRefusal(finding.account, settings);
+  if (refusal) return notify(`${what} ${refusal}: reported, not remediated`);
+  // The resource's own region first: an aggregated finding's Region can be the region it was aggregated from.
+  const target = targetOf(finding.account, resource.region ?? finding.region, where);
+  if (target && cannotEnter(target, where)) return notify(noMemberRoleReason(what, target, where));
 
   const key = [finding.account, finding.controlId, subject.resourceId, finding.updatedAt ?? event.time].join('/');
-  const decided = decideRemediation({ rule, ...subject, key }, settings);
+  const decided = decideRemediation({ rule, ...subject, key, target }, where);
   if (decided.decision === 'notify') return notify(`${finding.controlId} -> ${decided.reason}`, decided.remediation);
 
   const { remediation, tagNote, steps } = decided;
-  const roleNote = settings.automationRoleArn ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
-  const reason = `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook} (rule ${rule})`;
+  const roleNote = missingRoleNote(target, where);
+  const reason = `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook}${inAccount(target)} (rule ${rule})`;
   const followed = steps.some((step) => step.id === CONFIG_STEPS.follow);
   const update = followed
     ? updateStep(finding, 'RESOLVED', `remediated with ${remediation.runbook}`, [CONFIG_STEPS.follow])

@@ -18,10 +18,30 @@ export function cannotEnter(target: Target | undefined, settings: HomeSettings):
   return target !== undefined && target.account !== (settings.homeAccount ?? target.account) && !settings.memberRoleName;
 }
 
-/** The reason a finding about another account is reported, not acted on. */
-export const noMemberRoleReason = (what: string, target: Target, settings: HomeSettings) =>
-  `${what} is in account ${target.account}, not Warden's own (${settings.homeAccount}), and WARDEN_MEMBER_ROLE_NAME is not set: reported, not acted on`;
+/** The reason a finding about another account is reported, not acted on (or what is done instead). */
+export const noMemberRoleReason = (what: string, target: Target, settings: HomeSettings, instead = 'reported, not acted on') =>
+  `${what} is in account ${target.account}, not Warden's own (${settings.homeAccount}), and WARDEN_MEMBER_ROLE_NAME is not set: ${instead}`;
+
+/** Why WARDEN_ALLOWED_ACCOUNTS or WARDEN_DENIED_ACCOUNTS keep Warden's hands off an account, if they do. */
+export function accountRefusal(account: string, settings: Pick<Settings, 'allowedAccounts' | 'deniedAccounts'>): string | undefined {
+  if (settings.deniedAccounts.includes(account)) return `is in account ${account}, listed in WARDEN_DENIED_ACCOUNTS`;
+  if (settings.allowedAccounts.length > 0 && !settings.allowedAccounts.includes(account))
+    return `is in account ${account}, not listed in WARDEN_ALLOWED_ACCOUNTS`;
+  return undefined;
+}
 
 /** Steps that run in the target carry it; notifications and Warden's records stay home. */
 export const inTarget = (steps: Step[], target: Target | undefined): Step[] =>
   target ? steps.map((step) => (step.service === 'dynamodb' ? step : { ...step, target })) : steps;
+
+/**
+ * The role runbooks assume in a member account: created by the member stack beside the responder role
+ * (deploy/member-account.json), named after it, so the central stack needs no setting more.
+ */
+export const MEMBER_AUTOMATION_SUFFIX = '-automation';
+
+/** The ARN of that role in an account (partition from the region: aws-cn, aws-us-gov, aws). */
+export function memberAutomationRoleArn(account: string, memberRoleName: string, region: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:iam::${account}:role/${memberRoleName}${MEMBER_AUTOMATION_SUFFIX}`;
+}

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, runsIn } from '../../src/actions';
 import { generatedFiles } from '../../src/deploy/generated';
-import { FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
+import { automationRole, FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
 import { memberPermissionsByTrigger, TRIGGER_TAG } from '../../src/deploy/member';
+import { catalogueRunbooks } from '../../src/remediations';
 import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
@@ -52,7 +53,7 @@ describe('deploy/member-account.json', () => {
 
   it('grants each trigger exactly the calls its plans make in a member account, usable only by a session tagged with it', () => {
     // Assess
-    expect(Object.keys(derived).sort()).toEqual(['guardduty', 'release']);
+    expect(Object.keys(derived).sort()).toEqual(['cloudtrail', 'config', 'guardduty', 'release', 'securityhub']);
     for (const policy of policies) {
       const trigger = policy.PolicyName.replace(/^warden-/, '');
       const actions = policy.PolicyDocument.Statement.flatMap((statement) => statement.Action).sort();
@@ -61,6 +62,39 @@ describe('deploy/member-account.json', () => {
         expect(statement.Condition.StringEquals?.[`aws:PrincipalTag/${TRIGGER_TAG}`], statement.Sid).toBe(trigger);
     }
   });
+
+  it('lets runbooks started in the account assume its automation role: the central role’s grants, SSM of this account only', () => {
+    // Prepare
+    const automation = template.Resources.AutomationRole as Resource;
+    const central = automationRole();
+    // Assess
+    expect(automation.Properties.RoleName).toEqual({ 'Fn::Sub': '${MemberRoleName}-automation' });
+    expect(automation.Properties.AssumeRolePolicyDocument).toEqual(central.Properties.AssumeRolePolicyDocument);
+    expect(JSON.stringify(automation.Properties.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount":{"Fn::Sub":"${AWS::AccountId}"}');
+    expect(automation.Properties.Policies).toEqual(
+      JSON.parse(JSON.stringify(central.Properties.Policies).replaceAll('${AWS::Region}', '*')),
+    );
+  });
+
+  it.each(['config', 'securityhub'])(
+    'lets the %s session pass only that automation role, to SSM only, and start only the catalogued runbooks',
+    (trigger) => {
+      // Prepare
+      const statements = policies.find((policy) => policy.PolicyName === `warden-${trigger}`)?.PolicyDocument.Statement ?? [];
+      const granting = (action: string) =>
+        statements.filter((statement) => statement.Action.includes(action)) as (Statement & { Resource: unknown })[];
+      // Assess
+      const [passRole, ...otherPassRoles] = granting('iam:PassRole');
+      expect(otherPassRoles).toEqual([]);
+      expect(passRole?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}-automation' }]);
+      expect(passRole?.Condition.StringEquals).toMatchObject({ 'iam:PassedToService': 'ssm.amazonaws.com' });
+      const [start, ...otherStarts] = granting('ssm:StartAutomationExecution');
+      expect(otherStarts).toEqual([]);
+      expect(start?.Resource).toEqual(
+        catalogueRunbooks().map((runbook) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:*:*:automation-definition/${runbook}:*` })),
+      );
+    },
+  );
 
   it('grants nothing Warden does at home (publishing to its topic)', () => {
     const homeActions = Object.values(ACTIONS)

@@ -7,6 +7,7 @@ import { complianceChange } from '../../support/config-fixtures';
 // Verification (WARDEN_VERIFY_EVENTS) has its own tests below and in tests/adversary; these are about the remediation itself.
 const plan = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'), overrides: Record<string, string> = {}) =>
   planConfig(event, settingsWith({ WARDEN_VERIFY_EVENTS: 'false', ...overrides }));
+const MEMBER = '444455556666';
 const operations = (steps: { service: string; operation: string }[]) => steps.map((step) => `${step.service}:${step.operation}`);
 
 describe('Event: Config Rules Compliance Change', () => {
@@ -92,18 +93,56 @@ describe('Playbook: config', () => {
     expect(operations(result.steps)).toEqual(['sns:Publish']);
   });
 
-  it('only reports an event from another account than the automation role’s', () => {
+  it('only reports a member account’s change without WARDEN_MEMBER_ROLE_NAME', () => {
     const forwarded = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
-    forwarded.account = '444455556666';
-    forwarded.detail.awsAccountId = '444455556666';
-    expect(plan(forwarded)).toMatchObject({ decision: 'notify', reason: expect.stringContaining('Warden runs in 111122223333') });
+    forwarded.account = MEMBER;
+    forwarded.detail.awsAccountId = MEMBER;
+    expect(plan(forwarded)).toMatchObject({
+      decision: 'notify',
+      reason: expect.stringContaining(`is in account ${MEMBER}, not Warden's own (111122223333), and WARDEN_MEMBER_ROLE_NAME is not set`),
+    });
   });
 
-  it('only reports a resource in another region', () => {
-    expect(plan(undefined, { AWS_REGION: 'eu-west-1' })).toMatchObject({
-      decision: 'notify',
-      reason: expect.stringContaining('is in us-east-1, not eu-west-1'),
-    });
+  it('remediates a member account’s change there: every read, the verification and the runbook in the member, with its automation role', () => {
+    // Prepare: forwarded from the member's bus in eu-west-1 to Warden in us-east-1
+    const forwarded = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
+    forwarded.account = MEMBER;
+    forwarded.region = 'eu-west-1';
+    Object.assign(forwarded.detail, { awsAccountId: MEMBER, awsRegion: 'eu-west-1' });
+    // Act
+    const result = planConfig(
+      forwarded,
+      settingsWith({ WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }),
+    );
+    // Assess
+    expect(result.decision).toBe('act');
+    expect(result.reason).toContain(`in account ${MEMBER}, eu-west-1`);
+    const member = { account: MEMBER, region: 'eu-west-1' };
+    expect(result.steps.map((step) => [step.operation, step.target])).toEqual([
+      ['DescribeTags', member],
+      ['DescribeConfigRules', member],
+      ['StartAutomationExecution', member],
+      ['Publish', undefined],
+    ]);
+    const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-automation`] });
+  });
+
+  it('honours WARDEN_DENIED_ACCOUNTS for a member account', () => {
+    const forwarded = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
+    forwarded.detail.awsAccountId = MEMBER;
+    const result = plan(forwarded, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'r', WARDEN_DENIED_ACCOUNTS: MEMBER });
+    expect(result).toMatchObject({ decision: 'notify', reason: expect.stringContaining('listed in WARDEN_DENIED_ACCOUNTS') });
+  });
+
+  it('starts the runbook in another region of its own account with its own automation role', () => {
+    // Act
+    const result = plan(undefined, { AWS_REGION: 'eu-west-1' });
+    // Assess
+    expect(result.decision).toBe('act');
+    const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
+    expect(start?.target).toEqual({ account: '111122223333', region: 'us-east-1' });
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'] });
   });
 
   it('reports an unmapped rule, never an error', () => {
