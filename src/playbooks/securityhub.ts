@@ -2,7 +2,6 @@ import { type SecurityHubEvent, type SecurityHubFinding, securityHubFindings } f
 import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
-import type { Settings } from '../settings';
 import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote } from './config';
 import { accountRefusal, cannotEnter, noMemberRoleReason, targetOf } from './target';
 
