@@ -89,15 +89,17 @@ const describeRule = (direction: 'in' | 'out') => (rule: IpPermission) => {
 
 /**
  * What `warden release` plans from: Warden's records of the instance (in its home account's table,
- * `homeClients`) and the recorded groups as they are now (where the instance is, `clients`).
+ * `homeClients`, under the member `account` it is in) and the recorded groups as they are now (where
+ * the instance is, `clients`).
  */
 export async function readReleaseRecords(
   clients: AwsClients,
   tableName: string,
   instance: LiveInstance,
   homeClients: AwsClients = clients,
+  account?: string,
 ): Promise<ReleaseRecords> {
-  const table = new RecordsTable(homeClients.of(DynamoDBClient), tableName);
+  const table = new RecordsTable(homeClients.of(DynamoDBClient), tableName, account);
   const records = await readInstanceRecords(table, instance.instanceId);
   const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
   const wardenGroups = (

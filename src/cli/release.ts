@@ -55,7 +55,9 @@ export async function release(instanceId: string, given: Settings, options: Rele
     );
     return 1;
   }
-  const records = await readReleaseRecords(clients, settings.recordsTable, instance, home.clients).catch((error: Error) => error);
+  const records = await readReleaseRecords(clients, settings.recordsTable, instance, home.clients, target?.account).catch(
+    (error: Error) => error,
+  );
   if (records instanceof Error) {
     io.stderr(`warden: cannot read Warden's records in ${settings.recordsTable}: ${records.message}\n`);
     return 1;
@@ -91,7 +93,12 @@ export async function release(instanceId: string, given: Settings, options: Rele
       return 1;
     }
   }
-  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients: home.clients, excludeTag: settings.excludeTag });
+  report.outcomes = await executePlan(plan, {
+    actions: ACTIONS,
+    clients: home.clients,
+    excludeTag: settings.excludeTag,
+    homeAccount: settings.homeAccount,
+  });
   io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

@@ -140,10 +140,11 @@ describe('a finding about a member account, delivered to the central account', {
     for (const outcome of response.outcomes ?? [])
       expect(outcome.target).toEqual(runsAtHome(outcome.service) ? undefined : { account: MEMBER, region: REGION });
     await expectQuarantinedInMember(launched.InstanceId ?? '');
-    // Warden's records of the member's instance are in the central table; the member's table is never written.
+    // Warden's records of the member's instance are in the central table, under the member's account; the member's table is never written.
     const records = (await recordsIn(central.aws)).map((item) => item.pk?.S);
-    expect(records).toContain(`instance#${launched.InstanceId}`);
-    expect(records).toContain(`isolations#${MEMBER}#${REGION}`);
+    expect(records).toContain(`${MEMBER}#instance#${launched.InstanceId}`);
+    expect(records).toContain(`${MEMBER}#isolations#${MEMBER}#${REGION}`);
+    expect(records.every((pk) => pk?.startsWith(`${MEMBER}#`))).toBe(true);
     expect(await recordsIn(member.aws)).toEqual([]);
     expect(await accountState(central.aws, central.world.topicArn)).toEqual({ ...before, messages: before.messages + 1 });
     const [message] = await topicMessages(central.world.topicArn);

@@ -19,7 +19,16 @@ import { parseEvent } from '../../../src/events';
 import type { Outcome, Target } from '../../../src/plan';
 import { planFor } from '../../../src/playbooks';
 import { ACCOUNT, loadSample, planSample, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
-import { mockAccount, mutatingCalls, QUARANTINE_GROUP, restoreAccount, runningInstance, UNTRACK_GROUP, VPC } from '../../support/aws-mocks';
+import {
+  mockAccount,
+  mutatingCalls,
+  QUARANTINE_GROUP,
+  QUARANTINED_RECORDS,
+  restoreAccount,
+  runningInstance,
+  UNTRACK_GROUP,
+  VPC,
+} from '../../support/aws-mocks';
 
 const NOW = new Date('2026-11-24T21:48:09.000Z');
 const ENI = 'eni-0b1c2d3e4f5a6b7c8';
@@ -299,13 +308,51 @@ describe('Executor: containment in a member account', () => {
       NetworkInterfaceId: ENI,
       Groups: [QUARANTINE_GROUP],
     });
-    // The records hold the groups, the original groups and the quarantine; the breaker counts the member's account and region.
+    // The records hold the groups, the original groups and the quarantine, under the member's account; the breaker counts its account and region.
     expect(mocks.records.records()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ sk: 'quarantine', groupId: QUARANTINE_GROUP }),
-        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: `eni#${ENI}` }),
-        expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: 'quarantine' }),
-        expect.objectContaining({ pk: `isolations#${MEMBER}#us-east-1`, sk: `${NOW.toISOString()}#${INSTANCE}` }),
+        expect.objectContaining({ pk: `${MEMBER}#groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: `eni#${ENI}` }),
+        expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: 'quarantine' }),
+        expect.objectContaining({ pk: `${MEMBER}#isolations#${MEMBER}#us-east-1`, sk: `${NOW.toISOString()}#${INSTANCE}` }),
+      ]),
+    );
+    expect(mocks.records.records().every((record) => String(record.pk).startsWith(`${MEMBER}#`))).toBe(true);
+  });
+
+  it('keeps the records of each account apart: the same instance and finding ids in a member account are a second response, not a repeat', async () => {
+    // Prepare: Warden's own account already quarantined, snapshotted and notified i-0a1b… for this finding.
+    mocks = mockAccount('fresh');
+    for (const record of QUARANTINED_RECORDS) mocks.records.seed(record);
+    const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
+    event.detail.accountId = MEMBER;
+    const parsed = parseEvent(event);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    // Act
+    const outcomes = await executePlan(plan, {
+      actions: ACTIONS,
+      clients: organizationClients().clients,
+      excludeTag: 'warden:exclude',
+      homeAccount: ACCOUNT,
+      now: () => NOW,
+    });
+    // Assess: contained, snapshotted, recorded and told in the member account as a response of its own.
+    expect(statusOf(outcomes)).toMatchObject({
+      [`quarantine:${ENI}`]: 'done',
+      'record-quarantine': 'done',
+      snapshot: 'done',
+      notify: 'done',
+      'record-notified': 'done',
+    });
+    expect(mocks.sns).toHaveReceivedCommand(PublishCommand);
+    const records = mocks.records.records();
+    for (const home of QUARANTINED_RECORDS) expect(records).toContainEqual(home);
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: 'quarantine' }),
+        expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: expect.stringMatching(/^notified#/) }),
+        expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: expect.stringMatching(/^snapshots#/), status: 'complete' }),
       ]),
     );
   });
