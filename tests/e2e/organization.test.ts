@@ -1,5 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigServiceClient, DescribeConfigRulesCommand, GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, Provider } from '@smithy/types';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { replayApplied, warden } from './cli';
 import {
   ACCOUNT,
@@ -11,6 +19,7 @@ import {
   groupsByInterface,
   handlersOn,
   launchInstance,
+  loadEvent,
   motoClients,
   RECORDS_TABLE,
   REGION,
@@ -163,5 +172,125 @@ describe('a finding about a member account, delivered to the central account', {
     expect(response.reason).toContain(`is in account ${MEMBER}, not Warden's own (${ACCOUNT}), and WARDEN_MEMBER_ROLE_NAME is not set`);
     expect(await accountState(member.aws, member.world.topicArn)).toEqual(memberBefore);
     expect(await topicMessages(central.world.topicArn)).toHaveLength(1);
+  });
+});
+
+/** A member's security group found NON_COMPLIANT with restricted-ssh, forwarded by the member stack's rule: the body and envelope name the member. */
+function memberComplianceChange(groupId: string) {
+  const event = loadEvent('config/restricted-ssh.json');
+  event.account = MEMBER;
+  Object.assign(event.detail, { awsAccountId: MEMBER, resourceId: groupId });
+  Object.assign(event.detail.newEvaluationResult.evaluationResultIdentifier.evaluationResultQualifier, { resourceId: groupId });
+  return event;
+}
+
+/** Who a mocked client's call would have gone out as: its credentials, asked of the emulator's STS, and its region. */
+async function callerOf(client: { config: { credentials: Provider<AwsCredentialIdentity>; region: Provider<string> } }) {
+  const [credentials, region] = await Promise.all([client.config.credentials(), client.config.region()]);
+  const { Account, Arn } = await new STSClient({ region, endpoint: endpoint(), credentials }).send(new GetCallerIdentityCommand({}));
+  return { account: Account, region, arn: Arn };
+}
+
+// moto has no SSM Automation and no Config evaluations: those two clients are mocked, and each call
+// records the credentials it carries, which the emulator's STS resolves to an account.
+describe('a Config compliance change in a member account, forwarded to the central account', { timeout: 60_000 }, () => {
+  const ssm = mockClient(SSMClient);
+  const config = mockClient(ConfigServiceClient);
+  const calls: { operation: string; input: Record<string, unknown>; account?: string; region: string; arn?: string }[] = [];
+  afterEach(() => {
+    ssm.reset();
+    config.reset();
+    calls.length = 0;
+  });
+
+  function mockMemberServices(groupId: string) {
+    const record = (operation: string, output: unknown) => async (input: Record<string, unknown>, getClient: () => unknown) => {
+      calls.push({ operation, input, ...(await callerOf(getClient() as Parameters<typeof callerOf>[0])) });
+      return output;
+    };
+    ssm.on(StartAutomationExecutionCommand).callsFake(record('StartAutomationExecution', { AutomationExecutionId: 'exec-in-member' }));
+    config.on(DescribeConfigRulesCommand).callsFake(
+      record('DescribeConfigRules', {
+        ConfigRules: [{ ConfigRuleName: 'restricted-ssh', Source: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' } }],
+      }),
+    );
+    config.on(GetComplianceDetailsByConfigRuleCommand).callsFake(
+      record('GetComplianceDetailsByConfigRule', {
+        EvaluationResults: [
+          {
+            EvaluationResultIdentifier: {
+              EvaluationResultQualifier: { ResourceId: groupId, ResourceType: 'AWS::EC2::SecurityGroup', ConfigRuleName: 'restricted-ssh' },
+            },
+            ComplianceType: 'NON_COMPLIANT',
+          },
+        ],
+      }),
+    );
+  }
+
+  it('through the handler: verified and remediated in the member, with the member’s automation role; the central account untouched', async () => {
+    // Prepare
+    const [groupId = ''] = member.world.appGroupIds;
+    mockMemberServices(groupId);
+    const handle = await handler('config', {
+      WARDEN_MEMBER_ROLE_NAME: ROLE,
+      WARDEN_AUTOMATION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/warden-automation`,
+      // Verification on: its calls are mocked, and must go to the member too.
+      WARDEN_VERIFY_EVENTS: 'true',
+    });
+    const before = await accountState(central.aws, central.world.topicArn);
+    const memberBefore = await accountState(member.aws, member.world.topicArn);
+    // Act
+    const response = await handle(memberComplianceChange(groupId) as never);
+    // Assess: every step but the notification ran in the member account
+    expect(response.decision, response.reason).toBe('act');
+    expect(response.outcomes?.filter((outcome) => outcome.status === 'failed')).toEqual([]);
+    for (const outcome of response.outcomes ?? [])
+      expect([outcome.operation, outcome.target]).toEqual([
+        outcome.operation,
+        outcome.service === 'sns' ? undefined : { account: MEMBER, region: REGION },
+      ]);
+    // ...as the member role, in a session named after the change, for the verification and the runbook alike
+    expect(calls.map(({ operation }) => operation).sort()).toEqual([
+      'DescribeConfigRules',
+      'GetComplianceDetailsByConfigRule',
+      'StartAutomationExecution',
+    ]);
+    for (const call of calls) {
+      expect(call).toMatchObject({ account: MEMBER, region: REGION });
+      expect(call.arn).toMatch(new RegExp(`^arn:aws:sts::${MEMBER}:assumed-role/${ROLE}/warden-config-${MEMBER}`));
+    }
+    const start = calls.find(({ operation }) => operation === 'StartAutomationExecution');
+    expect(start?.input).toMatchObject({
+      DocumentName: 'AWS-DisableIncomingSSHOnPort22',
+      Parameters: expect.objectContaining({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/${ROLE}-automation`] }),
+    });
+    expect(Object.values(start?.input.Parameters as Record<string, string[]>).flat()).toContain(groupId);
+    // Central: one message, nothing else; the member: nothing Warden changes itself (the runbook would).
+    expect(await accountState(central.aws, central.world.topicArn)).toEqual({ ...before, messages: before.messages + 1 });
+    expect(await accountState(member.aws, member.world.topicArn)).toEqual(memberBefore);
+    const [message] = await topicMessages(central.world.topicArn);
+    expect(message?.message).toMatch(new RegExp(`Account\\s+${MEMBER}`));
+  });
+
+  it('through the CLI: the plan names the member account and region on every step but the notification', async () => {
+    // Prepare
+    const file = join(mkdtempSync(join(tmpdir(), 'warden-e2e-')), 'event.json');
+    writeFileSync(file, JSON.stringify(memberComplianceChange('sg-0c9d8e7f6a5b40312')));
+    // Act
+    const planned = await warden('replay', file, '--json', '--home-account', ACCOUNT, '--member-role', ROLE);
+    // Assess
+    expect(planned.code, planned.stderr).toBe(0);
+    const [report] = JSON.parse(planned.stdout);
+    expect(report.decision, report.reason).toBe('act');
+    expect(
+      report.steps.map((step: { operation: string; account?: string; region?: string }) => [step.operation, step.account, step.region]),
+    ).toEqual([
+      ['DescribeTags', MEMBER, REGION],
+      ['DescribeConfigRules', MEMBER, REGION],
+      ['StartAutomationExecution', MEMBER, REGION],
+      ['Publish', undefined, undefined],
+    ]);
+    expect(calls).toEqual([]);
   });
 });
