@@ -134,3 +134,53 @@ describe('Route: cloudtrail', () => {
     expect(parseEvent(event)).toMatchObject({ ok: false, trigger: null });
   });
 });
+
+describe('Playbook: cloudtrail in an organization', () => {
+  const MEMBER = '444455556666';
+  /** A member's call, forwarded by the member stack: the record names the member. */
+  const memberCall = (name: string, region = 'us-east-1') => {
+    const event = structuredClone(loadSample('cloudtrail', name)) as { account: string; detail: Record<string, unknown> };
+    event.account = MEMBER;
+    Object.assign(event.detail, { recipientAccountId: MEMBER, awsRegion: region });
+    return event;
+  };
+  const central = { WARDEN_HOME_ACCOUNT: '111122223333' };
+
+  it('reads a member’s changed group in that account and region, through the member role, before alerting', () => {
+    // Act
+    const planned = planEvent(
+      memberCall('sg-egress-rule-added', 'eu-west-1'),
+      settingsWith({ ...central, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }),
+    );
+    // Assess
+    if (!planned.ok) throw new Error(planned.error);
+    expect(planned.plan.steps.map((step) => [step.operation, step.target])).toEqual([
+      ['DescribeSecurityGroups', { account: MEMBER, region: 'eu-west-1' }],
+      ['Publish', undefined],
+    ]);
+  });
+
+  it('alerts without reading a member’s group when no member role is set, and says why', () => {
+    // Act
+    const planned = planEvent(memberCall('sg-egress-rule-added'), settingsWith(central));
+    // Assess
+    if (!planned.ok) throw new Error(planned.error);
+    expect(planned.plan.decision).toBe('notify');
+    expect(planned.plan.steps.map((step) => step.operation)).toEqual(['Publish']);
+    expect(planned.plan.reason).toMatch(
+      new RegExp(
+        `group sg-[0-9a-f]+ is in account ${MEMBER}, not Warden's own \\(111122223333\\), and WARDEN_MEMBER_ROLE_NAME is not set: alerted without reading it`,
+      ),
+    );
+  });
+
+  it('counts a member’s root session in Warden’s records at home, under the member’s account', () => {
+    // Act
+    const planned = planEvent(memberCall('root-api-call'), settingsWith({ ...central, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    // Assess
+    if (!planned.ok) throw new Error(planned.error);
+    const count = planned.plan.steps.find((step) => step.action === 'summariseRootSession');
+    expect(count?.target).toBeUndefined();
+    expect(count?.input.Key).toMatch(new RegExp(`^root-session#${MEMBER}#`));
+  });
+});

@@ -128,6 +128,18 @@ describe('Playbook: config', () => {
     expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-automation`] });
   });
 
+  it('starts one execution per account: the same rule, resource and evaluation time in two accounts have two ClientTokens', () => {
+    const tokenIn = (account: string) => {
+      const change = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
+      change.detail.awsAccountId = account;
+      const result = plan(change, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+      return result.steps.find((step) => step.operation === 'StartAutomationExecution')?.input.ClientToken;
+    };
+    expect(tokenIn('111122223333')).toEqual(expect.any(String));
+    expect(tokenIn(MEMBER)).toEqual(expect.any(String));
+    expect(tokenIn('111122223333')).not.toBe(tokenIn(MEMBER));
+  });
+
   it('honours WARDEN_DENIED_ACCOUNTS for a member account', () => {
     const forwarded = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
     forwarded.detail.awsAccountId = MEMBER;

@@ -132,11 +132,44 @@ describe('Playbook: securityhub', () => {
     expect(operations(result.steps)).toEqual(['securityhub:BatchUpdateFindings', 'sns:Publish']);
   });
 
-  it("reports a member account's finding: the runbook would need Warden's automation role there", () => {
+  it("reports a member account's finding without WARDEN_MEMBER_ROLE_NAME, and updates it at home", () => {
     const result = plan(sample('member-account'), { WARDEN_HOME_ACCOUNT: '111122223333' });
     expect(result.decision).toBe('notify');
-    expect(result.reason).toContain('444455556666');
+    expect(result.reason).toContain("is in account 444455556666, not Warden's own (111122223333), and WARDEN_MEMBER_ROLE_NAME is not set");
     expect(result.steps.every((step) => step.target === undefined)).toBe(true);
+  });
+
+  it("remediates a member account's finding there, with the member's automation role; the workflow update stays in the administrator account", () => {
+    // Prepare: the resource is in eu-west-1 of the member; the finding was aggregated into Warden's region
+    const event = sample('member-account');
+    const resource = (finding(event).Resources as Json[])[0] as Json;
+    resource.Region = 'eu-west-1';
+    // Act
+    const result = plan(event, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    // Assess
+    expect(result.decision, result.reason).toBe('act');
+    expect(result.reason).toContain('in account 444455556666, eu-west-1');
+    const member = { account: '444455556666', region: 'eu-west-1' };
+    expect(result.steps.map((step) => [step.operation, step.target])).toEqual([
+      ['DescribeTags', member],
+      ['StartAutomationExecution', member],
+      ['BatchUpdateFindings', undefined],
+      ['Publish', undefined],
+    ]);
+    const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['arn:aws:iam::444455556666:role/warden-responder-automation'] });
+  });
+
+  it('keeps another account’s evaluation its own: the same control, resource and time in two accounts start two executions', () => {
+    const tokenIn = (account: string) => {
+      const event = sample('ec2-19-high-risk-ports');
+      finding(event).AwsAccountId = account;
+      const result = plan(event, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+      return result.steps.find((step) => step.operation === 'StartAutomationExecution')?.input.ClientToken;
+    };
+    expect(tokenIn('111122223333')).toBeDefined();
+    expect(tokenIn('444455556666')).toBeDefined();
+    expect(tokenIn('111122223333')).not.toBe(tokenIn('444455556666'));
   });
 
   it('reports a control whose runbook needs parameters the finding cannot give', () => {
