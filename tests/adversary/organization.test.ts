@@ -48,4 +48,43 @@ describe('Adversary: a principal of a member account', () => {
     expect(request.SourceIdentity).toMatch(/^warden-guardduty-[\w+=,.@-]+$/);
     expect(request.Tags.find((tag) => tag.Key === 'warden:finding')?.Value).not.toMatch(/["\n<>]/);
   });
+
+  it('cannot have a runbook started in a member account on the event’s word: AWS Config of the account the body names confirms it first', () => {
+    // Prepare: a compliance change about the member, as anyone able to write to Warden's failed-events queue could replay it
+    const event = structuredClone(loadSample('config', 'restricted-ssh')) as Record<string, Record<string, unknown>>;
+    Object.assign(event.detail ?? {}, { awsAccountId: MEMBER });
+    const parsed = parseEvent(event);
+    if (!parsed.ok) throw new Error(parsed.error);
+    // Act
+    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    // Assess
+    const verify = plan.steps.find((step) => step.action === 'verifyConfigEvaluation');
+    const start = plan.steps.find((step) => step.action === 'startAutomation');
+    expect(verify?.target?.account).toBe(MEMBER);
+    expect(start?.target?.account).toBe(MEMBER);
+    expect(start?.after).toContain(verify?.id);
+  });
+
+  it('cannot choose the role a runbook assumes in its account: Warden names the member stack’s own, whatever the event says', () => {
+    // Prepare: a resource id shaped like a role of another account
+    const event = structuredClone(loadSample('config', 'restricted-ssh')) as Record<string, Record<string, unknown>>;
+    Object.assign(event.detail ?? {}, { awsAccountId: MEMBER, resourceId: 'arn:aws:iam::999999999999:role/admin' });
+    const parsed = parseEvent(event);
+    if (!parsed.ok) throw new Error(parsed.error);
+    // Act
+    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    // Assess
+    const start = plan.steps.find((step) => step.action === 'startAutomation');
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-automation`] });
+  });
+
+  it('cannot have its own runbooks, or another account’s, assume the automation role Warden uses in its account', () => {
+    // Assess: SSM may assume it only for executions of the account the role is in (confused-deputy guard)
+    const [trust] = memberTemplate.Resources.AutomationRole.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust.Principal).toEqual({ Service: 'ssm.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ 'Fn::Sub': '${AWS::AccountId}' });
+    expect(trust.Condition.ArnLike['aws:SourceArn']).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*',
+    });
+  });
 });
