@@ -99,7 +99,7 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   const where = { ...settings, homeAccount: homeAccount(event, settings) };
   const refusal = accountRefusal(finding.account, settings);
   if (refusal) return notify(`${what} ${refusal}: reported, not remediated`);
-  // The resource's own region first: an aggregated finding's Region can be the region it was aggregated from.
+  // The resource's region (Resources[].Region) where Security Hub gives one, else the finding's.
   const target = targetOf(finding.account, resource.region ?? finding.region, where);
   if (target && cannotEnter(target, where)) return notify(noMemberRoleReason(what, target, where));
 
