@@ -2,8 +2,13 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSample, RECORDS_TABLE, TOPIC_ARN } from '../fixtures';
+import { auditRecord } from '../../src/lambda';
+import type { Outcome } from '../../src/plan';
+import { planConfig } from '../../src/playbooks';
+import type { Response } from '../../src/respond';
+import { ACCOUNT, loadSample, RECORDS_TABLE, settingsWith, TOPIC_ARN } from '../fixtures';
 import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
+import { complianceChange } from '../support/config-fixtures';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 let mocks: ReturnType<typeof mockAccount>;
@@ -138,5 +143,40 @@ describe('Lambda handler: audit record and metrics', () => {
     expect(emf).toMatchObject({ trigger: 'guardduty', Decision_act: 1 });
     expect(emf?.ActionsTaken).toBeGreaterThan(5);
     expect(emf?.TimeToContainment).toBeGreaterThan(0);
+  });
+});
+
+describe('auditRecord in an organization', () => {
+  const MEMBER = '444455556666';
+  /** The response to one restricted-ssh change about the same group, in `account`, every step done. */
+  function responseIn(account: string): Response {
+    const change = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
+    change.detail.awsAccountId = account;
+    const plan = planConfig(change, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    const outcomes: Outcome[] = plan.steps.map((step) => ({
+      stepId: step.id,
+      service: step.service,
+      operation: step.operation,
+      status: 'done',
+      detail: 'done',
+      durationMs: 1,
+      ...(step.target ? { target: step.target } : {}),
+    }));
+    return { trigger: 'config', decision: plan.decision, reason: plan.reason, plan, outcomes };
+  }
+
+  it('keeps the same resource in two accounts as two records, each naming its account, and the account of each step', () => {
+    // Act
+    const home = auditRecord({ id: 'event-1' }, responseIn(ACCOUNT), false);
+    const member = auditRecord({ id: 'event-2' }, responseIn(MEMBER), false, { [MEMBER]: 'web-prod' });
+    // Assess
+    expect(home.resource).toBe(member.resource);
+    expect(home.subject).not.toBe(member.subject);
+    expect(home).toMatchObject({ account: ACCOUNT });
+    expect(member).toMatchObject({ account: MEMBER, accountAlias: 'web-prod' });
+    expect(home.steps.every((step) => !('account' in step))).toBe(true);
+    for (const step of member.steps)
+      if (step.operation === 'Publish') expect(step).not.toHaveProperty('account');
+      else expect(step).toMatchObject({ account: MEMBER, region: 'us-east-1' });
   });
 });
