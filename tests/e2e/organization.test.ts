@@ -187,8 +187,13 @@ function memberComplianceChange(groupId: string) {
 /** Who a mocked client's call would have gone out as: its credentials, asked of the emulator's STS, and its region. */
 async function callerOf(client: { config: { credentials: Provider<AwsCredentialIdentity>; region: Provider<string> } }) {
   const [credentials, region] = await Promise.all([client.config.credentials(), client.config.region()]);
-  const { Account, Arn } = await new STSClient({ region, endpoint: endpoint(), credentials }).send(new GetCallerIdentityCommand({}));
-  return { account: Account, region, arn: Arn };
+  const sts = new STSClient({ region, endpoint: endpoint(), credentials });
+  try {
+    const { Account, Arn } = await sts.send(new GetCallerIdentityCommand({}));
+    return { account: Account, region, arn: Arn };
+  } finally {
+    sts.destroy();
+  }
 }
 
 // moto has no SSM Automation and no Config evaluations: those two clients are mocked, and each call
