@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AuthorizeSecurityGroupEgressCommand, CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { warden } from '../e2e/cli';
-import { endpoint, findingAbout, freshAccountPerTest, handlersOn, launchInstance, loadEvent, topicMessages } from '../e2e/support';
+import { ACCOUNT, endpoint, findingAbout, freshAccountPerTest, handlersOn, launchInstance, loadEvent, topicMessages } from '../e2e/support';
 
 // The same attacks on the emulator's state (moto): tags the attacker writes on a real instance, and a
 // rule the attacker adds to a group, read back by Warden as it would read AWS.
@@ -49,6 +49,9 @@ describe('Adversary on the emulator: a rule added to Warden’s quarantine group
   const ruleAdded = (groupId: string) => {
     const event = loadEvent('cloudtrail/sg-egress-rule-added.json');
     event.detail.requestParameters.groupId = groupId;
+    // The call was made in the emulator's account, Warden's own: the group is read there.
+    event.account = ACCOUNT;
+    event.detail.recipientAccountId = ACCOUNT;
     return event;
   };
 
