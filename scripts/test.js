@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 
 const STEPS = {
   build: [process.execPath, 'scripts/build-cli.js'],
-  typecheck: ['tsc', '--noEmit'],
+  // Incremental: a second run re-checks only what changed (the state is kept under dist/, ignored by git).
+  typecheck: ['tsc', '--noEmit', '--incremental', '--tsBuildInfoFile', 'dist/tsc.tsbuildinfo'],
   lint: ['biome', 'ci', '.'],
   package: ['serverless', 'package'],
   'lint:template': ['cfn-lint'],

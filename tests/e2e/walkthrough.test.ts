@@ -48,5 +48,5 @@ describe('the README walk-through on the emulator', () => {
     expect(stdout).toMatch(/^i-\w+ +123456789012 +us-east-1 +\d{4}-\d\d-\d\dT[\d:.]+Z +\d+m +\S+ +sg-\w+$/m);
     expect(stdout).toMatch(/put eni-\w+ back on its recorded groups.*=> DONE/);
     expect(stdout).not.toMatch(/=> FAILED/);
-  }, 120_000);
+  }, 300_000);
 });
