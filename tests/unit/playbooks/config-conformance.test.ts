@@ -1,0 +1,103 @@
+import { DescribeConfigRulesCommand } from '@aws-sdk/client-config-service';
+import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS, executePlan } from '../../../src/actions';
+import type { ConfigEvent } from '../../../src/events';
+import type { Plan } from '../../../src/plan';
+import { planConfig } from '../../../src/playbooks';
+import { AUTOMATION_ROLE_ARN, loadSample, settingsWith, testClients } from '../../fixtures';
+import { complianceChange, mockRemediation } from '../../support/config-fixtures';
+
+let mocks: ReturnType<typeof mockRemediation>;
+beforeEach(() => {
+  mocks = mockRemediation();
+});
+afterEach(() => {
+  for (const mock of Object.values(mocks)) mock.restore();
+});
+
+const customName = () => loadSample('config', 'conformance-pack-custom-name') as unknown as ConfigEvent;
+/** AWS Config's answer: the rule evaluates this managed rule (or a custom one). */
+const ruleEvaluates = (SourceIdentifier: string, Owner = 'AWS') =>
+  mocks.config.on(DescribeConfigRulesCommand).callsFake((input: { ConfigRuleNames: string[] }) => ({
+    ConfigRules: input.ConfigRuleNames.map((ConfigRuleName) => ({ ConfigRuleName, Source: { Owner, SourceIdentifier } })),
+  }));
+const run = (plan: Plan) =>
+  executePlan(plan, { actions: ACTIONS, clients: testClients(), excludeTag: 'warden:exclude', sleep: async () => {} });
+const stepOf = (plan: Plan, id: string) => plan.steps.find((step) => step.id === id);
+
+describe('Playbook: config, conformance pack rules', () => {
+  it('resolves the runbook by the rule’s SourceIdentifier, read when the plan runs, not by its name', () => {
+    // Act
+    const plan = planConfig(customName(), settingsWith());
+    // Assess
+    expect(plan.decision).toBe('act');
+    expect(stepOf(plan, 'resolve-rule')).toMatchObject({
+      service: 'config',
+      operation: 'DescribeConfigRules',
+      input: { ConfigRuleNames: ['BucketVersioning-conformance-pack-w7r2xk4pa'] },
+    });
+    const start = stepOf(plan, 'remediate');
+    expect(start?.input.SourceIdentifier).toEqual({ ref: 'resolve-rule.SourceIdentifier' });
+    expect((start?.input.Runbooks as Record<string, unknown>).S3_BUCKET_VERSIONING_ENABLED).toEqual({
+      DocumentName: 'AWS-ConfigureS3BucketVersioning',
+      Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
+    });
+    // Only runbooks for the event's resource type are candidates.
+    expect(Object.keys(start?.input.Runbooks as object)).not.toContain('INCOMING_SSH_DISABLED');
+    expect(start?.after).toEqual(expect.arrayContaining(['read-tags', 'resolve-rule']));
+  });
+
+  it('ignores a catalogued name inside a conformance pack rule’s name', () => {
+    const plan = planConfig(complianceChange('restricted-ssh-conformance-pack-k3x9q2m1a', 'AWS::EC2::SecurityGroup'), settingsWith());
+    expect(stepOf(plan, 'remediate')?.action).toBe('startRunbookForRule');
+    expect(plan.steps.map((step) => step.input.DocumentName)).not.toContain('AWS-DisableIncomingSSHOnPort22');
+  });
+
+  it('keeps the operator’s own mapping of the rule name (WARDEN_REMEDIATIONS)', () => {
+    const plan = planConfig(
+      customName(),
+      settingsWith({
+        WARDEN_REMEDIATIONS: JSON.stringify({
+          BucketVersioning: { runbook: 'AWS-ConfigureS3BucketVersioning', resourceIdParameter: 'BucketName' },
+        }),
+      }),
+    );
+    expect(stepOf(plan, 'remediate')).toMatchObject({
+      action: 'startAutomation',
+      input: { DocumentName: 'AWS-ConfigureS3BucketVersioning' },
+    });
+  });
+
+  it('reports a resource type no catalogued runbook fixes', () => {
+    const plan = planConfig(complianceChange('lambda-check-conformance-pack-a1b2c3', 'AWS::Lambda::Function'), settingsWith());
+    expect(plan.decision).toBe('notify');
+    expect(plan.reason).toMatch(/no catalogued runbook fixes AWS::Lambda::Function: reported/);
+  });
+
+  it('starts the runbook of the managed rule AWS Config names', async () => {
+    // Prepare
+    ruleEvaluates('S3_BUCKET_VERSIONING_ENABLED');
+    // Act
+    const outcomes = await run(planConfig(customName(), settingsWith({ WARDEN_VERIFY_EVENTS: 'false' })));
+    // Assess
+    expect(outcomes.find((o) => o.stepId === 'resolve-rule')).toMatchObject({
+      status: 'done',
+      detail: 'BucketVersioning-conformance-pack-w7r2xk4pa evaluates the AWS-managed rule S3_BUCKET_VERSIONING_ENABLED',
+    });
+    expect(mocks.ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      DocumentName: 'AWS-ConfigureS3BucketVersioning',
+      Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
+    });
+    expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+  });
+
+  it('declares the permissions of both steps', () => {
+    const plan = planConfig(customName(), settingsWith());
+    expect(ACTIONS.resolveConfigRule?.permissions(stepOf(plan, 'resolve-rule')?.input as never)).toEqual(['config:DescribeConfigRules']);
+    expect(ACTIONS.startRunbookForRule?.permissions(stepOf(plan, 'remediate')?.input as never)).toEqual([
+      'ssm:StartAutomationExecution',
+      'iam:PassRole',
+    ]);
+  });
+});
