@@ -39,7 +39,7 @@ describe('Playbook: config, conformance pack rules', () => {
     });
     const start = stepOf(plan, 'remediate');
     expect(start?.input.SourceIdentifier).toEqual({ ref: 'resolve-rule.SourceIdentifier' });
-    expect((start?.input.Runbooks as Record<string, unknown>).S3_BUCKET_VERSIONING_ENABLED).toEqual({
+    expect((start?.input.Runbooks as Record<string, unknown> | undefined)?.S3_BUCKET_VERSIONING_ENABLED).toEqual({
       DocumentName: 'AWS-ConfigureS3BucketVersioning',
       Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
     });
