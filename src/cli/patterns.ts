@@ -64,6 +64,8 @@ export async function showPattern(name: string, eventsDir: string, settings: Set
     ['response', pattern.response],
     ['Warden', AUTOMATION_LABEL[pattern.automation]],
     ['sample', pattern.sample ? join('events', pattern.sample) : 'none'],
+    // Checked against the sample's message by tests/unit/cli/patterns.test.ts.
+    ...(pattern.expect?.says ? ([['message says', pattern.expect.says]] as [string, string][]) : []),
     ...(pattern.instead ? ([['instead', pattern.instead]] as [string, string][]) : []),
     ...(pattern.settings
       ? ([
@@ -76,7 +78,7 @@ export async function showPattern(name: string, eventsDir: string, settings: Set
         ] as [string, string][])
       : []),
   ];
-  io.stdout(`${paint('bold', pattern.title)}\n${facts.map(([label, value]) => `  ${label.padEnd(11)}  ${value}`).join('\n')}\n\n`);
+  io.stdout(`${paint('bold', pattern.title)}\n${facts.map(([label, value]) => `  ${label.padEnd(12)}  ${value}`).join('\n')}\n\n`);
   if (!pattern.sample) return 0;
   const sample = relative(process.cwd(), join(eventsDir, pattern.sample));
   // An organization's pattern replays as the central Warden would plan it.
