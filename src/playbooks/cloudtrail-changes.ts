@@ -59,6 +59,8 @@ type BasicSelector = { readWriteType?: unknown; includeManagementEvents?: unknow
 type AdvancedSelector = { name?: unknown; fieldSelectors?: unknown };
 type FieldSelector = { field?: unknown; equals?: unknown };
 const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+/** The objects of a list the record holds: requestParameters can hold any JSON, nulls and holes included. */
+const objects = <T>(value: unknown): T[] => list<unknown>(value).filter((item): item is T => typeof item === 'object' && item !== null);
 
 /**
  * What the trail records after a PutEventSelectors, in words: management events (all, read-only,
@@ -67,18 +69,18 @@ const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) 
  * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
  */
 export function selectorSummary(record: CloudTrailRecord): [string, string][] {
-  const basic = list<BasicSelector>(request(record, 'eventSelectors'));
-  const advanced = list<AdvancedSelector>(request(record, 'advancedEventSelectors'));
+  const basic = objects<BasicSelector>(request(record, 'eventSelectors'));
+  const advanced = objects<AdvancedSelector>(request(record, 'advancedEventSelectors'));
   if (basic.length === 0 && advanced.length === 0) return [];
   let management = 'none';
   const data: string[] = [];
   for (const selector of basic) {
     if (selector.includeManagementEvents !== false) management = String(selector.readWriteType ?? 'All');
-    for (const resource of list<DataResource>(selector.dataResources))
+    for (const resource of objects<DataResource>(selector.dataResources))
       data.push(`${String(resource.type)} ${list<string>(resource.values).join(' ') || '(no resources)'}`);
   }
   for (const selector of advanced) {
-    const fields = list<FieldSelector>(selector.fieldSelectors);
+    const fields = objects<FieldSelector>(selector.fieldSelectors);
     const category = fields.find((field) => field.field === 'eventCategory');
     const categories = list<string>(category?.equals);
     if (categories.includes('Management')) management = 'All (advanced selector)';
@@ -133,7 +135,7 @@ export function keyPolicyChange(record: CloudTrailRecord): KeyPolicyChange {
   let statements: PolicyStatement[];
   try {
     const parsed = JSON.parse(String(request(record, 'policy') ?? '')) as { Statement?: unknown };
-    statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement as PolicyStatement] : [];
+    statements = objects<PolicyStatement>(Array.isArray(parsed?.Statement) ? parsed.Statement : [parsed?.Statement]);
   } catch {
     return { otherAccounts: [], anyone: [], principals: [], unreadable: true };
   }

@@ -127,6 +127,23 @@ describe('Playbook: cloudtrail, event selectors and S3 data events', () => {
   });
 });
 
+describe('Playbook: cloudtrail, records holding any JSON', () => {
+  it('reads selectors and policies with nulls, holes and wrong types without throwing', () => {
+    const selectors = withRequest('cloudtrail-put-event-selectors', 'PutEventSelectors', {
+      // biome-ignore lint/suspicious/noSparseArray: CloudTrail's requestParameters can hold any JSON, as the property tests generate
+      eventSelectors: [, null, 7, { dataResources: [null, { type: 'AWS::S3::Object', values: 'not a list' }] }],
+      advancedEventSelectors: [null, { fieldSelectors: [null, { field: 'eventCategory', equals: 'Data' }] }],
+    });
+    expect(() => plan(selectors)).not.toThrow();
+    const policies = ['null', '7', '{"Statement":[null,7,{"Effect":"Allow","Principal":{"AWS":[null,"444455556666"]}}]}'];
+    for (const policy of policies)
+      expect(() => plan(withRequest('kms-put-key-policy', 'PutKeyPolicy', { keyId: 'k', policy })), policy).not.toThrow();
+    expect(
+      keyPolicyChange(withRequest('kms-put-key-policy', 'PutKeyPolicy', { keyId: 'k', policy: policies[2] }).detail).otherAccounts,
+    ).toEqual(['444455556666 (no action named)']);
+  });
+});
+
 describe('Playbook: cloudtrail, KMS key policies', () => {
   it('names the other account a new key policy lets use the key, and the actions', () => {
     const shown = facts(sample('kms-put-key-policy-cross-account'));
