@@ -1,4 +1,5 @@
 import { DescribeConfigRulesCommand } from '@aws-sdk/client-config-service';
+import { GetBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
@@ -90,6 +91,17 @@ describe('Playbook: config, conformance pack rules', () => {
       Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
     });
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+  });
+
+  it('leaves a bucket carrying the exclusion tag alone, whatever rule the pack runs', async () => {
+    // Prepare
+    ruleEvaluates('S3_BUCKET_VERSIONING_ENABLED');
+    mocks.s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'warden:exclude', Value: 'legal hold' }] });
+    // Act
+    const outcomes = await run(planConfig(customName(), settingsWith({ WARDEN_VERIFY_EVENTS: 'false' })));
+    // Assess
+    expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
+    expect(outcomes.find((o) => o.stepId === 'remediate')?.status).toBe('skipped');
   });
 
   it('declares the permissions of both steps', () => {
