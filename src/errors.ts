@@ -62,3 +62,11 @@ export class EventNotVerifiedError extends WardenError {
     this.name = 'EventNotVerified';
   }
 }
+
+/** A Config rule evaluates a managed rule the remediation catalogue maps to no runbook: nothing was started. */
+export class UnmappedRuleError extends WardenError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnmappedRule';
+  }
+}

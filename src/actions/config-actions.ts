@@ -1,3 +1,4 @@
+import { resolveConfigRule, startRunbookForRule } from './config-rule';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
@@ -9,7 +10,9 @@ export const CONFIG_ACTIONS: ActionRegistry = {
   readResourceTags,
   readBucketTags,
   verifyConfigEvaluation,
+  resolveConfigRule,
   startAutomation,
+  startRunbookForRule,
   followAutomation,
   publishNotification,
 };

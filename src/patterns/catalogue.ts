@@ -6,15 +6,23 @@ import type { Settings } from '../settings';
  * Associate (SOA-C03) exams, as data: what happens, which service
  * sees it, which EventBridge event carries it, what the response is, and whether Warden automates it
  * today with a sample under events/ that shows it (`warden patterns <name>` replays it). Tests replay
- * every sample and check the decision and the AWS call claimed here.
+ * every sample and check the decision, the AWS call and the words claimed here, and that the sample
+ * is the event named (source and detail-type).
  */
-export type Detector = 'CloudTrail' | 'Config' | 'GuardDuty' | 'Security Hub' | 'Inspector' | 'Macie' | 'KMS';
+/**
+ * The service that sees it happen. API calls and sign-ins are CloudTrail's, whatever service they call
+ * (a KMS key policy change is a CloudTrail record with source aws.kms); CloudWatch is the CloudTrail ->
+ * CloudWatch Logs metric filter -> alarm path.
+ */
+export type Detector = 'CloudTrail' | 'CloudWatch' | 'Config' | 'GuardDuty' | 'Security Hub' | 'Inspector' | 'Macie';
+/** The order `warden patterns` groups them in. */
+export const DETECTORS: readonly Detector[] = ['CloudTrail', 'CloudWatch', 'Config', 'Security Hub', 'GuardDuty', 'Inspector', 'Macie'];
 
 export interface Pattern {
   name: string;
   title: string;
   detectedBy: Detector;
-  /** The EventBridge event: `source / detail-type`. */
+  /** The EventBridge event: `source / detail-type`, exactly as AWS sends them (the sample's own). */
   event: string;
   response: string;
   /** contain: Warden changes AWS; notify: Warden tells people; none: Warden does not handle it (yet). */
@@ -22,18 +30,25 @@ export interface Pattern {
   /** Path under events/ of the sample that demonstrates it; null when Warden does not handle the event. */
   sample: string | null;
   /**
-   * What replaying the sample must plan: the decision, one AWS operation it includes, and for an
-   * organization, the account and region that operation runs in.
+   * What replaying the sample must plan: the decision, one AWS operation it includes, words the
+   * message must say, and for an organization, the account and region that operation runs in.
    */
-  expect?: { decision: Decision; operation?: string; account?: string; region?: string };
-  /** Settings the sample replays with: an organization's central Warden (its own account, the member role). */
-  settings?: Partial<Pick<Settings, 'homeAccount' | 'memberRoleName'>>;
+  expect?: { decision: Decision; operation?: string; says?: string; account?: string; region?: string };
+  /** Settings the sample replays with: an organization's central Warden, or a rule left to Config's own remediation. */
+  settings?: Partial<Pick<Settings, 'homeAccount' | 'memberRoleName' | 'remediations'>>;
   /** For patterns Warden does not automate: what a person or another service does instead. */
   instead?: string;
 }
 
+/** A pattern's EventBridge source and detail-type. */
+export function eventOf(pattern: Pick<Pattern, 'event'>): { source: string; detailType: string } {
+  const [source = '', detailType = ''] = pattern.event.split(' / ');
+  return { source, detailType };
+}
+
 const SIGN_IN = 'aws.signin / AWS Console Sign In via CloudTrail';
-const API_CALL = 'aws.<service> / AWS API Call via CloudTrail';
+/** A CloudTrail record of an API call, as EventBridge delivers it: the source is the service called. */
+const apiCall = (service: string) => `aws.${service} / AWS API Call via CloudTrail`;
 const GUARDDUTY = 'aws.guardduty / GuardDuty Finding';
 const CONFIG = 'aws.config / Config Rules Compliance Change';
 const NOTIFIED = { decision: 'notify', operation: 'Publish' } as const;
@@ -68,7 +83,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'root-api-call',
     title: 'The root user made an API call',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('iam'),
     response: 'high alert: everyday work belongs to IAM roles',
     automation: 'notify',
     sample: 'cloudtrail/root-api-call.json',
@@ -78,7 +93,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'root-access-key-created',
     title: 'An access key was created for the root user',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('iam'),
     response: 'critical alert: delete the key (iam-root-access-key-check has no runbook; root keys need the root user)',
     automation: 'notify',
     sample: 'cloudtrail/iam-create-access-key-root.json',
@@ -88,7 +103,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'sg-opened-to-world',
     title: 'A security group was opened to the internet (SSH from 0.0.0.0/0)',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('ec2'),
     response: 'alert within seconds of the call; the restricted-ssh Config rule then remediates',
     automation: 'notify',
     sample: 'cloudtrail/sg-open-ssh-world.json',
@@ -108,7 +123,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'cloudtrail-stopped',
     title: 'CloudTrail logging was stopped',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('cloudtrail'),
     response: 'critical alert: someone may be covering tracks; restart logging (aws cloudtrail start-logging)',
     automation: 'notify',
     sample: 'cloudtrail/cloudtrail-stop-logging.json',
@@ -118,7 +133,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'cloudtrail-trail-deleted',
     title: 'A CloudTrail trail was deleted',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('cloudtrail'),
     response: 'critical alert; the cloudtrail-enabled Config rule reports the gap',
     automation: 'notify',
     sample: 'cloudtrail/cloudtrail-delete-trail.json',
@@ -128,7 +143,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'config-recorder-stopped',
     title: 'AWS Config recording was stopped',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('config'),
     response: 'high alert: compliance is no longer watched',
     automation: 'notify',
     sample: 'cloudtrail/config-stop-recorder.json',
@@ -138,7 +153,7 @@ export const PATTERNS: readonly Pattern[] = [
     name: 'guardduty-detector-deleted',
     title: 'The GuardDuty detector was deleted',
     detectedBy: 'CloudTrail',
-    event: API_CALL,
+    event: apiCall('guardduty'),
     response: 'critical alert: threat detection is off in this region',
     automation: 'notify',
     sample: 'cloudtrail/guardduty-delete-detector.json',
@@ -147,8 +162,8 @@ export const PATTERNS: readonly Pattern[] = [
   {
     name: 'kms-key-deletion-scheduled',
     title: 'A KMS key was scheduled for deletion',
-    detectedBy: 'KMS',
-    event: API_CALL,
+    detectedBy: 'CloudTrail',
+    event: apiCall('kms'),
     response: 'high alert with the key and the deletion date: cancel it in the waiting period (aws kms cancel-key-deletion)',
     automation: 'notify',
     sample: 'cloudtrail/kms-schedule-key-deletion.json',
@@ -157,8 +172,8 @@ export const PATTERNS: readonly Pattern[] = [
   {
     name: 'kms-key-disabled',
     title: 'A KMS key was disabled',
-    detectedBy: 'KMS',
-    event: API_CALL,
+    detectedBy: 'CloudTrail',
+    event: apiCall('kms'),
     response: 'high alert: whatever the key encrypts is unreadable until it is enabled again',
     automation: 'notify',
     sample: 'cloudtrail/kms-disable-key.json',
@@ -172,6 +187,87 @@ export const PATTERNS: readonly Pattern[] = [
     response: 'AWSConfigRemediation-EnableKeyRotation turns rotation on',
     automation: 'remediate',
     sample: 'config/kms-rotation.json',
+    expect: REMEDIATED,
+  },
+  {
+    name: 'kms-key-policy-cross-account',
+    title: 'A customer managed key’s policy lets another account use the key',
+    detectedBy: 'CloudTrail',
+    event: apiCall('kms'),
+    response:
+      'alert naming each other account and the actions its policy grants (and any Principal "*" without a condition, critical), with the command that finds the policy it replaced; cross-account use also needs an IAM policy in the other account, and only a customer managed key (not an AWS managed one) can be shared',
+    automation: 'notify',
+    sample: 'cloudtrail/kms-put-key-policy-cross-account.json',
+    expect: { ...NOTIFIED, says: 'Other accounts allowed     444455556666 (kms:Encrypt, kms:Decrypt' },
+  },
+  {
+    name: 'who-deleted-a-resource',
+    title: 'Who deleted it? (CloudTrail event history)',
+    detectedBy: 'CloudTrail',
+    event: apiCall('config'),
+    response:
+      'every Delete* call Warden routes is alerted with who made it, and the message prints the lookup-events command that lists every such call of the last 90 days with its caller (event history needs no trail; older calls are in the trail’s S3 bucket, through Athena)',
+    automation: 'notify',
+    sample: 'cloudtrail/config-delete-delivery-channel.json',
+    expect: {
+      ...NOTIFIED,
+      says: 'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=DeleteDeliveryChannel',
+    },
+  },
+  {
+    name: 'cloudtrail-log-validation-off',
+    title: 'CloudTrail log file integrity validation was turned off',
+    detectedBy: 'CloudTrail',
+    event: apiCall('cloudtrail'),
+    response:
+      'alert on an UpdateTrail that turns validation off, or a CreateTrail that leaves it off (the API default), with the commands that turn it back on and check the digest chain (aws cloudtrail validate-logs)',
+    automation: 'notify',
+    sample: 'cloudtrail/cloudtrail-log-validation-off.json',
+    expect: { ...NOTIFIED, says: 'aws cloudtrail validate-logs --trail-arn' },
+  },
+  {
+    name: 's3-data-events-off',
+    title: 'S3 object-level calls are not recorded (data events are off by default)',
+    detectedBy: 'CloudTrail',
+    event: apiCall('cloudtrail'),
+    response:
+      'a trail records management events only unless an event selector names data events: who read or deleted an S3 object is then unknowable, and no rule can fire on it. Warden alerts when a trail’s selectors change and says what they now record; it does not route object-level calls',
+    automation: 'notify',
+    sample: 'cloudtrail/cloudtrail-put-event-selectors.json',
+    expect: { ...NOTIFIED, says: 'S3 object-level calls (GetObject, PutObject, DeleteObject) are not recorded' },
+  },
+  {
+    name: 'root-signin-metric-filter-alarm',
+    title: 'Root sign-in through a CloudWatch Logs metric filter and alarm (CIS)',
+    detectedBy: 'CloudWatch',
+    event: SIGN_IN,
+    response:
+      'the trail delivers to CloudWatch Logs, a metric filter counts root activity and an alarm notifies (the CIS answer, minutes); Warden’s EventBridge rule alerts on the same record in seconds. With the deploy parameter cisLogGroup, Warden creates the CIS metric filters and alarms on that log group, alarms to its alarms topic (docs/exam-patterns.md)',
+    automation: 'notify',
+    sample: 'cloudtrail/root-signin-mfa.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'config-native-remediation',
+    title: 'AWS Config’s own automatic remediation, beside Warden’s EventBridge path',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response:
+      'a rule’s remediation configuration makes Config start the runbook itself (retries, no notification, no exclusion tag); Warden’s path is the compliance change event, which it checks and remediates with a notification. Give one rule one path: a rule Config remediates is mapped "manual" in WARDEN_REMEDIATIONS, and Warden only reports it',
+    automation: 'notify',
+    sample: 'config/restricted-ssh.json',
+    expect: { ...NOTIFIED, says: 'AWS Config remediates this rule itself' },
+    settings: { remediations: { 'restricted-ssh': { manual: 'AWS Config remediates this rule itself (remediation configuration)' } } },
+  },
+  {
+    name: 'conformance-pack-rule',
+    title: 'A conformance pack’s rule finds a bucket without versioning',
+    detectedBy: 'Config',
+    event: CONFIG,
+    response:
+      'a pack names its rules as it likes (<name>-conformance-pack-<id>), so Warden reads the rule’s SourceIdentifier from Config when the plan runs and starts the catalogued runbook of that managed rule; a custom rule starts nothing',
+    automation: 'remediate',
+    sample: 'config/conformance-pack-custom-name.json',
     expect: REMEDIATED,
   },
   {
@@ -277,7 +373,7 @@ export const PATTERNS: readonly Pattern[] = [
   {
     name: 'security-hub-control-fails',
     title: 'A Security Hub control fails (its Config rule turns NON_COMPLIANT)',
-    detectedBy: 'Security Hub',
+    detectedBy: 'Config',
     event: CONFIG,
     response: 'Security Hub controls run as Config rules named securityhub-…: Warden matches the managed rule and remediates',
     automation: 'remediate',
@@ -324,7 +420,7 @@ export const PATTERNS: readonly Pattern[] = [
     detectedBy: 'CloudTrail',
     event: SIGN_IN,
     response:
-      'the organization trail keeps every account’s events in one place for audit, but EventBridge delivers them in each account only: the member stack forwards root sign-ins (delivered in us-east-1) to Warden’s bus, and the alert names the member account',
+      'the organization trail (made in the management account; members cannot stop or delete it) keeps every account’s events in one place for audit, but EventBridge delivers them in each account only: the member stack forwards root sign-ins (delivered in us-east-1) to Warden’s bus, and the alert names the member account',
     automation: 'notify',
     sample: 'cloudtrail/member-root-signin.json',
     expect: NOTIFIED,
@@ -333,7 +429,7 @@ export const PATTERNS: readonly Pattern[] = [
   {
     name: 'security-hub-cross-region-aggregation',
     title: 'Findings of every region in one place (Security Hub cross-region aggregation)',
-    detectedBy: 'Security Hub',
+    detectedBy: 'GuardDuty',
     event: GUARDDUTY,
     response:
       'Security Hub’s aggregation region shows people the findings of every linked region; to act on them, the member stack forwards each region’s GuardDuty findings to Warden’s region, and Warden contains the instance in the region the finding names (detail.region)',

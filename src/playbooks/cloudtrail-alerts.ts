@@ -1,5 +1,14 @@
 import type { CloudTrailRecord } from '../events';
 import type { Severity } from '../plan';
+import {
+  keyPolicyChange,
+  keyPolicyFacts,
+  previousPolicyCommand,
+  selectorSummary,
+  trailOf,
+  validationCommands,
+  validationTurnedOff,
+} from './cloudtrail-changes';
 
 /**
  * CloudTrail calls that must never happen quietly, whoever makes them. A row matches on the
@@ -193,6 +202,11 @@ function deletionDate(record: CloudTrailRecord): string {
   return Number.isNaN(at.getTime()) ? 'unknown' : `${at.toISOString().slice(0, 10)} (event time + ${days} days)`;
 }
 
+const KEY_POLICY_STEPS = [
+  'Confirm that the other account and actions were planned (a ticket, a pipeline); grant only the actions it needs (usually kms:Decrypt, kms:DescribeKey, kms:GenerateDataKey*).',
+  'If not, restore the previous policy: the key’s earlier PutKeyPolicy or CreateKey record holds it (the command under Previous policy), or AWS Config’s timeline of the AWS::KMS::Key.',
+];
+
 const LOGGING_STEPS = [
   'Confirm with the person named above that the change was planned.',
   'If it was not: restore the trail (StartLogging / re-create it) and review what this principal did while logging was off.',
@@ -223,7 +237,26 @@ export const ALERT_RULES: readonly AlertRule[] = [
   },
   {
     eventSource: 'cloudtrail.amazonaws.com',
-    eventNames: ['UpdateTrail', 'PutEventSelectors'],
+    eventNames: ['UpdateTrail', 'CreateTrail'],
+    severity: 'high',
+    title: 'CloudTrail log file integrity validation is off',
+    attempt: 'turn off CloudTrail log file integrity validation',
+    unchanged: 'the trail keeps its validation',
+    why: 'Without digest files, log files deleted or edited in the bucket can no longer be proven altered: an attacker can rewrite the record of what they did.',
+    nextSteps: [
+      'Turn validation back on and check the digest chain from this call on (the commands under Restore).',
+      'Find out who turned it off and why: only a planned change to the trail explains it.',
+    ],
+    when: validationTurnedOff,
+    details: (r) => [
+      ['Trail', trailOf(r)],
+      ['Log file validation', r.eventName === 'CreateTrail' ? 'not enabled at creation (the API default)' : 'turned off'],
+      ['Restore', validationCommands(r).join(' && ')],
+    ],
+  },
+  {
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventNames: ['UpdateTrail'],
     severity: 'high',
     title: 'A CloudTrail trail was reconfigured',
     attempt: 'reconfigure a CloudTrail trail',
@@ -232,7 +265,23 @@ export const ALERT_RULES: readonly AlertRule[] = [
     nextSteps: [
       'Compare the trail’s settings with the baseline (S3 bucket, multi-region, management events, log file validation, KMS key).',
     ],
-    details: (r) => [['Trail', requestText(r, r.eventName === 'PutEventSelectors' ? 'trailName' : 'name')]],
+    details: (r) => [
+      ['Trail', requestText(r, 'name')],
+      ['Request', requestSummary(r)],
+    ],
+  },
+  {
+    eventSource: 'cloudtrail.amazonaws.com',
+    eventNames: ['PutEventSelectors'],
+    severity: 'high',
+    title: 'The event selectors of a CloudTrail trail changed',
+    attempt: 'change what a CloudTrail trail records',
+    unchanged: 'the trail records what it did',
+    why: 'Event selectors decide what the trail records: read-only management events drop every write, and S3 object-level calls (data events) are recorded only when a selector names them.',
+    nextSteps: [
+      'Compare the selectors with the baseline (aws cloudtrail get-event-selectors --trail-name <trail>); restore them if the change was not planned.',
+    ],
+    details: (r) => [['Trail', requestText(r, 'trailName')], ...selectorSummary(r)],
   },
   {
     eventSource: 'config.amazonaws.com',
@@ -324,12 +373,38 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     eventSource: 'kms.amazonaws.com',
     eventNames: ['PutKeyPolicy'],
+    severity: 'critical',
+    title: 'A KMS key policy now lets any principal use the key',
+    attempt: 'open a KMS key policy to any principal',
+    unchanged: 'the key keeps its policy',
+    why: 'A statement allowing Principal "*" without a condition lets every AWS account use the key, and decrypt what it protects.',
+    nextSteps: KEY_POLICY_STEPS,
+    when: (r) => keyPolicyChange(r).anyone.some((statement) => !statement.conditioned),
+    details: (r) => [['Key', requestText(r, 'keyId')], ...keyPolicyFacts(r), ['Previous policy', previousPolicyCommand(r)]],
+  },
+  {
+    eventSource: 'kms.amazonaws.com',
+    eventNames: ['PutKeyPolicy'],
+    severity: 'high',
+    title: 'A KMS key policy now lets another account use the key',
+    attempt: 'let another account use a KMS key',
+    unchanged: 'the key keeps its policy',
+    why: 'Cross-account use of a customer managed key needs both the key policy (here) and an IAM policy in the other account: the other account can now grant its own principals what this statement allows.',
+    nextSteps: KEY_POLICY_STEPS,
+    when: (r) => keyPolicyChange(r).otherAccounts.length > 0,
+    details: (r) => [['Key', requestText(r, 'keyId')], ...keyPolicyFacts(r), ['Previous policy', previousPolicyCommand(r)]],
+  },
+  {
+    eventSource: 'kms.amazonaws.com',
+    eventNames: ['PutKeyPolicy'],
     severity: 'high',
     title: 'A KMS key policy was replaced',
     why: 'A key policy decides who may use the key; a changed policy can lock out the services that encrypt with it, Warden’s alerts topic among them.',
     nextSteps: ['Compare the new policy with the key’s baseline (aws kms get-key-policy) and restore it if the change was not planned.'],
     details: (r) => [
       ['Key', requestText(r, 'keyId')],
+      ...keyPolicyFacts(r),
+      ['Previous policy', previousPolicyCommand(r)],
       ['Request', requestSummary(r)],
     ],
   },

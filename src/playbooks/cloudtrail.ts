@@ -11,6 +11,7 @@ import {
   GROUP_RULE_CHANGES,
   WARDEN_GROUP_RULE,
 } from './cloudtrail-alerts';
+import { isDeletion, lookupEventsCommand } from './cloudtrail-changes';
 import { cisFinding } from './cloudtrail-cis';
 import { callOutcome, describeMfa, describeOutcome, isDenied, mfaUsed } from './cloudtrail-facts';
 import { cannotEnter, noMemberRoleReason, targetOf } from './target';
@@ -376,7 +377,10 @@ function toAlert(event: CloudTrailEvent, finding: Finding): Alert {
       `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${record.eventID}`,
       { region, ids: [record.eventID] },
     ),
-    nextSteps: finding.nextSteps,
+    // Who deleted it: CloudTrail's event history lists every such call with its caller, no trail needed.
+    nextSteps: isDeletion(record)
+      ? [...finding.nextSteps, `Every ${record.eventName} call of the last 90 days, with who made it: ${lookupEventsCommand(record)}`]
+      : finding.nextSteps,
   };
 }
 

@@ -3,10 +3,13 @@ import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step, type Target } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
+  bestRuleMatch,
   findRemediation,
+  isConformancePackRule,
   nameBasedUuid,
   type Remediation,
   RUNBOOKS,
+  runbooksByIdentifier,
   tagLookupFor,
   UNCHECKED_TAG_DEFAULT,
   UNTAGGABLE_TYPES,
@@ -35,7 +38,7 @@ export type ConfigSettings = Pick<
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
-export const CONFIG_STEPS = { readTags: 'read-tags', remediate: 'remediate', follow: 'follow' } as const;
+export const CONFIG_STEPS = { readTags: 'read-tags', resolveRule: 'resolve-rule', remediate: 'remediate', follow: 'follow' } as const;
 
 const ROLE_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):/;
 
@@ -89,6 +92,9 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
   const target = targetOf(change.awsAccountId, change.awsRegion, where);
   if (target && cannotEnter(target, where))
     return notify(noMemberRoleReason(`${change.configRuleName}: ${subject(change)}`, target, where));
+
+  if (isConformancePackRule(change.configRuleName) && !mappedBySettings(change.configRuleName, settings))
+    return planConformancePackRule(event, key, target, where, { base, notify });
 
   const decided = decideRemediation(
     {
@@ -215,58 +221,150 @@ function remediationSteps(
   remediation: Extract<Remediation, { kind: 'runbook' }>,
   settings: ConfigSettings,
 ): Step[] {
-  const steps: Step[] = [];
-  const lookup = tagLookupFor(change.resourceType);
-  if (lookup === 'ec2')
-    steps.push({
-      id: CONFIG_STEPS.readTags,
-      action: 'readResourceTags',
-      service: 'ec2',
-      operation: 'DescribeTags',
-      input: { Filters: [{ Name: 'resource-id', Values: [change.resourceId] }] },
-      why: `read the tags of ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
-      after: [],
-    });
-  if (lookup === 's3')
-    steps.push({
-      id: CONFIG_STEPS.readTags,
-      action: 'readBucketTags',
-      service: 's3',
-      operation: 'GetBucketTagging',
-      input: { Bucket: change.resourceId },
-      why: `read the tags of bucket ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
-      after: [],
-    });
-
+  const steps = readSteps(change, settings);
   // Confirmed with the service that reported it, beside the tag read (WARDEN_VERIFY_EVENTS).
   const verify = settings.verifyEvents ? change.verification?.(remediation) : undefined;
   if (verify) steps.push(verify);
-
-  const parameters: Record<string, string[]> = { ...remediation.parameters };
-  if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
-  if (takesRole(remediation.runbook))
-    parameters[AUTOMATION_ASSUME_ROLE] = [automationRoleIn(change.target, settings) ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
   const start: Step = {
     id: CONFIG_STEPS.remediate,
     action: 'startAutomation',
     service: 'ssm',
     operation: 'StartAutomationExecution',
-    input: { DocumentName: remediation.runbook, Parameters: parameters, ClientToken: nameBasedUuid(change.key) },
+    input: { ...runbookInput(change, remediation, settings), ClientToken: nameBasedUuid(change.key) },
     why: `start runbook ${remediation.runbook} on ${change.resourceId}`,
     after: steps.map((step) => step.id),
   };
-  steps.push(start);
-  if (settings.waitForAutomation)
-    steps.push({
+  return [...steps, start, ...followSteps(remediation.runbook, settings)];
+}
+
+/** The resource's tags, where Warden can read them (the exclusion tag). */
+function readSteps(change: Pick<ComplianceSubject, 'resourceType' | 'resourceId'>, settings: ConfigSettings): Step[] {
+  const lookup = tagLookupFor(change.resourceType);
+  if (lookup === 'ec2')
+    return [
+      {
+        id: CONFIG_STEPS.readTags,
+        action: 'readResourceTags',
+        service: 'ec2',
+        operation: 'DescribeTags',
+        input: { Filters: [{ Name: 'resource-id', Values: [change.resourceId] }] },
+        why: `read the tags of ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
+        after: [],
+      },
+    ];
+  if (lookup === 's3')
+    return [
+      {
+        id: CONFIG_STEPS.readTags,
+        action: 'readBucketTags',
+        service: 's3',
+        operation: 'GetBucketTagging',
+        input: { Bucket: change.resourceId },
+        why: `read the tags of bucket ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
+        after: [],
+      },
+    ];
+  return [];
+}
+
+/** The runbook and its parameters for one resource: the mapping's own, the resource id, and the automation role. */
+function runbookInput(
+  change: Pick<ComplianceSubject, 'resourceId' | 'target'>,
+  remediation: Extract<Remediation, { kind: 'runbook' }>,
+  settings: ConfigSettings,
+): { DocumentName: string; Parameters: Record<string, string[]> } {
+  const parameters: Record<string, string[]> = { ...remediation.parameters };
+  if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
+  if (takesRole(remediation.runbook))
+    parameters[AUTOMATION_ASSUME_ROLE] = [automationRoleIn(change.target, settings) ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
+  return { DocumentName: remediation.runbook, Parameters: parameters };
+}
+
+function followSteps(runbook: string, settings: ConfigSettings): Step[] {
+  if (!settings.waitForAutomation) return [];
+  return [
+    {
       id: CONFIG_STEPS.follow,
       action: 'followAutomation',
       service: 'ssm',
       operation: 'GetAutomationExecution',
       input: { AutomationExecutionId: outputOf(CONFIG_STEPS.remediate, 'AutomationExecutionId') },
-      why: `follow ${remediation.runbook} until it ends or the function is about to time out`,
+      why: `follow ${runbook} until it ends or the function is about to time out`,
       after: [],
-    });
-  return steps;
+    },
+  ];
+}
+
+/** WARDEN_REMEDIATIONS names a runbook (or a manual fix) for this very rule: the operator's mapping wins. */
+function mappedBySettings(rule: string, settings: ConfigSettings): boolean {
+  const name = bestRuleMatch(rule, Object.keys(settings.remediations));
+  const entry = name ? settings.remediations[name] : undefined;
+  return Boolean(entry?.runbook || entry?.manual);
+}
+
+/**
+ * A conformance pack's rule (`<any name>-conformance-pack-<id>`): its name proves nothing, so the plan
+ * reads the rule from AWS Config (DescribeConfigRules) when it runs and starts the catalogued runbook of
+ * the AWS-managed rule it evaluates (its SourceIdentifier). Every catalogued runbook for the resource
+ * type is in the plan with its parameters, so the plan still shows everything that can run.
+ */
+function planConformancePackRule(
+  event: ConfigEvent,
+  key: string,
+  target: Target | undefined,
+  settings: ConfigSettings,
+  { base, notify }: { base: Pick<Plan, 'trigger' | 'eventId' | 'resource'>; notify: (reason: string) => Plan },
+): Plan {
+  const change = event.detail;
+  const runbooks = runbooksByIdentifier(change.resourceType, settings.remediations);
+  if (runbooks.size === 0)
+    return notify(`${change.configRuleName}: a conformance pack's rule, and no catalogued runbook fixes ${change.resourceType}: reported`);
+  const subjectOf = { resourceType: change.resourceType, resourceId: change.resourceId };
+  const steps = readSteps(subjectOf, settings);
+  if (settings.verifyEvents) steps.push(verifyComplianceStep(change, undefined));
+  const resolve: Step = {
+    id: CONFIG_STEPS.resolveRule,
+    action: 'resolveConfigRule',
+    service: 'config',
+    operation: 'DescribeConfigRules',
+    input: { ConfigRuleNames: [change.configRuleName] },
+    why: `read which AWS-managed rule ${change.configRuleName} evaluates (its SourceIdentifier): a conformance pack's rule name proves nothing`,
+    after: [],
+  };
+  const candidates = Object.fromEntries(
+    [...runbooks].map(([identifier, remediation]) => [identifier, runbookInput({ ...change, target }, remediation, settings)]),
+  );
+  const start: Step = {
+    id: CONFIG_STEPS.remediate,
+    action: 'startRunbookForRule',
+    service: 'ssm',
+    operation: 'StartAutomationExecution',
+    input: {
+      SourceIdentifier: outputOf(resolve.id, 'SourceIdentifier'),
+      Runbooks: candidates,
+      ClientToken: nameBasedUuid(key),
+    },
+    why: `start the runbook the catalogue maps to that managed rule, on ${change.resourceId}`,
+    after: [...steps.map((step) => step.id), resolve.id],
+  };
+  const planned = inTarget([...steps, resolve, start, ...followSteps('the runbook', settings)], target);
+  const tagNote = tagCheckNote(change.resourceType, settings.excludeTag);
+  const roleNote = missingRoleNote(target, settings);
+  const reason =
+    `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT${inAccount(target)}: a conformance pack's rule, so the runbook is chosen by the ` +
+    `managed rule it evaluates (SourceIdentifier, read when the plan runs) among ${runbooks.size} catalogued for ${change.resourceType}`;
+  const alert = complianceAlert(event, reason, undefined, tagNote);
+  alert.facts.push([
+    'Runbooks by managed rule',
+    [...runbooks].map(([identifier, remediation]) => `${identifier} -> ${remediation.runbook}`).join('; '),
+  ]);
+  return {
+    ...base,
+    decision: 'act',
+    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
+    alert,
+    steps: [...planned, notifyStep(alert, planned, settings)],
+  };
 }
 
 /** Catalogue runbooks pass the role only if they declare it; runbooks from settings are assumed to (AWS-owned ones all do). */

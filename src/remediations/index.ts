@@ -4,12 +4,16 @@ export {
   AUTOMATION_ASSUME_ROLE,
   automationRoleActions,
   bestRuleMatch,
+  CONFORMANCE_PACK_RULE,
   catalogueRunbooks,
   findRemediation,
+  isConformancePackRule,
   missingParameters,
   normalizeRuleName,
   type Remediation,
+  type RunbookMapping,
   ruleNameMatch,
+  runbooksByIdentifier,
 } from './match';
 export { type RemediationOverride, type RemediationOverrides, remediationOverride, remediationOverrides } from './overrides';
 export { RUNBOOKS } from './runbooks';

@@ -123,6 +123,33 @@ export function findRemediation(ruleName: string, overrides: RemediationOverride
 }
 
 /**
+ * Conformance packs deploy their rules as `<name in the pack's template>-conformance-pack-<random id>`,
+ * and the template names them as it likes: the name says nothing reliable about the managed rule.
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/conformance-packs.html
+ */
+export const CONFORMANCE_PACK_RULE = /-conformance-pack-[a-z0-9]+$/i;
+export const isConformancePackRule = (ruleName: string): boolean => CONFORMANCE_PACK_RULE.test(ruleName);
+
+/** A runbook mapping whose parameters are all known. */
+export type RunbookMapping = Extract<Remediation, { kind: 'runbook' }>;
+
+/**
+ * The catalogue's runbooks for one resource type, keyed by the managed rule's SourceIdentifier: what a
+ * rule whose name cannot be trusted (a conformance pack's) maps to once AWS Config says what it runs.
+ * Parameters in WARDEN_REMEDIATIONS under the managed rule's name complete an entry; entries that still
+ * miss a parameter, and manual ones, are left out.
+ */
+export function runbooksByIdentifier(resourceType: string, overrides: RemediationOverrides = {}): Map<string, RunbookMapping> {
+  const byIdentifier = new Map<string, RunbookMapping>();
+  for (const entry of CATALOGUE) {
+    if (isManual(entry) || !entry.resourceTypes.includes(resourceType) || byIdentifier.has(entry.identifier)) continue;
+    const remediation = fromCatalogue(entry, entry.rule, overrides[entry.rule]);
+    if (remediation.kind === 'runbook' && remediation.missing.length === 0) byIdentifier.set(entry.identifier, remediation);
+  }
+  return byIdentifier;
+}
+
+/**
  * The IAM actions the automation role (WARDEN_AUTOMATION_ROLE_ARN) needs for every runbook the catalogue
  * can start, from the runbooks' documented "Required IAM permissions", sorted and without repeats. The
  * deployment grants exactly these; runbooks mapped in WARDEN_REMEDIATIONS need their own.

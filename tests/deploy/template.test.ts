@@ -257,7 +257,7 @@ describe('the packaged template', () => {
 
     it('alarms on every function error and on any parked event, to the alerts topic', () => {
       const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-      const watched = alarms.map((alarm) => (alarm.Dimensions as { Value: unknown }[])[0]?.Value);
+      const watched = alarms.map((alarm) => (alarm.Dimensions as { Value: unknown }[] | undefined)?.[0]?.Value);
       expect(watched).toEqual(
         expect.arrayContaining([
           ...Object.values(functionIds).map((id) => ({ Ref: id })),

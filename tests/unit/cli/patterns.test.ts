@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PATTERNS } from '../../../src/patterns/catalogue';
+import { DETECTORS, eventOf, PATTERNS } from '../../../src/patterns/catalogue';
 import { planEvent } from '../../../src/respond';
 import { EVENTS_DIR, loadSample, settingsWith } from '../../fixtures';
 import { warden } from '../../support/cli';
@@ -10,9 +10,24 @@ describe('the exam pattern catalogue', () => {
   it('has at least 20 scenarios with unique names, across every detecting service', () => {
     expect(PATTERNS.length).toBeGreaterThanOrEqual(20);
     expect(new Set(PATTERNS.map((p) => p.name)).size).toBe(PATTERNS.length);
-    expect(new Set(PATTERNS.map((p) => p.detectedBy))).toEqual(
-      new Set(['CloudTrail', 'Config', 'GuardDuty', 'Security Hub', 'Inspector', 'Macie', 'KMS']),
-    );
+    expect(new Set(PATTERNS.map((p) => p.detectedBy))).toEqual(new Set(DETECTORS));
+  });
+
+  it('names the EventBridge source and detail-type each sample really has', () => {
+    for (const pattern of PATTERNS) {
+      const { source, detailType } = eventOf(pattern);
+      expect(source, pattern.name).toMatch(/^aws\.[a-z0-9]+$/);
+      expect(detailType.length, pattern.name).toBeGreaterThan(5);
+      if (!pattern.sample) continue;
+      const [trigger = '', file = ''] = pattern.sample.split('/');
+      const sample = loadSample(trigger, file.replace(/\.json$/, ''));
+      expect({ source: sample.source, detailType: sample['detail-type'] }, pattern.name).toEqual({ source, detailType });
+    }
+  });
+
+  it('credits API calls and sign-ins to CloudTrail, whichever service was called', () => {
+    for (const pattern of PATTERNS.filter((p) => /via CloudTrail$/.test(p.event)))
+      expect(['CloudTrail', 'CloudWatch'], pattern.name).toContain(pattern.detectedBy);
   });
 
   const automated = PATTERNS.filter((p) => p.sample !== null);
@@ -38,6 +53,11 @@ describe('the exam pattern catalogue', () => {
     // A runbook named in the response is the one the plan starts.
     const runbook = pattern.response.match(/\b(AWS(ConfigRemediation)?-[A-Za-z0-9]+)/)?.[1];
     if (runbook) expect(planned.plan.steps.map((step) => step.input.DocumentName)).toContain(runbook);
+    // The words claimed are in the message people get.
+    if (pattern.expect?.says) {
+      const message = planned.plan.steps.find((step) => step.operation === 'Publish')?.input.Message;
+      expect(message).toContain(pattern.expect.says);
+    }
   });
 
   it('says what to do instead for every scenario Warden does not handle', () => {
@@ -69,6 +89,7 @@ describe('warden patterns', () => {
     const { code, stdout } = await warden('patterns', 'kms-key-deletion-scheduled');
     expect(code).toBe(0);
     expect(stdout).toContain('A KMS key was scheduled for deletion');
+    expect(stdout).toMatch(/detected by +CloudTrail\n +source +aws\.kms\n +detail-type +AWS API Call via CloudTrail\n/);
     expect(stdout).toMatch(/sample +events\/cloudtrail\/kms-schedule-key-deletion\.json/);
     expect(stdout).toMatch(/NOTIFY +cloudtrail: A KMS key was scheduled for deletion/);
     expect(stdout).toContain('policy: alert rule "kms:ScheduleKeyDeletion rule"');
@@ -84,6 +105,19 @@ describe('warden patterns', () => {
     const { code, stderr } = await warden('patterns', 'crypto-minin');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^warden: no pattern "crypto-minin"; did you mean "crypto-mining"\?\n/);
+  });
+
+  it('groups the list by the service that detects each pattern', async () => {
+    const { stdout } = await warden('patterns');
+    const headings = [...stdout.matchAll(/^([A-Z][A-Za-z ]+) \(([^)]*)\)$/gm)].map((match) => match[1]);
+    expect(headings).toEqual(DETECTORS.filter((detector) => PATTERNS.some((p) => p.detectedBy === detector)));
+  });
+
+  it('replays a rule left to Config’s own remediation as a report', async () => {
+    const { code, stdout } = await warden('patterns', 'config-native-remediation');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/replayed as +remediations=\{"restricted-ssh":\{"manual":/);
+    expect(stdout).toMatch(/NOTIFY +config: restricted-ssh: AWS Config remediates this rule itself/);
   });
 
   it('prints the catalogue as JSON', async () => {

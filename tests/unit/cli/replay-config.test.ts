@@ -21,7 +21,12 @@ describe('warden replay events/config', () => {
       'AWS-DisableIncomingSSHOnPort22',
       { SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
     ]);
-    expect(started['conformance-pack-prefixed.json']?.[0]).toBe('AWS-ConfigureS3BucketVersioning');
+    // A conformance pack's rule: the runbook is chosen by its SourceIdentifier when the plan runs, among these.
+    const pack = reports.find((r) => r.file.endsWith('conformance-pack-prefixed.json'));
+    const candidates = pack?.steps.find((step) => step.operation === 'StartAutomationExecution')?.input.Runbooks;
+    expect((candidates as Record<string, { DocumentName: string }>).S3_BUCKET_VERSIONING_ENABLED?.DocumentName).toBe(
+      'AWS-ConfigureS3BucketVersioning',
+    );
     expect(reports.find((r) => r.file.endsWith('other-account.json'))?.decision).toBe('notify');
     expect(reports.find((r) => r.file.endsWith('compliant.json'))?.decision).toBe('ignore');
   });
