@@ -61,8 +61,8 @@ describe('Playbook: config, conformance pack rules', () => {
     expect(plan.reason).toContain(`in account ${member.account}, eu-west-1`);
     expect(stepOf(plan, 'resolve-rule')?.target).toEqual(member);
     expect(stepOf(plan, 'remediate')?.target).toEqual(member);
-    const candidate = (stepOf(plan, 'remediate')?.input.Runbooks as Record<string, { Parameters: Record<string, string[]> }>)
-      .S3_BUCKET_VERSIONING_ENABLED;
+    const runbooks = stepOf(plan, 'remediate')?.input.Runbooks as Record<string, { Parameters: Record<string, string[]> }> | undefined;
+    const candidate = runbooks?.S3_BUCKET_VERSIONING_ENABLED;
     expect(candidate?.Parameters.AutomationAssumeRole).toEqual([`arn:aws:iam::${member.account}:role/warden-responder-automation`]);
   });
 
