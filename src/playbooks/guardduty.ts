@@ -1,7 +1,14 @@
 import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
-import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
+import { type Alert, missingSetting, NOW, outputOf, type Plan, type Step } from '../plan';
+import {
+  DENY_OLDER_SESSIONS_POLICY,
+  ISOLATION_WINDOW_MINUTES,
+  QUARANTINE_TAGS,
+  quarantineProfileArn,
+  RECORD_KEYS,
+  securityGroupInput,
+} from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
@@ -35,6 +42,10 @@ export type GuardDutySettings = Pick<
   | 'isolateSoleTarget'
   | 'verifyEvents'
   | 'recordsTable'
+  | 'revokeInstanceSessions'
+  | 'swapInstanceProfile'
+  | 'quarantineProfileName'
+  | 'revokeSequencePrincipals'
 >;
 
 /**
@@ -403,7 +414,79 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     ...close,
     recordQuarantine,
     tag,
+    ...credentialSteps(finding, instanceId, settings, gates),
     ...evidence,
     ...detach,
   ];
+}
+
+/** Roles whose sessions Warden never revokes: its member role and its do-nothing role. */
+export const sparedRoles = (settings: GuardDutySettings) => [settings.quarantineProfileName, ...(settings.memberRoleName ? [settings.memberRoleName] : [])];
+
+/** The revocation of a role's older sessions, for the role an instance holds or one a finding names. */
+export function revokeStep(
+  finding: GuardDutyFinding,
+  settings: GuardDutySettings,
+  options: { id?: string; instanceId?: string; roleName?: string; requireInstanceProfile?: boolean; after: string[]; afterSettled?: string[] },
+): Step {
+  const role = options.roleName ?? (options.instanceId ? `the role of ${options.instanceId}'s instance profile` : 'the role');
+  return {
+    id: options.id ?? 'revoke-sessions',
+    action: 'revokeOlderSessions',
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    input: {
+      TableName: recordsTable(settings),
+      Account: finding.accountId,
+      FindingId: finding.id,
+      Before: NOW,
+      ...(options.roleName ? { RoleName: options.roleName } : {}),
+      ...(options.instanceId ? { InstanceId: options.instanceId } : {}),
+      // An instance's role must be in an instance profile; a sequence's principals are revoked by choice (WARDEN_REVOKE_SEQUENCE_PRINCIPALS).
+      RequireInstanceProfile: options.requireInstanceProfile ?? true,
+      Spared: sparedRoles(settings),
+    },
+    why: `deny every session of ${role} issued before now (inline policy ${DENY_OLDER_SESSIONS_POLICY}): stolen temporary credentials stop working (WARDEN_REVOKE_INSTANCE_SESSIONS)`,
+    after: options.after,
+    ...(options.afterSettled?.length ? { afterSettled: options.afterSettled } : {}),
+  };
+}
+
+/**
+ * Credentials cut with the network: the instance's profile is read beside the inspection; once every
+ * guard has passed, the instance moves to Warden's do-nothing profile (the original recorded), then its
+ * role denies every session issued before that moment, so credentials fetched before the swap die too.
+ */
+function credentialSteps(finding: GuardDutyFinding, instanceId: string, settings: GuardDutySettings, gates: string[]): Step[] {
+  if (!settings.swapInstanceProfile && !settings.revokeInstanceSessions) return [];
+  const profileArn = quarantineProfileArn(finding.partition, finding.accountId, settings.quarantineProfileName);
+  const read = ec2Step({
+    id: 'read-profile',
+    action: 'readInstanceProfile',
+    operation: 'DescribeIamInstanceProfileAssociations',
+    input: { InstanceId: instanceId, QuarantineProfileArn: profileArn },
+    why: "read the instance's profile association and the role in that profile",
+    after: [],
+  });
+  const swap: Step[] = settings.swapInstanceProfile
+    ? [
+        ec2Step({
+          id: 'swap-profile',
+          action: 'swapInstanceProfile',
+          operation: 'ReplaceIamInstanceProfileAssociation',
+          input: {
+            TableName: recordsTable(settings),
+            InstanceId: instanceId,
+            IamInstanceProfile: { Arn: profileArn },
+            QuarantineRoleName: settings.quarantineProfileName,
+          },
+          why: `move the instance to Warden's do-nothing profile ${settings.quarantineProfileName}, recording the original in Warden's records (WARDEN_SWAP_INSTANCE_PROFILE)`,
+          after: [...gates, read.id],
+        }),
+      ]
+    : [];
+  const revoke = settings.revokeInstanceSessions
+    ? [revokeStep(finding, settings, { instanceId, after: [...gates, read.id], afterSettled: swap.map((step) => step.id) })]
+    : [];
+  return [read, ...swap, ...revoke];
 }
