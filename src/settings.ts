@@ -144,7 +144,10 @@ const SettingsSchema = z.object({
   /** Containment also moves the instance to Warden's do-nothing instance profile, recording the original. */
   swapInstanceProfile: z._default(booleanFlag, true),
   /** The do-nothing instance profile (and its role) the stack, and the member template, create in each account. */
-  quarantineProfileName: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM name such as warden-quarantine')), 'warden-quarantine'),
+  quarantineProfileName: z._default(
+    z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM name such as warden-quarantine')),
+    'warden-quarantine',
+  ),
   /** AttackSequence:IAM/CompromisedCredentials: also deny the named roles' older sessions (default: name them only). */
   revokeSequencePrincipals: z._default(booleanFlag, false),
 });

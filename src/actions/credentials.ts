@@ -5,7 +5,13 @@ import {
   type IamInstanceProfileAssociation,
   ReplaceIamInstanceProfileAssociationCommand,
 } from '@aws-sdk/client-ec2';
-import { GetInstanceProfileCommand, GetRolePolicyCommand, IAMClient, ListInstanceProfilesForRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetInstanceProfileCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListInstanceProfilesForRoleCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { DENY_OLDER_SESSIONS_POLICY, denyOlderSessionsDocument, RECORD_KEYS } from '../quarantine';
 import { hasCode } from './errors';
 import { RecordsTable } from './records';
@@ -44,7 +50,10 @@ async function currentAssociation(ec2: EC2Client, instanceId: string): Promise<I
 async function profileRoles(iam: IAMClient, name: string) {
   try {
     const { InstanceProfile } = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name }));
-    return { arn: InstanceProfile?.Arn ?? '', roles: (InstanceProfile?.Roles ?? []).map((role) => ({ name: role.RoleName ?? '', arn: role.Arn ?? '' })) };
+    return {
+      arn: InstanceProfile?.Arn ?? '',
+      roles: (InstanceProfile?.Roles ?? []).map((role) => ({ name: role.RoleName ?? '', arn: role.Arn ?? '' })),
+    };
   } catch (error) {
     if (hasCode(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
     throw error;
@@ -64,7 +73,13 @@ export const readInstanceProfile = defineAction<{ InstanceId: string; Quarantine
     const IsWardens = ProfileArn === QuarantineProfileArn;
     const profile = await profileRoles(context.clients.of(IAMClient), profileName(ProfileArn));
     const role = profile?.roles[0];
-    const output: LiveProfile = { AssociationId: association.AssociationId, ProfileArn, IsWardens, RoleName: role?.name, RoleArn: role?.arn };
+    const output: LiveProfile = {
+      AssociationId: association.AssociationId,
+      ProfileArn,
+      IsWardens,
+      RoleName: role?.name,
+      RoleArn: role?.arn,
+    };
     const detail = IsWardens
       ? `already on Warden's do-nothing profile ${ProfileArn}`
       : `${ProfileArn}${role ? `, role ${role.name}` : ', no role'} (${association.AssociationId})`;
@@ -85,10 +100,17 @@ export const swapInstanceProfile = defineAction<{
 }>({
   service: 'ec2',
   operation: 'ReplaceIamInstanceProfileAssociation',
-  permissions: () => ['ec2:ReplaceIamInstanceProfileAssociation', 'iam:GetInstanceProfile', 'iam:PassRole', 'dynamodb:PutItem', 'dynamodb:GetItem'],
+  permissions: () => [
+    'ec2:ReplaceIamInstanceProfileAssociation',
+    'iam:GetInstanceProfile',
+    'iam:PassRole',
+    'dynamodb:PutItem',
+    'dynamodb:GetItem',
+  ],
   async run({ TableName, InstanceId, IamInstanceProfile, QuarantineRoleName }, context) {
     const live = context.output<LiveProfile>(CREDENTIAL_STEPS.readProfile) ?? {};
-    if (!live.ProfileArn || !live.AssociationId) return { status: 'skipped', detail: 'the instance has no instance profile: nothing to swap' };
+    if (!live.ProfileArn || !live.AssociationId)
+      return { status: 'skipped', detail: 'the instance has no instance profile: nothing to swap' };
     if (live.IsWardens) return { status: 'already-done', detail: `already on Warden's do-nothing profile ${IamInstanceProfile.Arn}` };
     const wardens = await profileRoles(context.clients.of(IAMClient), profileName(IamInstanceProfile.Arn));
     if (!wardens || wardens.arn !== IamInstanceProfile.Arn || wardens.roles.length !== 1 || wardens.roles[0]?.name !== QuarantineRoleName)
@@ -202,10 +224,14 @@ export const revokeOlderSessions = defineAction<RevokeInput>({
         output: { RoleName, Before: liveCutOff },
       };
     await iam.send(
-      new PutRolePolicyCommand({ RoleName, PolicyName: DENY_OLDER_SESSIONS_POLICY, PolicyDocument: JSON.stringify(denyOlderSessionsDocument(input.Before)) }),
+      new PutRolePolicyCommand({
+        RoleName,
+        PolicyName: DENY_OLDER_SESSIONS_POLICY,
+        PolicyDocument: JSON.stringify(denyOlderSessionsDocument(input.Before)),
+      }),
     );
     await table.put({ ...key, roleName: RoleName, before: input.Before, findingId: input.FindingId, at: context.now().toISOString() });
-    const replaced = live && !liveCutOff ? ' (replaced a policy of that name that was not Warden\'s)' : '';
+    const replaced = live && !liveCutOff ? " (replaced a policy of that name that was not Warden's)" : '';
     return {
       status: 'done',
       detail: `${RoleName} denies every session issued before ${input.Before}${replaced}`,
@@ -221,7 +247,11 @@ export const isQuarantineProfile = (arn: string | undefined, name: string) => Bo
  * `warden release`: puts the recorded original profile back, but only in place of Warden's own profile
  * (a profile someone else associated since is left alone, and the step fails saying so).
  */
-export const restoreInstanceProfile = defineAction<{ InstanceId: string; IamInstanceProfile: { Arn: string }; QuarantineProfileName: string }>({
+export const restoreInstanceProfile = defineAction<{
+  InstanceId: string;
+  IamInstanceProfile: { Arn: string };
+  QuarantineProfileName: string;
+}>({
   service: 'ec2',
   operation: 'ReplaceIamInstanceProfileAssociation',
   permissions: () => [
@@ -240,9 +270,12 @@ export const restoreInstanceProfile = defineAction<{ InstanceId: string; IamInst
       return { status: 'done', detail: `${InstanceId} had no profile; ${IamInstanceProfile.Arn} associated again` };
     }
     if (!isQuarantineProfile(now, QuarantineProfileName))
-      throw Object.assign(new Error(`${InstanceId} holds ${now}, not Warden's ${QuarantineProfileName}: someone changed it since; left as it is`), {
-        name: 'ProfileChanged',
-      });
+      throw Object.assign(
+        new Error(`${InstanceId} holds ${now}, not Warden's ${QuarantineProfileName}: someone changed it since; left as it is`),
+        {
+          name: 'ProfileChanged',
+        },
+      );
     await ec2.send(new ReplaceIamInstanceProfileAssociationCommand({ AssociationId: current.AssociationId, IamInstanceProfile }));
     return { status: 'done', detail: `${InstanceId}: ${now} -> ${IamInstanceProfile.Arn}` };
   },

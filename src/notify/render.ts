@@ -108,7 +108,8 @@ function instanceVerdict(outcomes: Outcome[]): { verdict: Verdict; why: string }
     const uncut = outcomes.find(
       (o) => CREDENTIAL_STEPS.includes(o.stepId) && (o.status === 'failed' || (o.status === 'skipped' && o.detail.startsWith('needs '))),
     );
-    if (uncut) return { verdict: VERDICTS.notContained, why: `network isolated, but credentials NOT cut: ${uncut.stepId}: ${uncut.detail}` };
+    if (uncut)
+      return { verdict: VERDICTS.notContained, why: `network isolated, but credentials NOT cut: ${uncut.stepId}: ${uncut.detail}` };
     return { verdict: VERDICTS.contained, why: verify.detail };
   }
   const cause = outcomes.find(

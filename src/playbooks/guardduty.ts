@@ -1,4 +1,11 @@
-import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
+import {
+  dormantResourceOf,
+  type GuardDutyEvent,
+  type GuardDutyFinding,
+  type InstanceDetails,
+  isAttackSequence,
+  isSampleFinding,
+} from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, NOW, outputOf, type Plan, type Step } from '../plan';
 import {
@@ -12,6 +19,7 @@ import {
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
+import { planAttackSequence } from './guardduty-sequence';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
@@ -77,6 +85,15 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     return ignore(`severity ${finding.severity} is below WARDEN_NOTIFY_MIN_SEVERITY (${settings.notifyMinSeverity}): not reported`);
   if (finding.severity < settings.minSeverity)
     return notify(`severity ${finding.severity} is below WARDEN_MIN_SEVERITY (${settings.minSeverity}): reported, not acted on`);
+  // Malware in a snapshot, an image, a backup or an S3 object: nothing runs there to quarantine, whatever instance the finding names.
+  const dormant = dormantResourceOf(finding);
+  if (dormant)
+    return notify(
+      `malware in ${dormant.kind} ${dormant.id}: reported with the resource; it is not a running instance, nothing is quarantined`,
+    );
+  if (isAttackSequence(finding)) return planAttackSequence(event, settings);
+  const stolenRole = exfiltratedRole(finding);
+  if (!instance && stolenRole) return planRoleRevocation(finding, stolenRole, settings, notify);
   if (!instance) return notify(`${finding.resource.resourceType} finding: reported; Warden contains EC2 instances only`);
   const workload = workloadOf(finding);
   if (workload && !settings.isolateContainerHosts)
@@ -105,7 +122,7 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     : `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
   // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
   const steps = inTarget(
-    protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings),
+    protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings, { roleName: stolenRole }),
     target,
   ).map(({ target: where, ...step }) => (step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where }));
   const alert = { ...findingAlert(finding, reason), containment: true };
@@ -115,6 +132,51 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
     alert,
     steps: [...steps, ...notifiedSteps(finding, instance, alert, steps, settings)],
+  };
+}
+
+/**
+ * The instance role whose credentials an InstanceCredentialExfiltration finding says were used elsewhere
+ * (`resource.accessKeyDetails.userName` of an assumed-role session), if the finding is one.
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html
+ */
+export function exfiltratedRole(finding: GuardDutyFinding): string | undefined {
+  if (!finding.type.startsWith('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration')) return undefined;
+  const key = (finding.resource as { accessKeyDetails?: { userName?: unknown; userType?: unknown } }).accessKeyDetails;
+  const name = typeof key?.userName === 'string' ? key.userName : '';
+  return key?.userType === 'AssumedRole' && /^[\w+=,.@-]{1,64}$/.test(name) ? name : undefined;
+}
+
+/**
+ * Stolen instance credentials whose instance is not in the finding (or not in reach): the role's older
+ * sessions are revoked in the finding's account, after the finding is confirmed with GuardDuty.
+ */
+function planRoleRevocation(
+  finding: GuardDutyFinding,
+  roleName: string,
+  settings: GuardDutySettings,
+  notify: (reason: string) => Plan,
+): Plan {
+  const what = `the credentials of instance role ${roleName} were used elsewhere`;
+  if (!settings.revokeInstanceSessions)
+    return notify(`${what}; the finding names no instance to contain and WARDEN_REVOKE_INSTANCE_SESSIONS is off: reported`);
+  const refusal = accountRefusal(finding, settings);
+  if (refusal) return notify(`role ${roleName} ${refusal}: reported, sessions not revoked`);
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`role ${roleName}`, target, settings));
+  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
+  const revoke = revokeStep(finding, settings, { roleName, after: verify.map((step) => step.id) });
+  const steps = [...verify, ...inTarget([revoke], target)];
+  const reason = `${what}; the finding names no instance to contain: revoke the role's older sessions`;
+  const alert = findingAlert(finding, reason);
+  return {
+    trigger: 'guardduty',
+    eventId: finding.id,
+    resource: roleName,
+    decision: 'act',
+    reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
+    alert,
+    steps: [...steps, notifyStep(alert, steps, settings)],
   };
 }
 
@@ -134,7 +196,7 @@ function connectionOf(finding: GuardDutyFinding): Connection {
  * The notification, then (when the records table is set) the record that this finding was told,
  * written only if the publish succeeded: a retry after a failed publish tells people again.
  */
-function notifiedSteps(
+export function notifiedSteps(
   finding: GuardDutyFinding,
   instance: InstanceDetails,
   alert: Alert,
@@ -156,13 +218,13 @@ function notifiedSteps(
   return [notify, record];
 }
 
-const missingRecordsNote = (settings: GuardDutySettings) =>
+export const missingRecordsNote = (settings: GuardDutySettings) =>
   settings.recordsTable ? '' : ' (nothing can be contained: WARDEN_RECORDS_TABLE is not set)';
 
-const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
+export const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
 
 /** Why settings keep Warden's hands off this instance's account, if they do. */
-function accountRefusal(finding: GuardDutyFinding, settings: GuardDutySettings): string | undefined {
+export function accountRefusal(finding: GuardDutyFinding, settings: GuardDutySettings): string | undefined {
   if (settings.deniedAccounts.includes(finding.accountId)) return `is in account ${finding.accountId}, listed in WARDEN_DENIED_ACCOUNTS`;
   if (settings.allowedAccounts.length > 0 && !settings.allowedAccounts.includes(finding.accountId))
     return `is in account ${finding.accountId}, not listed in WARDEN_ALLOWED_ACCOUNTS`;
@@ -185,11 +247,11 @@ const inspectStep = (instanceId: string) =>
  * Evidence does not wait for the guards: a guard someone else can set off (the circuit breaker, the
  * load balancer check, a protected VPC) may hold isolation back, never the evidence.
  */
-function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
+function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings, sharedVerify?: string): Step[] {
   const instanceId = instance.instanceId;
   // Confirmed with GuardDuty beside the inspection (WARDEN_VERIFY_EVENTS): a forged finding changes nothing, evidence included.
-  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
-  const after = ['inspect', ...verify.map((step) => step.id)];
+  const verify: Step[] = settings.verifyEvents && !sharedVerify ? [verifyFindingStep(finding)] : [];
+  const after = ['inspect', ...verify.map((step) => step.id), ...(sharedVerify ? [sharedVerify] : [])];
   return [
     inspectStep(instanceId),
     ...verify,
@@ -233,12 +295,18 @@ function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, set
  * original groups -> swap to the allow-all group -> swap to the quarantine group -> re-read. Every
  * interface and VPC goes in parallel; evidence runs beside it all.
  */
-function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
+export function containmentSteps(
+  finding: GuardDutyFinding,
+  instance: InstanceDetails,
+  settings: GuardDutySettings,
+  /** An attack sequence verifies once for all its instances, and a credential finding names the role to revoke. */
+  options: { sharedVerify?: string; roleName?: string } = {},
+): Step[] {
   const instanceId = instance.instanceId;
   const interfaces = instance.networkInterfaces;
   const vpcs = [...new Set(interfaces.map((eni) => eni.vpcId))];
   const TableName = recordsTable(settings);
-  const [inspect, ...reads] = evidenceSteps(finding, instance, settings) as [Step, ...Step[]];
+  const [inspect, ...reads] = evidenceSteps(finding, instance, settings, options.sharedVerify) as [Step, ...Step[]];
   const verifyEvent = reads.filter((step) => step.id === VERIFY_STEP_ID);
   const evidence = reads.filter((step) => step.id !== VERIFY_STEP_ID);
 
@@ -289,7 +357,13 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
         },
       ];
   // Every change to the network waits for these: the instance as it is now, each guard's verdict, and the verification.
-  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id), ...verifyEvent.map((step) => step.id)];
+  const gates = [
+    inspect.id,
+    budget.id,
+    ...soleTarget.map((step) => step.id),
+    ...verifyEvent.map((step) => step.id),
+    ...(options.sharedVerify ? [options.sharedVerify] : []),
+  ];
   const groups = vpcs.flatMap((vpcId) =>
     (['untrack', 'quarantine'] as const).map((role) =>
       ec2Step({
@@ -414,20 +488,30 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     ...close,
     recordQuarantine,
     tag,
-    ...credentialSteps(finding, instanceId, settings, gates),
+    ...credentialSteps(finding, instanceId, settings, gates, options.roleName),
     ...evidence,
     ...detach,
   ];
 }
 
 /** Roles whose sessions Warden never revokes: its member role and its do-nothing role. */
-export const sparedRoles = (settings: GuardDutySettings) => [settings.quarantineProfileName, ...(settings.memberRoleName ? [settings.memberRoleName] : [])];
+export const sparedRoles = (settings: GuardDutySettings) => [
+  settings.quarantineProfileName,
+  ...(settings.memberRoleName ? [settings.memberRoleName] : []),
+];
 
 /** The revocation of a role's older sessions, for the role an instance holds or one a finding names. */
 export function revokeStep(
   finding: GuardDutyFinding,
   settings: GuardDutySettings,
-  options: { id?: string; instanceId?: string; roleName?: string; requireInstanceProfile?: boolean; after: string[]; afterSettled?: string[] },
+  options: {
+    id?: string;
+    instanceId?: string;
+    roleName?: string;
+    requireInstanceProfile?: boolean;
+    after: string[];
+    afterSettled?: string[];
+  },
 ): Step {
   const role = options.roleName ?? (options.instanceId ? `the role of ${options.instanceId}'s instance profile` : 'the role');
   return {
@@ -457,7 +541,13 @@ export function revokeStep(
  * guard has passed, the instance moves to Warden's do-nothing profile (the original recorded), then its
  * role denies every session issued before that moment, so credentials fetched before the swap die too.
  */
-function credentialSteps(finding: GuardDutyFinding, instanceId: string, settings: GuardDutySettings, gates: string[]): Step[] {
+function credentialSteps(
+  finding: GuardDutyFinding,
+  instanceId: string,
+  settings: GuardDutySettings,
+  gates: string[],
+  roleName?: string,
+): Step[] {
   if (!settings.swapInstanceProfile && !settings.revokeInstanceSessions) return [];
   const profileArn = quarantineProfileArn(finding.partition, finding.accountId, settings.quarantineProfileName);
   const read = ec2Step({
@@ -486,7 +576,15 @@ function credentialSteps(finding: GuardDutyFinding, instanceId: string, settings
       ]
     : [];
   const revoke = settings.revokeInstanceSessions
-    ? [revokeStep(finding, settings, { instanceId, after: [...gates, read.id], afterSettled: swap.map((step) => step.id) })]
+    ? [
+        revokeStep(finding, settings, {
+          instanceId,
+          roleName,
+          // Credentials used elsewhere are cut even when a network guard (the breaker, a sole target) holds isolation back.
+          after: [...(roleName ? gates.filter((id) => id === 'inspect' || id.endsWith(VERIFY_STEP_ID)) : gates), read.id],
+          afterSettled: swap.map((step) => step.id),
+        }),
+      ]
     : [];
   return [read, ...swap, ...revoke];
 }

@@ -177,7 +177,9 @@ export function planRelease(instance: InstanceState, records: ReleaseRecords, op
     reason:
       `release ${instanceId}: restore ${instance.interfaces.length} interface(s) to the groups Warden recorded and remove the quarantine labels` +
       (options.disableTerminationProtection ? ', turn termination protection off' : ' (termination protection stays on)') +
-      (records.originalProfile ? `, put back instance profile ${records.originalProfile.arn}; the revocation of older sessions stays` : '') +
+      (records.originalProfile
+        ? `, put back instance profile ${records.originalProfile.arn}; the revocation of older sessions stays`
+        : '') +
       '; snapshots are kept as evidence' +
       (notify.length > 0 ? '' : ' (no notification: WARDEN_TOPIC_ARN is not set)'),
     eventId: `release:${instanceId}`,
