@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
-import { FUNCTION_ROLE_IDS, statementsFor } from './iam';
+import { FUNCTION_ROLE_IDS, type Grant, quarantineProfileResources, quarantineRoleGrants, statementsFor } from './iam';
 import { samplePlans } from './permissions';
 
 /**
@@ -82,9 +82,23 @@ function trustFor(trigger: string) {
   return functionRole ? statement : { 'Fn::If': ['CanRelease', statement, { Ref: 'AWS::NoValue' }] };
 }
 
+/**
+ * Grants particular to a session: containment passes only Warden's do-nothing role to EC2; a release
+ * puts back whatever profile the instance had, so it may pass any role of the account, to EC2 only.
+ */
+const SESSION_GRANTS: Record<string, Record<string, Grant>> = {
+  guardduty: quarantineRoleGrants('${AWS::AccountId}'),
+  [RELEASE_SESSION]: {
+    'iam:PassRole': {
+      resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*')],
+      condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    },
+  },
+};
+
 /** The role's grants, one policy per trigger, each usable only by a session tagged with that trigger. */
 function policyFor(trigger: string, actions: string[]) {
-  const statements = inEveryRegion(statementsFor(actions)).map((statement) => ({
+  const statements = inEveryRegion(statementsFor(actions, undefined, SESSION_GRANTS[trigger])).map((statement) => ({
     ...statement,
     Sid: `${statement.Sid}For${trigger.charAt(0).toUpperCase()}${trigger.slice(1)}`,
     Condition: {
@@ -156,6 +170,13 @@ export function memberAccountTemplate(root: string) {
         Default: 'us-east-1',
         Description: 'IAM is global: the one region whose stack instance creates the roles. Deploy it first.',
       },
+      QuarantineProfileName: {
+        Type: 'String',
+        Default: 'warden-quarantine',
+        AllowedPattern: '^[\\w+=,.@-]{1,64}$',
+        Description:
+          "Warden's do-nothing instance profile and role (the central stack's quarantineProfileName): a contained instance holds it instead of its own.",
+      },
       ReleasePrincipalArn: {
         Type: 'String',
         Default: '',
@@ -187,6 +208,7 @@ export function memberAccountTemplate(root: string) {
           Policies: triggers.map((trigger) => policyFor(trigger, permissions[trigger] ?? [])),
         },
       },
+      ...quarantineProfileResources('CreatesRoles'),
       ForwarderRole: {
         Type: 'AWS::IAM::Role',
         Condition: 'CreatesRoles',

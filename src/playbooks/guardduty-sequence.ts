@@ -130,8 +130,8 @@ function principalRevocations(
   );
 }
 
-/** Prefixes a plan fragment's step ids (and every reference to them) so several instances fit in one plan. */
-export function scoped(steps: Step[], prefix: string): Step[] {
+/** Prefixes a plan fragment's step ids (and every reference to them) so several instances fit in one plan; each step says whose it is. */
+export function scoped(steps: Step[], prefix: string, label = prefix.slice(0, -1)): Step[] {
   const local = new Set(steps.map((step) => step.id));
   const rename = (id: string) => (local.has(id) ? prefix + id : id);
   const input = (value: unknown): unknown => {
@@ -147,6 +147,7 @@ export function scoped(steps: Step[], prefix: string): Step[] {
     ...step,
     id: prefix + step.id,
     input: input(step.input) as Record<string, unknown>,
+    why: `${label}: ${step.why}`,
     after: step.after.map(rename),
     ...(step.afterSettled ? { afterSettled: step.afterSettled.map(rename) } : {}),
   }));

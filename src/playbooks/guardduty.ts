@@ -513,7 +513,7 @@ export function revokeStep(
     afterSettled?: string[];
   },
 ): Step {
-  const role = options.roleName ?? (options.instanceId ? `the role of ${options.instanceId}'s instance profile` : 'the role');
+  const role = options.roleName ?? (options.instanceId ? `the role in ${options.instanceId}'s instance profile` : 'the role');
   return {
     id: options.id ?? 'revoke-sessions',
     action: 'revokeOlderSessions',
