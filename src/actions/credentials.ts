@@ -110,7 +110,7 @@ export const swapInstanceProfile = defineAction<{
   async run({ TableName, InstanceId, IamInstanceProfile, QuarantineRoleName }, context) {
     const live = context.output<LiveProfile>(CREDENTIAL_STEPS.readProfile) ?? {};
     if (!live.ProfileArn || !live.AssociationId)
-      return { status: 'skipped', detail: 'the instance has no instance profile: nothing to swap' };
+      return { status: 'already-done', detail: 'the instance has no instance profile: nothing to swap' };
     if (live.IsWardens) return { status: 'already-done', detail: `already on Warden's do-nothing profile ${IamInstanceProfile.Arn}` };
     const wardens = await profileRoles(context.clients.of(IAMClient), profileName(IamInstanceProfile.Arn));
     if (!wardens || wardens.arn !== IamInstanceProfile.Arn || wardens.roles.length !== 1 || wardens.roles[0]?.name !== QuarantineRoleName)
@@ -147,7 +147,8 @@ async function roleToRevoke(input: RevokeInput, context: ExecutionContext, table
   if (input.RoleName) return input.RoleName;
   const live = context.output<LiveProfile>(CREDENTIAL_STEPS.readProfile);
   if (live?.RoleName && !live.IsWardens) return live.RoleName;
-  if (!input.InstanceId) return undefined;
+  // Only an instance already on Warden's profile (an earlier delivery swapped it) has its role on record.
+  if (!live?.IsWardens || !input.InstanceId) return undefined;
   const record = await table.get(RECORD_KEYS.instance(input.InstanceId), RECORD_KEYS.profile);
   return record && !record.releasedAt && record.roleName ? String(record.roleName) : undefined;
 }
@@ -197,7 +198,7 @@ export const revokeOlderSessions = defineAction<RevokeInput>({
   async run(input, context) {
     const table = RecordsTable.of(context, input.TableName);
     const RoleName = await roleToRevoke(input, context, table);
-    if (!RoleName) return { status: 'skipped', detail: 'no role to revoke: the instance has no instance profile' };
+    if (!RoleName) return { status: 'already-done', detail: 'no role to revoke: the instance has no instance profile' };
     const refusal = refusalOf(RoleName, input.Spared);
     if (refusal) throw Object.assign(new Error(refusal), { name: 'RoleRefused' });
     const iam = context.clients.of(IAMClient);
