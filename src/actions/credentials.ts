@@ -165,6 +165,16 @@ function cutOffOf(document: string | undefined): string | undefined {
   }
 }
 
+/** The inline policy under Warden's name on the role, as IAM has it now (whoever wrote it). */
+async function wardenPolicyOn(iam: IAMClient, RoleName: string) {
+  try {
+    return await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: DENY_OLDER_SESSIONS_POLICY }));
+  } catch (error) {
+    if (hasCode(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
+    throw error;
+  }
+}
+
 interface RevokeInput {
   TableName: string;
   Account: string;
@@ -210,13 +220,7 @@ export const revokeOlderSessions = defineAction<RevokeInput>({
         });
     }
     const key = { pk: RECORD_KEYS.revoked(input.Account, RoleName), sk: 'revoked' };
-    const [record, live] = await Promise.all([
-      table.get(key.pk, key.sk),
-      iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: DENY_OLDER_SESSIONS_POLICY })).catch((error: unknown) => {
-        if (hasCode(error, 'NoSuchEntity', 'NoSuchEntityException')) return undefined;
-        throw error;
-      }),
-    ]);
+    const [record, live] = await Promise.all([table.get(key.pk, key.sk), wardenPolicyOn(iam, RoleName)]);
     const liveCutOff = cutOffOf(live?.PolicyDocument);
     if (record?.findingId === input.FindingId && liveCutOff && liveCutOff >= String(record.before))
       return {
