@@ -1,7 +1,7 @@
 import { type AttackSequence, attackSequenceOf, type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, isReference, type Plan, type Reference, type Step } from '../plan';
-import { accountRefusal, containmentSteps, type GuardDutySettings, missingRecordsNote, revokeStep } from './guardduty';
+import { accountRefusal, containmentSteps, EVIDENCE_STEP_IDS, type GuardDutySettings, missingRecordsNote, revokeStep } from './guardduty';
 import { findingAlert } from './guardduty-alert';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
@@ -63,7 +63,9 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
     );
   });
   const revocations = principalRevocations(finding, sequence, settings, sharedVerify);
-  const changes = [...instanceSteps, ...revocations];
+  // Evidence runs once every change of the plan has settled, every instance's included: it goes last.
+  const isEvidence = (step: Step) => EVIDENCE_STEP_IDS.some((id) => step.id.endsWith(`/${id}`));
+  const changes = [...instanceSteps.filter((step) => !isEvidence(step)), ...revocations, ...instanceSteps.filter(isEvidence)];
   const notes = [
     ...(skipped.length > 0 ? [`not contained: ${skipped.join('; ')}`] : []),
     ...(sequence.principals.length > 0 && revocations.length === 0

@@ -293,7 +293,9 @@ function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, set
  * Isolation first. The critical path once a VPC has its Warden groups: DescribeInstances (beside the
  * record reads and the guards) -> DescribeSecurityGroups of the recorded groups -> the record of the
  * original groups -> swap to the allow-all group -> swap to the quarantine group -> re-read. Every
- * interface and VPC goes in parallel; evidence runs beside it all.
+ * interface and VPC goes in parallel; evidence follows once every change has settled (the executor's
+ * heldUntilIsolated), and the Auto Scaling detach goes beside the swaps: Auto Scaling's own API limits
+ * are not EC2's, and a group that sees its instance fail health checks may terminate the evidence.
  */
 export function containmentSteps(
   finding: GuardDutyFinding,
@@ -489,10 +491,14 @@ export function containmentSteps(
     recordQuarantine,
     tag,
     ...credentialSteps(finding, instanceId, settings, gates, options.roleName),
-    ...evidence,
     ...detach,
+    // Listed last because they run last: evidence waits for every change above (isolation first).
+    ...evidence,
   ];
 }
+
+/** The steps that keep evidence: they run after every change of a plan (the executor's heldUntilIsolated), so they are listed last. */
+export const EVIDENCE_STEP_IDS = ['termination-protection', 'snapshot'];
 
 /** Roles whose sessions Warden never revokes: its member role and its do-nothing role. */
 export const sparedRoles = (settings: GuardDutySettings) => [
