@@ -7,13 +7,16 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { replayApplied, warden } from './cli';
 import { ACCOUNT, endpoint, findingAbout, freshAccountPerTest, launchInstance, loadEvent, REGION, topicMessages } from './support';
 
 // Credentials cut with the network, through `warden replay --apply` and `warden release` on moto: the
 // instance's role denies its older sessions, the instance holds Warden's do-nothing profile, and a
 // release puts the original profile back while the revocation stays.
+
+// Each scenario runs the CLI several times and resets the emulator first: slow on a loaded machine.
+vi.setConfig({ hookTimeout: 60_000, testTimeout: 120_000 });
 
 const account = freshAccountPerTest();
 const { aws } = account;
