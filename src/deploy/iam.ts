@@ -1,5 +1,6 @@
 import type { Trigger } from '../plan';
 import { automationRoleActions, catalogueRunbooks } from '../remediations';
+import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './grants';
 
 /**
  * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
@@ -184,7 +185,15 @@ const assumeMemberRole = {
   ],
 };
 
-function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean) {
+/** The config function may start the runbooks of your own that deploy/grants.json declares (src/deploy/grants.ts). */
+function startDeclaredRunbooks(trigger: Trigger, grants: Grants) {
+  if (trigger !== 'config' || grants.runbooks.length === 0) return [];
+  return [
+    { Sid: 'StartDeclaredRunbooks', Effect: 'Allow', Action: ['ssm:StartAutomationExecution'], Resource: declaredRunbookArns(grants) },
+  ];
+}
+
+function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean, grants: Grants) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -207,6 +216,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
               },
               ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS, TRIGGER_GRANTS[trigger]),
               ...(actsInMembers ? [assumeMemberRole] : []),
+              ...startDeclaredRunbooks(trigger, grants),
             ],
           },
         },
@@ -215,7 +225,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
   };
 }
 
-function automationRole() {
+function automationRole(grants: Grants) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -238,7 +248,10 @@ function automationRole() {
       Policies: [
         {
           PolicyName: 'warden-runbooks',
-          PolicyDocument: { Version: '2012-10-17', Statement: statementsFor(automationRoleActions()) },
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [...statementsFor(automationRoleActions()), ...grantStatements(grants)],
+          },
         },
       ],
     },
@@ -246,16 +259,16 @@ function automationRole() {
 }
 
 /** The CloudFormation `Resources` of every Warden role. */
-export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = []) {
+export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = [], grants: Grants = NO_GRANTS) {
   return {
     Resources: {
       ...Object.fromEntries(
         (Object.keys(FUNCTION_ROLE_IDS) as Trigger[]).map((trigger) => [
           FUNCTION_ROLE_IDS[trigger],
-          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger)),
+          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger), grants),
         ]),
       ),
-      [AUTOMATION_ROLE_ID]: automationRole(),
+      [AUTOMATION_ROLE_ID]: automationRole(grants),
       ...quarantineProfileResources(),
     },
   };
