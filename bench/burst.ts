@@ -220,6 +220,8 @@ function ec2Handlers(account: Account) {
       },
     ],
     [c.DescribeInstanceAttributeCommand, () => ({ DisableApiTermination: { Value: false } })],
+    // The burst's instances hold no instance profile: containment reads that and has no credentials to cut.
+    [c.DescribeIamInstanceProfileAssociationsCommand, () => ({ IamInstanceProfileAssociations: [] })],
     [c.ModifyInstanceAttributeCommand, () => ({})],
     [
       c.CreateSnapshotsCommand,

@@ -9,7 +9,19 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const DECISIONS = ['act', 'notify', 'ignore'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export const SERVICES = ['ec2', 'autoscaling', 'elbv2', 'sns', 'ssm', 's3', 'guardduty', 'config', 'dynamodb', 'securityhub'] as const;
+export const SERVICES = [
+  'ec2',
+  'autoscaling',
+  'elbv2',
+  'sns',
+  'ssm',
+  's3',
+  'guardduty',
+  'config',
+  'dynamodb',
+  'securityhub',
+  'iam',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

@@ -35,6 +35,10 @@ export const RECORD_KEYS = {
   quarantine: 'quarantine',
   snapshots: (findingId: string) => `snapshots#${findingId}`,
   notified: (findingId: string) => `notified#${findingId}`,
+  /** The instance profile the instance had before Warden swapped it: attribute `profileArn`. */
+  profile: 'profile',
+  /** Partition of a role's revocation (sort key `revoked`): attributes `roleName`, `before`, `findingId`. Release says it stays. */
+  revoked: (account: string, roleName: string) => `role#${account}#${roleName}`,
   /** Quarantine times, sort key `<ISO time>#<instance>`: what the circuit breaker counts. */
   isolations: (account: string, region: string) => `isolations#${account}#${region}`,
 } as const;
@@ -82,4 +86,32 @@ export interface ReleaseRecords {
   groups: Record<string, GroupState | undefined>;
   /** Group ids Warden created (allow-all and quarantine): never anyone's original groups. */
   wardenGroups: string[];
+  /** The instance profile Warden swapped out (and its role), when it did. */
+  originalProfile?: { arn: string; roleName: string };
 }
+
+/**
+ * The inline policy Warden puts on a role to deny every session issued before a time, as IAM's own
+ * "Revoke active sessions" does. One fixed name: writing it again replaces Warden's earlier cut-off.
+ */
+export const DENY_OLDER_SESSIONS_POLICY = 'warden-deny-older-sessions';
+
+/** The deny-older-sessions document, exactly; anything else under Warden's policy name is overwritten. */
+export function denyOlderSessionsDocument(before: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'WardenDenyOlderSessions',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { DateLessThan: { 'aws:TokenIssueTime': before } },
+      },
+    ],
+  };
+}
+
+/** The ARN of Warden's do-nothing instance profile in an account (the stack or member template creates it). */
+export const quarantineProfileArn = (partition: string, account: string, name: string) =>
+  `arn:${partition}:iam::${account}:instance-profile/${name}`;

@@ -34,6 +34,10 @@ export const SETTINGS_ENV = {
   homeAccount: 'WARDEN_HOME_ACCOUNT',
   accountAliases: 'WARDEN_ACCOUNT_ALIASES',
   verifyEvents: 'WARDEN_VERIFY_EVENTS',
+  revokeInstanceSessions: 'WARDEN_REVOKE_INSTANCE_SESSIONS',
+  swapInstanceProfile: 'WARDEN_SWAP_INSTANCE_PROFILE',
+  quarantineProfileName: 'WARDEN_QUARANTINE_PROFILE_NAME',
+  revokeSequencePrincipals: 'WARDEN_REVOKE_SEQUENCE_PRINCIPALS',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -135,6 +139,17 @@ const SettingsSchema = z.object({
    * Off only for emulators, which implement neither call.
    */
   verifyEvents: z._default(booleanFlag, true),
+  /** Containment also denies the instance role's sessions issued before it (docs/containment.md, "Credentials"). */
+  revokeInstanceSessions: z._default(booleanFlag, true),
+  /** Containment also moves the instance to Warden's do-nothing instance profile, recording the original. */
+  swapInstanceProfile: z._default(booleanFlag, true),
+  /** The do-nothing instance profile (and its role) the stack, and the member template, create in each account. */
+  quarantineProfileName: z._default(
+    z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM name such as warden-quarantine')),
+    'warden-quarantine',
+  ),
+  /** AttackSequence:IAM/CompromisedCredentials: also deny the named roles' older sessions (default: name them only). */
+  revokeSequencePrincipals: z._default(booleanFlag, false),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -315,18 +315,22 @@ export interface InstanceRecords {
   quarantinedAt?: string;
   findingId?: string;
   notified: string[];
+  /** The instance profile the instance had before Warden swapped it, and that profile's role. */
+  originalProfile?: { arn: string; roleName: string };
 }
 
 /** The live (not released) records of an instance. */
 export async function readInstanceRecords(table: RecordsTable, instanceId: string): Promise<InstanceRecords> {
   const items = (await table.query(RECORD_KEYS.instance(instanceId))).filter((item) => !item.releasedAt);
   const quarantine = items.find((item) => item.sk === RECORD_KEYS.quarantine);
+  const profile = items.find((item) => item.sk === RECORD_KEYS.profile);
   return {
     originals: Object.fromEntries(
       items.filter((item) => String(item.sk).startsWith('eni#')).map((item) => [String(item.sk).slice(4), item.groups as string[]]),
     ),
     ...(quarantine ? { quarantinedAt: String(quarantine.quarantinedAt), findingId: String(quarantine.findingId) } : {}),
     notified: items.filter((item) => String(item.sk).startsWith('notified#')).map((item) => String(item.sk).slice('notified#'.length)),
+    ...(profile ? { originalProfile: { arn: String(profile.profileArn), roleName: String(profile.roleName ?? '') } } : {}),
   };
 }
 

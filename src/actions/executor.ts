@@ -170,8 +170,20 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
  * member role's credentials away from home, named after the plan's finding), so actions stay unaware.
  */
 function scopedTo(step: Step, context: ExecutionContext): ExecutionContext {
-  if (!step.target) return context;
-  return { ...context, clients: context.clients.in(step.target, { trigger: context.plan.trigger, finding: context.plan.eventId }) };
+  const scoped = withinScope(step, context);
+  if (!step.target) return scoped;
+  return { ...scoped, clients: context.clients.in(step.target, { trigger: context.plan.trigger, finding: context.plan.eventId }) };
+}
+
+/**
+ * A plan that contains several instances (an attack sequence) prefixes each instance's steps with
+ * `<scope>/`: a step then reads its siblings' outputs by their unprefixed ids, so actions stay unaware.
+ */
+function withinScope(step: Step, context: ExecutionContext): ExecutionContext {
+  const slash = step.id.indexOf('/');
+  if (slash < 0) return context;
+  const scope = step.id.slice(0, slash + 1);
+  return { ...context, output: <T>(id: string) => context.output<T>(scope + id) ?? context.output<T>(id) };
 }
 
 async function invoke(

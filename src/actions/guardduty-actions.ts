@@ -1,4 +1,5 @@
 import { detachFromAutoScalingGroup } from './autoscaling';
+import { readInstanceProfile, revokeOlderSessions, swapInstanceProfile } from './credentials';
 import {
   closeUntrackGroup,
   describeInstance,
@@ -40,6 +41,9 @@ export const GUARDDUTY_ACTIONS: ActionRegistry = {
   tagQuarantinedInstance,
   enableTerminationProtection,
   snapshotVolumes,
+  readInstanceProfile,
+  swapInstanceProfile,
+  revokeOlderSessions,
   detachFromAutoScalingGroup,
   publishNotification,
   recordNotified,

@@ -27,18 +27,20 @@ export const checkIsolationBudget = defineAction<{
   Limit: number;
   WindowMinutes: number;
   InstanceId: string;
+  /** Instances of the same plan (an attack sequence) contained before this one: they count too. */
+  Ahead?: string[];
 }>({
   service: 'dynamodb',
   runsIn: 'home',
   operation: 'Query',
   readOnly: true,
   permissions: () => ['dynamodb:Query'],
-  async run({ TableName, Partition, Limit, WindowMinutes, InstanceId }, context) {
+  async run({ TableName, Partition, Limit, WindowMinutes, InstanceId, Ahead = [] }, context) {
     const now = context.now();
     const since = new Date(now.getTime() - WindowMinutes * 60_000).toISOString();
     const items = await RecordsTable.of(context, TableName).query(Partition, { from: since, to: `${now.toISOString()}~` });
     // This instance's own quarantine (a repeat delivery) does not count against it.
-    const instances = new Set(items.map((item) => String(item.sk).split('#')[1]).filter((id) => id !== InstanceId));
+    const instances = new Set([...items.map((item) => String(item.sk).split('#')[1]), ...Ahead].filter((id) => id !== InstanceId));
     const recent = instances.size;
     if (recent >= Limit)
       return {

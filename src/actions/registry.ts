@@ -1,5 +1,6 @@
 import { CLOUDTRAIL_ACTIONS } from './cloudtrail-actions';
 import { CONFIG_ACTIONS } from './config-actions';
+import { restoreInstanceProfile } from './credentials';
 import { GUARDDUTY_ACTIONS } from './guardduty-actions';
 import { INSPECTOR_ACTIONS } from './inspector-actions';
 import { disableTerminationProtection, markReleased, removeQuarantineTags, restoreInterfaceGroups } from './release';
@@ -12,6 +13,7 @@ export { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTION
 /** `warden release`, at the terminal only: no function undoes a quarantine. */
 export const RELEASE_ACTIONS: ActionRegistry = {
   restoreInterfaceGroups,
+  restoreInstanceProfile,
   removeQuarantineTags,
   markReleased,
   disableTerminationProtection,

@@ -59,7 +59,7 @@ export const markReleased = defineAction<{ TableName: string; InstanceId: string
     const table = RecordsTable.of(context, TableName);
     const pk = RECORD_KEYS.instance(InstanceId);
     const releasedAt = context.now().toISOString();
-    const keys = [RECORD_KEYS.quarantine, ...Interfaces.map(RECORD_KEYS.originalGroups)];
+    const keys = [RECORD_KEYS.quarantine, RECORD_KEYS.profile, ...Interfaces.map(RECORD_KEYS.originalGroups)];
     const marked = await Promise.all(
       keys.map(async (sk) => {
         const item = await table.get(pk, sk);
@@ -135,5 +135,11 @@ export async function readReleaseRecords(
       ];
     }),
   );
-  return { quarantined: Boolean(records.quarantinedAt), originals: records.originals, groups, wardenGroups };
+  return {
+    quarantined: Boolean(records.quarantinedAt),
+    originals: records.originals,
+    groups,
+    wardenGroups,
+    ...(records.originalProfile ? { originalProfile: records.originalProfile } : {}),
+  };
 }

@@ -17,7 +17,8 @@ import { defineAction } from './types';
 export const verifyGuardDutyFinding = defineAction<{
   DetectorId: string;
   FindingIds: string[];
-  Expected: { Type: string; InstanceId: string };
+  /** `UserName`: the credentials' user or role; `SequenceInstances`: instances an attack sequence must list. */
+  Expected: { Type: string; InstanceId: string; UserName?: string; SequenceInstances?: string[] };
 }>({
   service: 'guardduty',
   operation: 'GetFindings',
@@ -43,6 +44,16 @@ export const verifyGuardDutyFinding = defineAction<{
     if (instance !== Expected.InstanceId)
       throw new EventNotVerifiedError(`GuardDuty says finding ${id} is about ${instance || 'no instance'}, not ${Expected.InstanceId}`);
     if (finding.Service?.Archived) throw new EventNotVerifiedError(`GuardDuty says finding ${id} is archived`);
+    const user = finding.Resource?.AccessKeyDetails?.UserName ?? '';
+    if (Expected.UserName !== undefined && user !== Expected.UserName)
+      throw new EventNotVerifiedError(`GuardDuty says finding ${id} is about ${user || 'no user or role'}, not ${Expected.UserName}`);
+    const listed = new Set(
+      (finding.Service?.Detection?.Sequence?.Resources ?? [])
+        .filter((resource) => resource.ResourceType === 'EC2_INSTANCE')
+        .map((resource) => resource.Uid?.match(/(i-[0-9a-f]{8,17})$/)?.[1]),
+    );
+    const unlisted = (Expected.SequenceInstances ?? []).filter((instanceId) => !listed.has(instanceId));
+    if (unlisted.length > 0) throw new EventNotVerifiedError(`GuardDuty's sequence in finding ${id} does not list ${unlisted.join(', ')}`);
     return { status: 'done', detail: `GuardDuty confirms finding ${id} (${finding.Type} on ${instance}, not archived)` };
   },
 });

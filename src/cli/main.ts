@@ -35,6 +35,22 @@ const SETTING_FLAGS: [flag: string, setting: SettingName, help: string][] = [
     'do not confirm events with GuardDuty / AWS Config before acting, e.g. on an emulator (WARDEN_VERIFY_EVENTS=false)',
   ],
   ['--records-table <name>', 'recordsTable', "DynamoDB table of Warden's records (WARDEN_RECORDS_TABLE)"],
+  ['--no-swap-profile', 'swapInstanceProfile', "keep a contained instance's own instance profile (WARDEN_SWAP_INSTANCE_PROFILE=false)"],
+  [
+    '--no-revoke-sessions',
+    'revokeInstanceSessions',
+    "leave the contained instance's role sessions valid (WARDEN_REVOKE_INSTANCE_SESSIONS=false)",
+  ],
+  [
+    '--quarantine-profile <name>',
+    'quarantineProfileName',
+    "Warden's do-nothing instance profile (WARDEN_QUARANTINE_PROFILE_NAME, default warden-quarantine)",
+  ],
+  [
+    '--revoke-sequence-principals',
+    'revokeSequencePrincipals',
+    'revoke the older sessions of the roles a credential attack sequence names (WARDEN_REVOKE_SEQUENCE_PRINCIPALS)',
+  ],
 ];
 /** Where AWS calls go: the usual credential chain and region, or an emulator. */
 const TARGET_FLAGS: [flag: string, setting: SettingName, help: string][] = [
@@ -80,6 +96,8 @@ function settingsFrom(flags: Record<string, unknown>, env: Record<string, string
     ),
     // Commander names a --no-x flag `x` (true unless given); only an explicit --no-verify overrides the environment.
     ...(flags.verify === false ? { verifyEvents: false } : {}),
+    ...(flags.swapProfile === false ? { swapInstanceProfile: false } : {}),
+    ...(flags.revokeSessions === false ? { revokeInstanceSessions: false } : {}),
   };
   if (flags.endpoint !== undefined) checkEndpoint(flags.endpoint, '--endpoint');
   else checkEndpoint(env[SETTINGS_ENV.endpoint], SETTINGS_ENV.endpoint);
@@ -180,7 +198,9 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     );
   for (const [flag, , help] of [
     ...TARGET_FLAGS,
-    ...SETTING_FLAGS.filter(([, setting]) => ['topicArn', 'accountAlias', 'messageFormat', 'recordsTable'].includes(setting)),
+    ...SETTING_FLAGS.filter(([, setting]) =>
+      ['topicArn', 'accountAlias', 'messageFormat', 'recordsTable', 'quarantineProfileName'].includes(setting),
+    ),
   ])
     releaseCommand.addOption(new Option(flag, help));
   releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {

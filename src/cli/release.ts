@@ -65,6 +65,7 @@ export async function release(instanceId: string, given: Settings, options: Rele
   const planned = planRelease(instance, records, {
     disableTerminationProtection: options.disableTerminationProtection,
     recordsTable: settings.recordsTable,
+    quarantineProfileName: settings.quarantineProfileName,
     notify: {
       ...settings,
       account: target?.account ?? settings.homeAccount ?? settings.topicArn?.split(':')[4] ?? 'unknown',

@@ -82,6 +82,27 @@ export const FUNCTION_CONDITIONS: Record<string, Record<string, unknown>> = {
   'ec2:CreateTags': { 'ForAllValues:StringLike': { 'aws:TagKeys': ['warden:*', 'Name'] } },
 };
 
+/** A grant whose resource or condition is particular to one role (the same action means something else elsewhere). */
+export interface Grant {
+  resources: Resource[];
+  condition?: Record<string, unknown>;
+}
+
+/**
+ * Credentials cut with the network (src/actions/credentials.ts): GuardDuty containment passes only
+ * Warden's do-nothing role, only to EC2 (ReplaceIamInstanceProfileAssociation needs iam:PassRole on
+ * the new profile's role). The stack parameter QuarantineProfileName names that role and its profile.
+ */
+export const quarantineRoleGrants = (account: string): Record<string, Grant> => ({
+  'iam:PassRole': {
+    resources: [arn(`iam::${account}:role/\${QuarantineProfileName}`)],
+    condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+  },
+});
+
+/** Per-trigger grants of the function roles. */
+const TRIGGER_GRANTS: Partial<Record<Trigger, Record<string, Grant>>> = { guardduty: quarantineRoleGrants('${AWS::AccountId}') };
+
 /** Where a mutating action may act: this account and region, or the one resource it is for. */
 function scopeOf(action: string): Resource[] {
   const service = action.split(':')[0];
@@ -98,6 +119,11 @@ function scopeOf(action: string): Resource[] {
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
       return [arn(`sqs:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.failedEventsQueue}`)];
+    // Any role of the account: IAM has no condition key for an inline policy's name (iam:PolicyName does
+    // not exist for PutRolePolicy), so the code writes only Warden's deny-older-sessions policy, and only
+    // on a role that is in an instance profile (docs/containment.md, "Credentials").
+    case 'iam:PutRolePolicy':
+      return [arn('iam::${AWS::AccountId}:role/*')];
   }
   if (service === 'dynamodb') return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
   if (service === 'iam') return [arn('iam::${AWS::AccountId}:*')];
@@ -110,11 +136,8 @@ function scopeOf(action: string): Resource[] {
 /** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
 const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
 
-/**
- * Groups actions into statements by where they may act; `*` only for reads and account-level calls.
- * `resources` replaces the scope of an action (the member stack passes its own automation role).
- */
-export function statementsFor(actions: string[], conditions = CONDITIONS, resources: Record<string, Resource[]> = {}): Statement[] {
+/** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
+export function statementsFor(actions: string[], conditions = CONDITIONS, grants: Record<string, Grant> = {}): Statement[] {
   const statements: Statement[] = [];
   const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
@@ -123,10 +146,10 @@ export function statementsFor(actions: string[], conditions = CONDITIONS, resour
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
   const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
   for (const action of actions.filter((a) => !isOpenRead(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
-    const scope = resources[action] ?? scopeOf(action);
-    const condition = conditions[action];
-    const key = JSON.stringify([scope, condition]);
-    const entry = scoped.get(key) ?? { actions: [], resources: scope, condition };
+    const resources = grants[action]?.resources ?? scopeOf(action);
+    const condition = grants[action] ? grants[action].condition : conditions[action];
+    const key = JSON.stringify([resources, condition]);
+    const entry = scoped.get(key) ?? { actions: [], resources, condition };
     entry.actions.push(action);
     scoped.set(key, entry);
   }
@@ -192,7 +215,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
                 Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
                 Resource: arn(`logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${STACK_NAMES.logGroup(trigger)}:*`),
               },
-              ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS),
+              ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS, TRIGGER_GRANTS[trigger]),
               ...(actsInMembers ? [assumeMemberRole] : []),
               ...startDeclaredRunbooks(trigger, grants),
             ],
@@ -247,6 +270,41 @@ export function iamResources(permissions: Record<Trigger, string[]>, memberTrigg
         ]),
       ),
       [AUTOMATION_ROLE_ID]: automationRole(grants),
+      ...quarantineProfileResources(),
+    },
+  };
+}
+
+/**
+ * Warden's do-nothing instance profile: a role that EC2 may assume and that an explicit deny keeps from
+ * doing anything, whatever policy is attached to it later. A contained instance holds it instead of its own
+ * (src/actions/credentials.ts); the central stack and the member template both hold it.
+ */
+export function quarantineProfileResources(condition?: string) {
+  const when = condition ? { Condition: condition } : {};
+  return {
+    QuarantineRole: {
+      Type: 'AWS::IAM::Role',
+      ...when,
+      Properties: {
+        RoleName: { Ref: 'QuarantineProfileName' },
+        Description: 'Warden: held by contained instances instead of their own role; may do nothing',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [
+          {
+            PolicyName: 'deny-everything',
+            PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'DenyEverything', Effect: 'Deny', Action: '*', Resource: '*' }] },
+          },
+        ],
+      },
+    },
+    QuarantineInstanceProfile: {
+      Type: 'AWS::IAM::InstanceProfile',
+      ...when,
+      Properties: { InstanceProfileName: { Ref: 'QuarantineProfileName' }, Roles: [{ Ref: 'QuarantineRole' }] },
     },
   };
 }

@@ -4,7 +4,7 @@ import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
 import { MEMBER_AUTOMATION_SUFFIX } from '../playbooks/target';
-import { automationRole, FUNCTION_ROLE_IDS, statementsFor } from './iam';
+import { automationRole, FUNCTION_ROLE_IDS, type Grant, quarantineProfileResources, quarantineRoleGrants, statementsFor } from './iam';
 import { samplePlans } from './permissions';
 
 /**
@@ -60,8 +60,13 @@ const sub = (template: string) => ({ 'Fn::Sub': template });
 const centralBus = sub('arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default');
 const FORWARDER_ROLE = '${MemberRoleName}-forwarder';
 const AUTOMATION_ROLE = `\${MemberRoleName}${MEMBER_AUTOMATION_SUFFIX}`;
-/** The responder role passes this account's automation role, and no other, to the runbooks it starts. */
-const MEMBER_RESOURCES = { 'iam:PassRole': [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE}`)] };
+/** The responder role passes this account's automation role, and no other, to the runbooks it starts (SSM only). */
+const PASS_AUTOMATION_ROLE: Record<string, Grant> = {
+  'iam:PassRole': {
+    resources: [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE}`)],
+    condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+  },
+};
 
 /** A member role serves every region: its grants name any region of this account, never another account. */
 const inEveryRegion = <T>(statements: T): T => JSON.parse(JSON.stringify(statements).replaceAll('${AWS::Region}', '*'));
@@ -87,9 +92,25 @@ function trustFor(trigger: string) {
   return functionRole ? statement : { 'Fn::If': ['CanRelease', statement, { Ref: 'AWS::NoValue' }] };
 }
 
+/**
+ * Grants particular to a session: containment passes only Warden's do-nothing role to EC2; a release
+ * puts back whatever profile the instance had, so it may pass any role of the account, to EC2 only.
+ */
+const SESSION_GRANTS: Record<string, Record<string, Grant>> = {
+  guardduty: quarantineRoleGrants('${AWS::AccountId}'),
+  config: PASS_AUTOMATION_ROLE,
+  securityhub: PASS_AUTOMATION_ROLE,
+  [RELEASE_SESSION]: {
+    'iam:PassRole': {
+      resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*')],
+      condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    },
+  },
+};
+
 /** The role's grants, one policy per trigger, each usable only by a session tagged with that trigger. */
 function policyFor(trigger: string, actions: string[]) {
-  const statements = inEveryRegion(statementsFor(actions, undefined, MEMBER_RESOURCES)).map((statement) => ({
+  const statements = inEveryRegion(statementsFor(actions, undefined, SESSION_GRANTS[trigger])).map((statement) => ({
     ...statement,
     Sid: `${statement.Sid}For${trigger.charAt(0).toUpperCase()}${trigger.slice(1)}`,
     Condition: {
@@ -162,6 +183,13 @@ export function memberAccountTemplate(root: string) {
         Default: 'us-east-1',
         Description: 'IAM is global: the one region whose stack instance creates the roles. Deploy it first.',
       },
+      QuarantineProfileName: {
+        Type: 'String',
+        Default: 'warden-quarantine',
+        AllowedPattern: '^[\\w+=,.@-]{1,64}$',
+        Description:
+          "Warden's do-nothing instance profile and role (the central stack's quarantineProfileName): a contained instance holds it instead of its own.",
+      },
       ReleasePrincipalArn: {
         Type: 'String',
         Default: '',
@@ -194,6 +222,7 @@ export function memberAccountTemplate(root: string) {
         },
       },
       AutomationRole: memberAutomationRole(),
+      ...quarantineProfileResources('CreatesRoles'),
       ForwarderRole: {
         Type: 'AWS::IAM::Role',
         Condition: 'CreatesRoles',

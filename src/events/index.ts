@@ -15,6 +15,7 @@ export type { ComplianceType, ConfigComplianceChange, ConfigEvent, EvaluationRes
 export { COMPLIANCE_TYPES, configEvent } from './config';
 export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardduty';
 export { guardDutyEvent, isSampleFinding } from './guardduty';
+export { type AttackSequence, attackSequenceOf, type DormantResource, dormantResourceOf, isAttackSequence } from './guardduty-detection';
 export type { InspectorEvent, InspectorFinding } from './inspector';
 export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
 export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';

@@ -85,8 +85,33 @@ export const CONTAINMENT_CHECK_STEP = 'verify-containment';
 export function containmentVerdict(alert: Alert, options: MessageOptions, outcomes?: Outcome[]) {
   if (!alert.containment) return undefined;
   if (options.dryRun || !outcomes) return { verdict: VERDICTS.dryRun, why: 'nothing was changed' };
+  // An attack sequence contains several instances, each under its own `<instance>/` step ids.
+  const scopes = [...new Set(outcomes.flatMap((o) => (o.stepId.includes('/') ? [o.stepId.slice(0, o.stepId.indexOf('/') + 1)] : [])))];
+  if (scopes.length === 0) return instanceVerdict(outcomes);
+  const each = scopes.map((scope) => ({
+    instance: scope.slice(0, -1),
+    ...instanceVerdict(outcomes.filter((o) => o.stepId.startsWith(scope)).map((o) => ({ ...o, stepId: o.stepId.slice(scope.length) }))),
+  }));
+  const held = each.filter((one) => one.verdict === VERDICTS.contained).length;
+  return {
+    verdict: held === each.length ? VERDICTS.contained : VERDICTS.notContained,
+    why: `${held} of ${each.length} instance(s) contained; ${each.map((one) => `${one.instance}: ${one.verdict} (${one.why})`).join('; ')}`,
+  };
+}
+
+/** Steps that cut an instance's credentials: a failure leaves stolen credentials working, whatever the network. */
+const CREDENTIAL_STEPS = ['swap-profile', 'revoke-sessions'];
+
+function instanceVerdict(outcomes: Outcome[]): { verdict: Verdict; why: string } {
   const verify = outcomes.find((outcome) => outcome.stepId === CONTAINMENT_CHECK_STEP);
-  if (verify && (verify.status === 'done' || verify.status === 'already-done')) return { verdict: VERDICTS.contained, why: verify.detail };
+  if (verify && (verify.status === 'done' || verify.status === 'already-done')) {
+    const uncut = outcomes.find(
+      (o) => CREDENTIAL_STEPS.includes(o.stepId) && (o.status === 'failed' || (o.status === 'skipped' && o.detail.startsWith('needs '))),
+    );
+    if (uncut)
+      return { verdict: VERDICTS.notContained, why: `network isolated, but credentials NOT cut: ${uncut.stepId}: ${uncut.detail}` };
+    return { verdict: VERDICTS.contained, why: verify.detail };
+  }
   const cause = outcomes.find(
     (o) => o.service !== 'sns' && (o.status === 'failed' || o.status === 'skipped') && !o.detail.startsWith('needs '),
   );

@@ -325,10 +325,11 @@ export const PATTERNS: readonly Pattern[] = [
     title: 'GuardDuty flags IAM credentials used from an unusual place',
     detectedBy: 'GuardDuty',
     event: GUARDDUTY,
-    response: 'alert: deactivate the key and review what it did (Warden contains EC2 instances only)',
-    automation: 'notify',
+    response:
+      'instance credentials used elsewhere: the role denies its sessions issued before now (and the instance is contained when the finding names it); other keys: alert to deactivate the key',
+    automation: 'contain',
     sample: 'guardduty/non-ec2-iam.json',
-    expect: NOTIFIED,
+    expect: { decision: 'act', operation: 'PutRolePolicy' },
   },
   {
     name: 's3-bucket-public',

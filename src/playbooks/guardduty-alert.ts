@@ -1,4 +1,4 @@
-import type { GuardDutyFinding } from '../events';
+import { dormantResourceOf, type GuardDutyFinding } from '../events';
 import { consoleLink } from '../notify';
 import type { Alert, Severity } from '../plan';
 
@@ -94,6 +94,9 @@ export function indicatorFacts(finding: GuardDutyFinding): [string, string][] {
       const names = at(item, 'threatNames');
       if (Array.isArray(names)) for (const threat of names) if (text(threat)) threats.add(String(threat));
     }
+  // Malware Protection scans name what they found.
+  const scanned = at(service, 'ebsVolumeScanDetails', 'scanDetections', 'threatDetectedByName', 'threatNames');
+  if (Array.isArray(scanned)) for (const threat of scanned) if (text(at(threat, 'name'))) threats.add(String(at(threat, 'name')));
   if (lists.size > 0) facts.push(['Threat list', [...lists].join(', ')]);
   if (threats.size > 0) facts.push(['Threat', [...threats].join(', ')]);
   return facts;
@@ -182,9 +185,12 @@ export function findingAlert(finding: GuardDutyFinding, reason: string): Alert {
   const workload = workloadOf(finding);
   const credentials = credentialFacts(finding);
   const keyTarget = credentials.find(([label]) => label === 'Role' || label === 'User' || label === 'Root user');
-  const target = instance
-    ? `${instance.instanceId}${name ? ` (${name})` : ''}`
-    : (workload ?? (keyTarget ? `${keyTarget[0].toLowerCase()} ${keyTarget[1]}` : finding.resource.resourceType));
+  const dormant = dormantResourceOf(finding);
+  const target = dormant
+    ? `${dormant.kind} ${dormant.id}`
+    : instance
+      ? `${instance.instanceId}${name ? ` (${name})` : ''}`
+      : (workload ?? (keyTarget ? `${keyTarget[0].toLowerCase()} ${keyTarget[1]}` : finding.resource.resourceType));
   const facts: [string, string][] = [
     ['Finding', finding.type],
     ['Severity score', String(finding.severity)],

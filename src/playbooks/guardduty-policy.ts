@@ -47,6 +47,13 @@ export const GUARDDUTY_POLICY: readonly PolicyRule[] = [
   { match: 'UnauthorizedAccess:EC2/MaliciousIPCaller', response: isolate, because: 'the instance talks to a known-malicious IP address' },
   { match: 'UnauthorizedAccess:EC2/SSHBruteForce', response: isolateWhenActor, because: 'SSH brute force' },
   { match: 'UnauthorizedAccess:EC2/RDPBruteForce', response: isolateWhenActor, because: 'RDP brute force' },
+  {
+    match: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration',
+    response: isolate,
+    because: "the instance's role credentials are used from somewhere else: they were taken from it",
+    // GuardDuty calls the instance the TARGET of the theft, yet the credentials came out of it: it is the one to contain.
+    hostEvidence: true,
+  },
   { match: 'UnauthorizedAccess:EC2/', response: notify, because: 'unusual access to the instance; a person should judge it' },
   { match: 'Recon:EC2/Portscan', response: isolate, because: 'the instance port-scans other hosts' },
   { match: 'Recon:EC2/PortProbe', response: notify, because: 'an exposed port of the instance is being probed' },

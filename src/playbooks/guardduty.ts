@@ -1,10 +1,25 @@
-import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
+import {
+  dormantResourceOf,
+  type GuardDutyEvent,
+  type GuardDutyFinding,
+  type InstanceDetails,
+  isAttackSequence,
+  isSampleFinding,
+} from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
-import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
-import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
+import { type Alert, missingSetting, NOW, outputOf, type Plan, type Step } from '../plan';
+import {
+  DENY_OLDER_SESSIONS_POLICY,
+  ISOLATION_WINDOW_MINUTES,
+  QUARANTINE_TAGS,
+  quarantineProfileArn,
+  RECORD_KEYS,
+  securityGroupInput,
+} from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
+import { planAttackSequence } from './guardduty-sequence';
 import { accountRefusal, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
@@ -35,6 +50,10 @@ export type GuardDutySettings = Pick<
   | 'isolateSoleTarget'
   | 'verifyEvents'
   | 'recordsTable'
+  | 'revokeInstanceSessions'
+  | 'swapInstanceProfile'
+  | 'quarantineProfileName'
+  | 'revokeSequencePrincipals'
 >;
 
 /**
@@ -66,6 +85,15 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     return ignore(`severity ${finding.severity} is below WARDEN_NOTIFY_MIN_SEVERITY (${settings.notifyMinSeverity}): not reported`);
   if (finding.severity < settings.minSeverity)
     return notify(`severity ${finding.severity} is below WARDEN_MIN_SEVERITY (${settings.minSeverity}): reported, not acted on`);
+  // Malware in a snapshot, an image, a backup or an S3 object: nothing runs there to quarantine, whatever instance the finding names.
+  const dormant = dormantResourceOf(finding);
+  if (dormant)
+    return notify(
+      `malware in ${dormant.kind} ${dormant.id}: reported with the resource; it is not a running instance, nothing is quarantined`,
+    );
+  if (isAttackSequence(finding)) return planAttackSequence(event, settings);
+  const stolenRole = exfiltratedRole(finding);
+  if (!instance && stolenRole) return planRoleRevocation(finding, stolenRole, settings, notify);
   if (!instance) return notify(`${finding.resource.resourceType} finding: reported; Warden contains EC2 instances only`);
   const workload = workloadOf(finding);
   if (workload && !settings.isolateContainerHosts)
@@ -94,7 +122,7 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     : `${rule.because} (policy ${rule.match}): quarantine ${instance.instanceId}${where}`;
   // The verification asks Warden's own GuardDuty, the administrator that holds every member's findings.
   const steps = inTarget(
-    protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings),
+    protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings, { roleName: stolenRole }),
     target,
   ).map(({ target: where, ...step }) => (step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where }));
   const alert = { ...findingAlert(finding, reason), containment: true };
@@ -104,6 +132,51 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
     reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
     alert,
     steps: [...steps, ...notifiedSteps(finding, instance, alert, steps, settings)],
+  };
+}
+
+/**
+ * The instance role whose credentials an InstanceCredentialExfiltration finding says were used elsewhere
+ * (`resource.accessKeyDetails.userName` of an assumed-role session), if the finding is one.
+ * @see https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html
+ */
+export function exfiltratedRole(finding: GuardDutyFinding): string | undefined {
+  if (!finding.type.startsWith('UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration')) return undefined;
+  const key = (finding.resource as { accessKeyDetails?: { userName?: unknown; userType?: unknown } }).accessKeyDetails;
+  const name = typeof key?.userName === 'string' ? key.userName : '';
+  return key?.userType === 'AssumedRole' && /^[\w+=,.@-]{1,64}$/.test(name) ? name : undefined;
+}
+
+/**
+ * Stolen instance credentials whose instance is not in the finding (or not in reach): the role's older
+ * sessions are revoked in the finding's account, after the finding is confirmed with GuardDuty.
+ */
+function planRoleRevocation(
+  finding: GuardDutyFinding,
+  roleName: string,
+  settings: GuardDutySettings,
+  notify: (reason: string) => Plan,
+): Plan {
+  const what = `the credentials of instance role ${roleName} were used elsewhere`;
+  if (!settings.revokeInstanceSessions)
+    return notify(`${what}; the finding names no instance to contain and WARDEN_REVOKE_INSTANCE_SESSIONS is off: reported`);
+  const refusal = accountRefusal(finding.accountId, settings);
+  if (refusal) return notify(`role ${roleName} ${refusal}: reported, sessions not revoked`);
+  const target = targetOf(finding.accountId, finding.region, settings);
+  if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`role ${roleName}`, target, settings));
+  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
+  const revoke = revokeStep(finding, settings, { roleName, after: verify.map((step) => step.id) });
+  const steps = [...verify, ...inTarget([revoke], target)];
+  const reason = `${what}; the finding names no instance to contain: revoke the role's older sessions`;
+  const alert = findingAlert(finding, reason);
+  return {
+    trigger: 'guardduty',
+    eventId: finding.id,
+    resource: roleName,
+    decision: 'act',
+    reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
+    alert,
+    steps: [...steps, notifyStep(alert, steps, settings)],
   };
 }
 
@@ -123,7 +196,7 @@ function connectionOf(finding: GuardDutyFinding): Connection {
  * The notification, then (when the records table is set) the record that this finding was told,
  * written only if the publish succeeded: a retry after a failed publish tells people again.
  */
-function notifiedSteps(
+export function notifiedSteps(
   finding: GuardDutyFinding,
   instance: InstanceDetails,
   alert: Alert,
@@ -145,10 +218,10 @@ function notifiedSteps(
   return [notify, record];
 }
 
-const missingRecordsNote = (settings: GuardDutySettings) =>
+export const missingRecordsNote = (settings: GuardDutySettings) =>
   settings.recordsTable ? '' : ' (nothing can be contained: WARDEN_RECORDS_TABLE is not set)';
 
-const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
+export const recordsTable = (settings: GuardDutySettings) => settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE');
 
 const ec2Step = (step: Omit<Step, 'service'>): Step => ({ service: 'ec2', ...step });
 
@@ -166,11 +239,11 @@ const inspectStep = (instanceId: string) =>
  * Evidence does not wait for the guards: a guard someone else can set off (the circuit breaker, the
  * load balancer check, a protected VPC) may hold isolation back, never the evidence.
  */
-function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
+function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings, sharedVerify?: string): Step[] {
   const instanceId = instance.instanceId;
   // Confirmed with GuardDuty beside the inspection (WARDEN_VERIFY_EVENTS): a forged finding changes nothing, evidence included.
-  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
-  const after = ['inspect', ...verify.map((step) => step.id)];
+  const verify: Step[] = settings.verifyEvents && !sharedVerify ? [verifyFindingStep(finding)] : [];
+  const after = ['inspect', ...verify.map((step) => step.id), ...(sharedVerify ? [sharedVerify] : [])];
   return [
     inspectStep(instanceId),
     ...verify,
@@ -216,12 +289,18 @@ function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, set
  * heldUntilIsolated), and the Auto Scaling detach goes beside the swaps: Auto Scaling's own API limits
  * are not EC2's, and a group that sees its instance fail health checks may terminate the evidence.
  */
-function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
+export function containmentSteps(
+  finding: GuardDutyFinding,
+  instance: InstanceDetails,
+  settings: GuardDutySettings,
+  /** An attack sequence verifies once for all its instances, and a credential finding names the role to revoke. */
+  options: { sharedVerify?: string; roleName?: string } = {},
+): Step[] {
   const instanceId = instance.instanceId;
   const interfaces = instance.networkInterfaces;
   const vpcs = [...new Set(interfaces.map((eni) => eni.vpcId))];
   const TableName = recordsTable(settings);
-  const [inspect, ...reads] = evidenceSteps(finding, instance, settings) as [Step, ...Step[]];
+  const [inspect, ...reads] = evidenceSteps(finding, instance, settings, options.sharedVerify) as [Step, ...Step[]];
   const verifyEvent = reads.filter((step) => step.id === VERIFY_STEP_ID);
   const evidence = reads.filter((step) => step.id !== VERIFY_STEP_ID);
 
@@ -272,7 +351,13 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
         },
       ];
   // Every change to the network waits for these: the instance as it is now, each guard's verdict, and the verification.
-  const gates = [inspect.id, budget.id, ...soleTarget.map((step) => step.id), ...verifyEvent.map((step) => step.id)];
+  const gates = [
+    inspect.id,
+    budget.id,
+    ...soleTarget.map((step) => step.id),
+    ...verifyEvent.map((step) => step.id),
+    ...(options.sharedVerify ? [options.sharedVerify] : []),
+  ];
   const groups = vpcs.flatMap((vpcId) =>
     (['untrack', 'quarantine'] as const).map((role) =>
       ec2Step({
@@ -397,8 +482,107 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     ...close,
     recordQuarantine,
     tag,
+    ...credentialSteps(finding, instanceId, settings, gates, options.roleName),
     ...detach,
     // Listed last because they run last: evidence waits for every change above (isolation first).
     ...evidence,
   ];
+}
+
+/** The steps that keep evidence: they run after every change of a plan (the executor's heldUntilIsolated), so they are listed last. */
+export const EVIDENCE_STEP_IDS = ['termination-protection', 'snapshot'];
+
+/** Roles whose sessions Warden never revokes: its member role and its do-nothing role. */
+export const sparedRoles = (settings: GuardDutySettings) => [
+  settings.quarantineProfileName,
+  ...(settings.memberRoleName ? [settings.memberRoleName] : []),
+];
+
+/** The revocation of a role's older sessions, for the role an instance holds or one a finding names. */
+export function revokeStep(
+  finding: GuardDutyFinding,
+  settings: GuardDutySettings,
+  options: {
+    id?: string;
+    instanceId?: string;
+    roleName?: string;
+    requireInstanceProfile?: boolean;
+    after: string[];
+    afterSettled?: string[];
+  },
+): Step {
+  const role = options.roleName ?? (options.instanceId ? `the role in ${options.instanceId}'s instance profile` : 'the role');
+  return {
+    id: options.id ?? 'revoke-sessions',
+    action: 'revokeOlderSessions',
+    service: 'iam',
+    operation: 'PutRolePolicy',
+    input: {
+      TableName: recordsTable(settings),
+      Account: finding.accountId,
+      FindingId: finding.id,
+      Before: NOW,
+      ...(options.roleName ? { RoleName: options.roleName } : {}),
+      ...(options.instanceId ? { InstanceId: options.instanceId } : {}),
+      // An instance's role must be in an instance profile; a sequence's principals are revoked by choice (WARDEN_REVOKE_SEQUENCE_PRINCIPALS).
+      RequireInstanceProfile: options.requireInstanceProfile ?? true,
+      Spared: sparedRoles(settings),
+    },
+    why: `deny every session of ${role} issued before now (inline policy ${DENY_OLDER_SESSIONS_POLICY}): stolen temporary credentials stop working (WARDEN_REVOKE_INSTANCE_SESSIONS)`,
+    after: options.after,
+    ...(options.afterSettled?.length ? { afterSettled: options.afterSettled } : {}),
+  };
+}
+
+/**
+ * Credentials cut with the network: the instance's profile is read beside the inspection; once every
+ * guard has passed, the instance moves to Warden's do-nothing profile (the original recorded), then its
+ * role denies every session issued before that moment, so credentials fetched before the swap die too.
+ */
+function credentialSteps(
+  finding: GuardDutyFinding,
+  instanceId: string,
+  settings: GuardDutySettings,
+  gates: string[],
+  roleName?: string,
+): Step[] {
+  if (!settings.swapInstanceProfile && !settings.revokeInstanceSessions) return [];
+  const profileArn = quarantineProfileArn(finding.partition, finding.accountId, settings.quarantineProfileName);
+  const read = ec2Step({
+    id: 'read-profile',
+    action: 'readInstanceProfile',
+    operation: 'DescribeIamInstanceProfileAssociations',
+    input: { InstanceId: instanceId, QuarantineProfileArn: profileArn },
+    why: "read the instance's profile association and the role in that profile",
+    after: [],
+  });
+  const swap: Step[] = settings.swapInstanceProfile
+    ? [
+        ec2Step({
+          id: 'swap-profile',
+          action: 'swapInstanceProfile',
+          operation: 'ReplaceIamInstanceProfileAssociation',
+          input: {
+            TableName: recordsTable(settings),
+            InstanceId: instanceId,
+            IamInstanceProfile: { Arn: profileArn },
+            QuarantineRoleName: settings.quarantineProfileName,
+          },
+          why: `move the instance to Warden's do-nothing profile ${settings.quarantineProfileName}, recording the original in Warden's records (WARDEN_SWAP_INSTANCE_PROFILE)`,
+          after: [...gates, read.id],
+        }),
+      ]
+    : [];
+  const revoke = settings.revokeInstanceSessions
+    ? [
+        revokeStep(finding, settings, {
+          instanceId,
+          roleName,
+          // Credentials used elsewhere are cut even when a network guard (the breaker, a sole target) holds isolation back.
+          after: [...(roleName ? gates.filter((id) => id === 'inspect' || id.endsWith(VERIFY_STEP_ID)) : gates), read.id],
+          afterSettled: swap.map((step) => step.id),
+        }),
+      ]
+    : [];
+  return [read, ...swap, ...revoke];
 }

@@ -1,6 +1,6 @@
 import { type NotifySettings, notifyStep } from '../notify';
 import { type Alert, missingSetting, type Plan, type Step } from '../plan';
-import { QUARANTINE_TAGS, type ReleaseRecords } from '../quarantine';
+import { DENY_OLDER_SESSIONS_POLICY, QUARANTINE_TAGS, type ReleaseRecords } from '../quarantine';
 
 export type { GroupState, ReleaseRecords } from '../quarantine';
 
@@ -16,6 +16,8 @@ export interface ReleaseOptions {
   disableTerminationProtection: boolean;
   /** WARDEN_RECORDS_TABLE. */
   recordsTable?: string;
+  /** WARDEN_QUARANTINE_PROFILE_NAME: the do-nothing profile the recorded original replaces (and only it). */
+  quarantineProfileName?: string;
   /** Tell the alerts topic, like any other change Warden makes; without a topic, the reason says so. */
   notify?: NotifySettings & { account: string; region: string; now: Date };
 }
@@ -41,10 +43,20 @@ function releaseAlert(instanceId: string, records: ReleaseRecords, options: Rele
           .join('; ') || 'none',
       ],
       ['Termination protection', options.disableTerminationProtection ? 'turned off' : 'stays on'],
+      ...(records.originalProfile
+        ? ([
+            ['Instance profile', `back to ${records.originalProfile.arn}`],
+            ['Revoked sessions', revocationStays(records.originalProfile.roleName)],
+          ] as [string, string][])
+        : []),
     ],
     links: [],
   };
 }
+
+/** Revoking sessions cannot be undone for the sessions it cut, and Warden never removes the deny itself. */
+const revocationStays = (roleName: string) =>
+  `stay revoked: ${roleName || 'the role'} keeps Warden's inline policy ${DENY_OLDER_SESSIONS_POLICY} (sessions issued before the quarantine stay denied; new ones work); remove it by hand once the incident is closed`;
 
 /** Why a recorded group cannot be restored on this interface, if it cannot. */
 function unusable(groupId: string, vpcId: string | undefined, records: ReleaseRecords): string | undefined {
@@ -92,6 +104,24 @@ export function planRelease(instance: InstanceState, records: ReleaseRecords, op
       after: [],
     };
   });
+  const profile: Step[] = records.originalProfile
+    ? [
+        {
+          id: 'restore-profile',
+          action: 'restoreInstanceProfile',
+          service: 'ec2',
+          operation: 'ReplaceIamInstanceProfileAssociation',
+          input: {
+            InstanceId: instanceId,
+            IamInstanceProfile: { Arn: records.originalProfile.arn },
+            QuarantineProfileName: options.quarantineProfileName ?? 'warden-quarantine',
+          },
+          why: `put back the instance profile Warden recorded, ${records.originalProfile.arn}, in place of Warden's do-nothing profile; the revoked sessions ${revocationStays(records.originalProfile.roleName).slice('stay revoked: '.length)}`,
+          after: [],
+        },
+      ]
+    : [];
+  restores.push(...profile);
   const labels = Object.keys(tags).filter(
     (key) =>
       key.startsWith(QUARANTINE_TAGS.originalGroupsPrefix) ||
@@ -145,8 +175,11 @@ export function planRelease(instance: InstanceState, records: ReleaseRecords, op
     trigger: 'guardduty',
     decision: 'act',
     reason:
-      `release ${instanceId}: restore ${restores.length} interface(s) to the groups Warden recorded and remove the quarantine labels` +
+      `release ${instanceId}: restore ${instance.interfaces.length} interface(s) to the groups Warden recorded and remove the quarantine labels` +
       (options.disableTerminationProtection ? ', turn termination protection off' : ' (termination protection stays on)') +
+      (records.originalProfile
+        ? `, put back instance profile ${records.originalProfile.arn}; the revocation of older sessions stays`
+        : '') +
       '; snapshots are kept as evidence' +
       (notify.length > 0 ? '' : ' (no notification: WARDEN_TOPIC_ARN is not set)'),
     eventId: `release:${instanceId}`,

@@ -10,6 +10,11 @@ import type { Step } from '../plan';
  */
 export const VERIFY_STEP_ID = 'verify-event';
 
+const userOf = (finding: GuardDutyFinding) => {
+  const name = (finding.resource as { accessKeyDetails?: { userName?: unknown } }).accessKeyDetails?.userName;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+};
+
 /** GuardDuty still has this finding, with this type and instance, and it is not archived. */
 export function verifyFindingStep(finding: GuardDutyFinding): Step {
   return {
@@ -20,7 +25,12 @@ export function verifyFindingStep(finding: GuardDutyFinding): Step {
     input: {
       DetectorId: finding.service.detectorId ?? '',
       FindingIds: [finding.id],
-      Expected: { Type: finding.type, InstanceId: finding.resource.instanceDetails?.instanceId ?? '' },
+      Expected: {
+        Type: finding.type,
+        InstanceId: finding.resource.instanceDetails?.instanceId ?? '',
+        // Credential findings: the role or user whose sessions Warden may revoke is GuardDuty's, not the event's.
+        ...(userOf(finding) ? { UserName: userOf(finding) } : {}),
+      },
     },
     why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (type, instance, not archived)`,
     after: [],

@@ -132,11 +132,23 @@ describe('the packaged template', () => {
 
     it('only the functions that start runbooks (config, securityhub) may pass the automation role, and only to SSM', () => {
       const passRole = statements.filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
-      expect(passRole.map(({ where }) => where).sort()).toEqual([FUNCTION_ROLE_IDS.config, FUNCTION_ROLE_IDS.securityhub].sort());
-      for (const { statement } of passRole) {
+      const automation = passRole.filter(({ where }) => where !== FUNCTION_ROLE_IDS.guardduty);
+      expect(automation.map(({ where }) => where).sort()).toEqual([FUNCTION_ROLE_IDS.config, FUNCTION_ROLE_IDS.securityhub].sort());
+      for (const { statement } of automation) {
         expect(statement.Resource).toEqual([{ 'Fn::GetAtt': ['AutomationRole', 'Arn'] }]);
         expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
       }
+    });
+
+    it("GuardDuty containment may pass only Warden's do-nothing role, and only to EC2", () => {
+      const passRole = statements.filter(
+        ({ where, statement }) => where === FUNCTION_ROLE_IDS.guardduty && list(statement.Action).includes('iam:PassRole'),
+      );
+      expect(passRole).toHaveLength(1);
+      expect(passRole[0]?.statement.Resource).toEqual([
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${QuarantineProfileName}' },
+      ]);
+      expect(passRole[0]?.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
     });
 
     it('grants no wildcard action anywhere', () => {

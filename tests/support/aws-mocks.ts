@@ -5,6 +5,7 @@ import {
   CreateSecurityGroupCommand,
   CreateSnapshotsCommand,
   CreateTagsCommand,
+  DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
@@ -185,6 +186,8 @@ export function mockAccount(state: 'fresh' | 'quarantined') {
     return {};
   });
   ec2.on(DescribeInstanceAttributeCommand).resolves({ DisableApiTermination: { Value: !fresh } });
+  // No instance profile: the credential steps have nothing to cut (tests/unit/actions/credentials.test.ts gives one).
+  ec2.on(DescribeIamInstanceProfileAssociationsCommand).resolves({ IamInstanceProfileAssociations: [] });
   ec2.on(ModifyInstanceAttributeCommand).resolves({});
   ec2.on(CreateSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-01' }, { SnapshotId: 'snap-02' }] });
   autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [] });

@@ -49,6 +49,10 @@ describe('settings', () => {
       WARDEN_MEMBER_ROLE_NAME: 'warden-responder',
       WARDEN_HOME_ACCOUNT: '111122223333',
       WARDEN_ACCOUNT_ALIASES: '444455556666=prod-web, 777788889999=staging',
+      WARDEN_REVOKE_INSTANCE_SESSIONS: 'false',
+      WARDEN_SWAP_INSTANCE_PROFILE: 'no',
+      WARDEN_QUARANTINE_PROFILE_NAME: 'acme-quarantine',
+      WARDEN_REVOKE_SEQUENCE_PRINCIPALS: 'true',
     });
     expect(settings).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alerts',
@@ -77,6 +81,10 @@ describe('settings', () => {
       homeAccount: '111122223333',
       accountAliases: { '444455556666': 'prod-web', '777788889999': 'staging' },
       verifyEvents: true,
+      revokeInstanceSessions: false,
+      swapInstanceProfile: false,
+      quarantineProfileName: 'acme-quarantine',
+      revokeSequencePrincipals: true,
     });
   });
 

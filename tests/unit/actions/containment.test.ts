@@ -47,7 +47,12 @@ describe('Executor: GuardDuty containment', () => {
     // Act
     const outcomes = await run();
     // Assess
-    expect(outcomes.filter((o) => o.status !== 'done').map((o) => o.stepId)).toEqual(['verify-containment']);
+    // The instance holds no instance profile: no credentials to cut.
+    expect(outcomes.filter((o) => o.status !== 'done').map((o) => o.stepId)).toEqual([
+      'verify-containment',
+      'swap-profile',
+      'revoke-sessions',
+    ]);
     const { ec2, sns } = mocks;
     expect(ec2).toReceiveCommandWith(CreateSecurityGroupCommand, {
       GroupName: expect.stringMatching(new RegExp(`^warden-quarantine-${VPC}-[0-9a-z]+$`)),

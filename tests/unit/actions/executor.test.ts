@@ -64,7 +64,7 @@ describe('Executor: isolation first', () => {
     });
     const plan = containmentPlan();
     const profileStep: Step = {
-      id: 'swap-profile',
+      id: 'another-change',
       action: 'swapProfile',
       service: 'ec2',
       operation: 'ReplaceIamInstanceProfileAssociation',

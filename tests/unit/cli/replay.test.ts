@@ -22,10 +22,17 @@ describe('warden replay', () => {
     expect(reports.map((r: { file: string }) => r.file.split('/').pop())).toEqual([
       'archived.json',
       'asg-two-enis.json',
+      'attack-sequence-credentials.json',
+      'attack-sequence-ec2.json',
       'backdoor-c2.json',
       'crypto-mining.json',
       'excluded-instance.json',
+      'instance-credential-exfiltration.json',
       'low-severity.json',
+      'malware-ami.json',
+      'malware-recovery-point.json',
+      'malware-s3-object.json',
+      'malware-snapshot.json',
       'member-account.json',
       'member-other-region.json',
       'non-ec2-iam.json',
@@ -156,7 +163,7 @@ describe('warden replay', () => {
       'http://127.0.0.1:9',
     );
     expect(code).toBe(1);
-    expect(stderr).toContain('Execute 18 step(s) of 1 plan(s) in endpoint http://127.0.0.1:9 (region us-east-1)?');
+    expect(stderr).toContain('Execute 21 step(s) of 1 plan(s) in endpoint http://127.0.0.1:9 (region us-east-1)?');
     expect(stderr).toContain('not a terminal, so nothing was asked and nothing was done; add --yes to go ahead.');
     expect(stderr).toContain('Nothing was executed.');
   });

@@ -23,7 +23,14 @@ describe('Playbook: guardduty', () => {
     ['sample-finding', 'ignore', /sample finding/],
     ['archived', 'ignore', /archived/],
     ['excluded-instance', 'notify', /exclusion tag warden:exclude: reported, not touched/],
-    ['non-ec2-iam', 'notify', /AccessKey finding: reported/],
+    ['non-ec2-iam', 'act', /credentials of instance role web-app were used elsewhere.*revoke the role's older sessions/],
+    ['instance-credential-exfiltration', 'act', /taken from it.*quarantine i-0a1b2c3d4e5f67890/],
+    ['attack-sequence-ec2', 'act', /attack sequence over 2 instance\(s\): contain i-0c1d2e3f4a5b60001, i-0c1d2e3f4a5b60002/],
+    ['attack-sequence-credentials', 'notify', /principals named, sessions not revoked.*AssumedRole batch-worker, IAMUser deploy-bot/],
+    ['malware-snapshot', 'notify', /malware in EBS snapshot .*snap-0a1b2c3d4e5f60001: .*not a running instance/],
+    ['malware-ami', 'notify', /malware in AMI .*ami-0a1b2c3d4e5f60001: .*not a running instance/],
+    ['malware-recovery-point', 'notify', /malware in backup recovery point .*vault daily-backups.*not a running instance/],
+    ['malware-s3-object', 'notify', /malware in S3 object .*invoice\.pdf\.exe: .*not a running instance/],
   ])('decides %s: %s', (name, decision, reason) => {
     // Act
     const plan = planSample('guardduty', name);

@@ -1,0 +1,179 @@
+import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecutionContext } from '../../src/actions/types';
+import { verifyGuardDutyFinding } from '../../src/actions/verify';
+import { containmentVerdict } from '../../src/notify';
+import type { Outcome } from '../../src/plan';
+import { planEvent } from '../../src/respond';
+import { loadSample, planSample, settingsWith, testClients } from '../fixtures';
+
+// Attack sequences, credential findings and malware findings, from the attacker's side: an event
+// that names more than GuardDuty said, a finding that dresses a snapshot up as an instance, a
+// sequence that mixes an excluded instance in, and one half-contained sequence reported as contained.
+
+// biome-ignore lint/suspicious/noExplicitAny: samples are rewritten field by field; Warden's schema checks them.
+type Json = Record<string, any>;
+const plan = (event: Json, settings: Record<string, string> = {}) => {
+  const planned = planEvent(event, settingsWith(settings));
+  if (!planned.ok) throw new Error(planned.error);
+  return planned.plan;
+};
+
+const mockGuardDuty = () => mockClient(GuardDutyClient);
+let guardduty: ReturnType<typeof mockGuardDuty> | undefined;
+afterEach(() => guardduty?.restore());
+const context = { clients: testClients(), homeClients: testClients(), now: () => new Date() } as unknown as ExecutionContext;
+
+describe('Adversary: findings that are not about a running instance', () => {
+  it.each(['malware-snapshot', 'malware-ami', 'malware-recovery-point', 'malware-s3-object'])(
+    '%s naming a running instance as well never quarantines it',
+    (name) => {
+      // Prepare: the malware finding also carries the instance details of a running instance.
+      const event = loadSample('guardduty', name) as Json;
+      event.detail.resource.instanceDetails = (loadSample('guardduty', 'crypto-mining') as Json).detail.resource.instanceDetails;
+      // Act
+      const planned = plan(event);
+      // Assess
+      expect(planned.decision).toBe('notify');
+      expect(planned.steps.map((step) => step.operation)).toEqual(['Publish']);
+      expect(planned.reason).toMatch(/not a running instance/);
+    },
+  );
+});
+
+describe('Adversary: attack sequences', () => {
+  it('an instance of the sequence that carries the exclusion tag is left alone and named', () => {
+    // Prepare
+    const event = loadSample('guardduty', 'attack-sequence-ec2') as Json;
+    event.detail.service.detection.sequence.resources[0].tags.push({ key: 'warden:exclude', value: 'true' });
+    // Act
+    const planned = plan(event);
+    // Assess
+    expect(planned.steps.some((step) => step.id.startsWith('i-0c1d2e3f4a5b60001/'))).toBe(false);
+    expect(planned.steps.some((step) => step.id === 'i-0c1d2e3f4a5b60002/quarantine:eni-0c1d2e3f4a5b60002')).toBe(true);
+    expect(planned.reason).toMatch(/not contained: i-0c1d2e3f4a5b60001 carries the exclusion tag/);
+  });
+
+  it('each instance counts against the circuit breaker with the instances before it', () => {
+    // Act
+    const planned = planSample('guardduty', 'attack-sequence-ec2');
+    // Assess
+    const budget = (id: string) => planned.steps.find((step) => step.id === `${id}/isolation-budget`)?.input.Ahead;
+    expect(budget('i-0c1d2e3f4a5b60001')).toEqual([]);
+    expect(budget('i-0c1d2e3f4a5b60002')).toEqual(['i-0c1d2e3f4a5b60001']);
+  });
+
+  it('every change waits for GuardDuty to confirm the sequence lists each instance', () => {
+    // Act
+    const planned = planSample('guardduty', 'attack-sequence-ec2');
+    // Assess
+    const verify = planned.steps.find((step) => step.id === 'verify-event');
+    expect(verify?.input.Expected).toMatchObject({ SequenceInstances: ['i-0c1d2e3f4a5b60001', 'i-0c1d2e3f4a5b60002'] });
+    for (const step of planned.steps.filter((s) => /\/(untrack|quarantine):/.test(s.id)))
+      expect(step.after.length + (step.afterSettled?.length ?? 0)).toBeGreaterThan(0);
+    const gated = planned.steps.filter((step) => step.id.endsWith('/record-groups') || step.id.endsWith('/swap-profile'));
+    for (const step of gated) expect(step.after).toContain('verify-event');
+  });
+
+  it("an event naming an instance GuardDuty's sequence does not list is not verified", async () => {
+    // Prepare: GuardDuty's own copy lists one instance only.
+    guardduty = mockGuardDuty();
+    guardduty.on(GetFindingsCommand).resolves({
+      Findings: [
+        {
+          Id: 'f-1',
+          Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+          Resource: {},
+          Service: {
+            Archived: false,
+            Detection: { Sequence: { Resources: [{ Uid: 'i-0c1d2e3f4a5b60001', ResourceType: 'EC2_INSTANCE' }] } },
+          },
+        } as never,
+      ],
+    });
+    // Act + Assess
+    await expect(
+      verifyGuardDutyFinding.run(
+        {
+          DetectorId: 'd',
+          FindingIds: ['f-1'],
+          Expected: {
+            Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+            InstanceId: '',
+            SequenceInstances: ['i-0c1d2e3f4a5b60001', 'i-0aaaaaaaaaaaaaaaa'],
+          },
+        },
+        context,
+      ),
+    ).rejects.toThrow(/does not list i-0aaaaaaaaaaaaaaaa/);
+  });
+
+  it('credential sequences name their principals and revoke only when WARDEN_REVOKE_SEQUENCE_PRINCIPALS says so', () => {
+    // Act
+    const named = planSample('guardduty', 'attack-sequence-credentials');
+    const revoked = planSample('guardduty', 'attack-sequence-credentials', settingsWith({ WARDEN_REVOKE_SEQUENCE_PRINCIPALS: 'true' }));
+    // Assess
+    expect(named.steps.map((step) => step.operation)).toEqual(['Publish']);
+    expect(named.alert?.facts).toContainEqual(['Principals', 'AssumedRole batch-worker, IAMUser deploy-bot']);
+    expect(revoked.steps.find((step) => step.action === 'revokeOlderSessions')).toMatchObject({
+      id: 'revoke-sessions:batch-worker',
+      input: { RoleName: 'batch-worker', RequireInstanceProfile: false, Spared: ['warden-quarantine'] },
+      after: ['verify-event'],
+    });
+  });
+
+  it('a sequence with one instance isolated and one not is NOT CONTAINED, each instance named with its outcome', () => {
+    // Prepare
+    const alert = planSample('guardduty', 'attack-sequence-ec2').alert;
+    const outcomes = [
+      { stepId: 'i-0c1d2e3f4a5b60001/verify-containment', status: 'done', detail: 'all 1 interface(s) on quarantine' },
+      { stepId: 'i-0c1d2e3f4a5b60002/isolation-budget', status: 'skipped', detail: 'circuit breaker open' },
+      { stepId: 'i-0c1d2e3f4a5b60002/verify-containment', status: 'skipped', detail: 'needs i-0c1d2e3f4a5b60002/isolation-budget' },
+    ].map((o) => ({ ...o, service: 'ec2', operation: 'X', durationMs: 0 }) as Outcome);
+    // Act
+    const verdict = alert && containmentVerdict(alert, {}, outcomes);
+    // Assess
+    expect(verdict?.verdict).toBe('NOT CONTAINED');
+    expect(verdict?.why).toMatch(
+      /^1 of 2 instance\(s\) contained; i-0c1d2e3f4a5b60001: CONTAINED .*; i-0c1d2e3f4a5b60002: NOT CONTAINED \(circuit breaker open\)/,
+    );
+  });
+});
+
+describe('Adversary: stolen instance credentials', () => {
+  it('the role to revoke must be the one GuardDuty names, not one the event names', async () => {
+    // Prepare
+    guardduty = mockGuardDuty();
+    guardduty.on(GetFindingsCommand).resolves({
+      Findings: [
+        {
+          Id: 'f-2',
+          Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+          Resource: { AccessKeyDetails: { UserName: 'web-app' } },
+          Service: { Archived: false },
+        } as never,
+      ],
+    });
+    const planned = planSample('guardduty', 'non-ec2-iam');
+    const verify = planned.steps.find((step) => step.id === 'verify-event');
+    // Act + Assess: the event says web-app, as GuardDuty does; an event naming another role is refused.
+    expect(verify?.input.Expected).toMatchObject({ UserName: 'web-app' });
+    await expect(
+      verifyGuardDutyFinding.run(
+        {
+          DetectorId: 'd',
+          FindingIds: ['f-2'],
+          Expected: {
+            Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+            InstanceId: '',
+            UserName: 'OrganizationAdmin',
+          },
+        },
+        context,
+      ),
+    ).rejects.toThrow(/about web-app, not OrganizationAdmin/);
+    // And the revocation itself accepts only a role that is in an instance profile.
+    expect(planned.steps.find((step) => step.action === 'revokeOlderSessions')?.input).toMatchObject({ RequireInstanceProfile: true });
+  });
+});
