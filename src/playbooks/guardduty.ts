@@ -1,7 +1,7 @@
 import { type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails, isSampleFinding } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
-import { ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
+import { groupRecordKey, ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
@@ -245,7 +245,10 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     action: 'readWardenGroups',
     service: 'dynamodb',
     operation: 'BatchGetItem',
-    input: { TableName, Keys: vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))) },
+    input: {
+      TableName,
+      Keys: vpcs.flatMap((vpcId) => (['untrack', 'quarantine'] as const).map((role) => groupRecordKey(finding.accountId, vpcId, role))),
+    },
     why: 'read the ids of the groups Warden created in each VPC (never recognised by name)',
     after: [],
   };
@@ -285,7 +288,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
         id: `${role}-group:${vpcId}`,
         action: role === 'untrack' ? 'ensureUntrackGroup' : 'ensureQuarantineGroup',
         operation: 'CreateSecurityGroup',
-        input: { ...securityGroupInput(role, vpcId), TableName },
+        input: { ...securityGroupInput(role, vpcId), TableName, Account: finding.accountId },
         why:
           role === 'untrack'
             ? `the allow-all group Warden recorded for ${vpcId} (or a new one, recorded), opened only while interfaces pass through it`
@@ -329,7 +332,7 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     id: 'verify-containment',
     action: 'verifyContainment',
     operation: 'DescribeInstances',
-    input: { InstanceId: instanceId, TableName, FindingInterfaces: interfaces.map((eni) => eni.networkInterfaceId) },
+    input: { InstanceId: instanceId, TableName, Account: finding.accountId, FindingInterfaces: interfaces.map((eni) => eni.networkInterfaceId) },
     why: 're-read the instance and quarantine every interface still open (not in the finding, attached meanwhile, or left by a failed swap)',
     after: [...gates, record.id],
     afterSettled: swapIds,
