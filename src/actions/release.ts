@@ -101,7 +101,9 @@ export async function readReleaseRecords(
   const records = await readInstanceRecords(table, instance.instanceId);
   const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
   // Every group Warden made in these VPCs, for any account (a shared VPC) and in either record form: none is anyone's original.
-  const wardenGroups = (await Promise.all(vpcs.map((vpcId) => table.query(RECORD_KEYS.groups(vpcId))))).flat().map((item) => String(item.groupId));
+  const wardenGroups = (await Promise.all(vpcs.map((vpcId) => table.query(RECORD_KEYS.groups(vpcId)))))
+    .flat()
+    .map((item) => String(item.groupId));
   const ids = [...new Set(Object.values(records.originals).flat())];
   const found = await Promise.all(
     ids.map(async (id) => {
