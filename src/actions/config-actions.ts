@@ -1,3 +1,4 @@
+import { refuseWardenGroup } from './group-ownership';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
@@ -8,6 +9,7 @@ import { verifyConfigEvaluation } from './verify';
 export const CONFIG_ACTIONS: ActionRegistry = {
   readResourceTags,
   readBucketTags,
+  refuseWardenGroup,
   verifyConfigEvaluation,
   startAutomation,
   followAutomation,

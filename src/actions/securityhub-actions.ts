@@ -1,4 +1,5 @@
 import { updateFinding, updateFindingV2 } from './securityhub';
+import { refuseWardenGroup } from './group-ownership';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
@@ -8,6 +9,7 @@ import type { ActionRegistry } from './types';
 export const SECURITYHUB_ACTIONS: ActionRegistry = {
   readResourceTags,
   readBucketTags,
+  refuseWardenGroup,
   startAutomation,
   followAutomation,
   updateFinding,

@@ -28,10 +28,13 @@ export type ConfigSettings = Pick<
   | 'waitForAutomation'
   | 'region'
   | 'verifyEvents'
+  | 'recordsTable'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
-export const CONFIG_STEPS = { readTags: 'read-tags', remediate: 'remediate', follow: 'follow' } as const;
+export const CONFIG_STEPS = { readTags: 'read-tags', ownGroup: 'own-group-check', remediate: 'remediate', follow: 'follow' } as const;
+
+const SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
 
 const ROLE_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):/;
 
@@ -104,7 +107,12 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
+    reason:
+      reason +
+      (tagNote.checked ? '' : ` (${tagNote.text})`) +
+      ownGroupNote(change.resourceType, settings) +
+      roleNote +
+      missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
   };
@@ -141,6 +149,8 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
   const { rule, resourceType } = subject;
   const remediation = findRemediation(rule, settings.remediations);
   const notify = (reason: string, found?: Remediation): RemediationDecision => ({ decision: 'notify', reason, remediation: found });
+  const own = wardenResource(subject, settings);
+  if (own) return notify(`${rule}: ${resourceType} ${subject.resourceId} is ${own}; Warden never remediates its own resources: reported`);
   if (!remediation) return notify(`${rule}: no remediation is mapped for this rule (add one with WARDEN_REMEDIATIONS): reported`);
   if (remediation.kind === 'manual') return notify(`${rule}: ${remediation.why}: reported`, remediation);
   if (remediation.resourceTypes && !remediation.resourceTypes.includes(resourceType))
@@ -163,6 +173,24 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
 }
 
 const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
+
+/**
+ * Warden's own resources that settings name (its alerts topic, its records table), by ARN or name: a
+ * runbook must not re-key the topic people are alerted through or change the table Warden trusts.
+ * Warden's security groups are known only from its records, at run time (refuseWardenGroup).
+ */
+function wardenResource({ resourceType, resourceId }: ComplianceSubject, settings: ConfigSettings): string | undefined {
+  const named = (arn: string | undefined) => arn !== undefined && (resourceId === arn || resourceId === arn.split(/[:/]/).at(-1));
+  if (resourceType === 'AWS::SNS::Topic' && named(settings.topicArn)) return "Warden's alerts topic";
+  if (resourceType === 'AWS::DynamoDB::Table' && named(settings.recordsTable)) return "Warden's records table";
+  return undefined;
+}
+
+/** Said in the reason when a security group's runbook cannot be cleared: without its records, Warden cannot tell its own groups. */
+export const ownGroupNote = (resourceType: string, settings: ConfigSettings) =>
+  resourceType === SECURITY_GROUP && !settings.recordsTable
+    ? ' (WARDEN_RECORDS_TABLE is not set: Warden cannot tell whether the group is one of its own, so the runbook will not start)'
+    : '';
 
 /**
  * Warden's account: WARDEN_HOME_ACCOUNT, else the automation role's (runbooks run where the role is), else the account of the
@@ -208,6 +236,18 @@ function remediationSteps(
       operation: 'GetBucketTagging',
       input: { Bucket: change.resourceId },
       why: `read the tags of bucket ${change.resourceId} (exclusion tag ${settings.excludeTag})`,
+      after: [],
+    });
+
+  // Warden's allow-all and quarantine groups, known by the ids in its records, are never remediated.
+  if (change.resourceType === SECURITY_GROUP)
+    steps.push({
+      id: CONFIG_STEPS.ownGroup,
+      action: 'refuseWardenGroup',
+      service: 'ec2',
+      operation: 'DescribeSecurityGroups',
+      input: { GroupId: change.resourceId, TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE') },
+      why: `check that ${change.resourceId} is not one of Warden's own groups (by the ids in its records, never by name or tag)`,
       after: [],
     });
 

@@ -3,7 +3,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
 import type { Settings } from '../settings';
-import { CONFIG_STEPS, type ConfigSettings, decideRemediation } from './config';
+import { CONFIG_STEPS, type ConfigSettings, decideRemediation, ownGroupNote } from './config';
 import { targetOf } from './target';
 
 export type SecurityHubSettings = ConfigSettings & Pick<Settings, 'memberRoleName'>;
@@ -122,7 +122,13 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + extra + missingTopicNote(settings),
+    reason:
+      reason +
+      (tagNote.checked ? '' : ` (${tagNote.text})`) +
+      ownGroupNote(subject.resourceType, settings) +
+      roleNote +
+      extra +
+      missingTopicNote(settings),
     alert,
     steps: [...all, notifyStep(alert, all, settings)],
   };

@@ -102,7 +102,13 @@ describe('Executor: Config remediation', () => {
     // Act
     const outcomes = await run(planOf());
     // Assess
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', 'verify-event': 'done', remediate: 'already-done', notify: 'skipped' });
+    expect(statusOf(outcomes)).toEqual({
+      'read-tags': 'done',
+      'own-group-check': 'done',
+      'verify-event': 'done',
+      remediate: 'already-done',
+      notify: 'skipped',
+    });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
@@ -115,7 +121,13 @@ describe('Executor: Config remediation', () => {
     expect(mocks.ec2).toHaveReceivedCommandWith(DescribeTagsCommand, {
       Filters: [{ Name: 'resource-id', Values: ['sg-0c9d8e7f6a5b40312'] }],
     });
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'skipped', 'verify-event': 'done', remediate: 'skipped', notify: 'done' });
+    expect(statusOf(outcomes)).toEqual({
+      'read-tags': 'skipped',
+      'own-group-check': 'done',
+      'verify-event': 'done',
+      remediate: 'skipped',
+      notify: 'done',
+    });
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
     expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('carries the exclusion tag warden:exclude');
   });
@@ -151,10 +163,11 @@ describe('Executor: Config remediation', () => {
 
   it('declares the IAM actions each step needs: iam:PassRole only when a role is passed', () => {
     // Prepare
-    const [tags, verify, start] = planOf().steps;
+    const [tags, ownGroup, verify, start] = planOf().steps;
     // Assess
     expect(ACTIONS.readResourceTags?.permissions(tags?.input as never)).toEqual(['ec2:DescribeTags']);
     expect(ACTIONS.readBucketTags?.permissions({} as never)).toEqual(['s3:GetBucketTagging']);
+    expect(ACTIONS.refuseWardenGroup?.permissions(ownGroup?.input as never)).toEqual(['ec2:DescribeSecurityGroups', 'dynamodb:Query']);
     expect(ACTIONS.verifyConfigEvaluation?.permissions(verify?.input as never)).toEqual([
       'config:DescribeConfigRules',
       'config:GetComplianceDetailsByConfigRule',
@@ -204,6 +217,7 @@ describe('Executor: Config remediation', () => {
       const outcomes = await run(waitPlan());
       expect(statusOf(outcomes)).toEqual({
         'read-tags': 'done',
+        'own-group-check': 'done',
         'verify-event': 'done',
         remediate: 'already-done',
         follow: 'skipped',

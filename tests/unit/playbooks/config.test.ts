@@ -34,9 +34,14 @@ describe('Playbook: config', () => {
     const result = plan();
     // Assess
     expect(result.decision).toBe('act');
-    expect(operations(result.steps)).toEqual(['ec2:DescribeTags', 'ssm:StartAutomationExecution', 'sns:Publish']);
-    expect(result.steps[1]).toMatchObject({
-      after: ['read-tags'],
+    expect(operations(result.steps)).toEqual([
+      'ec2:DescribeTags',
+      'ec2:DescribeSecurityGroups',
+      'ssm:StartAutomationExecution',
+      'sns:Publish',
+    ]);
+    expect(result.steps.find((step) => step.id === 'remediate')).toMatchObject({
+      after: ['read-tags', 'own-group-check'],
       input: {
         DocumentName: 'AWS-DisableIncomingSSHOnPort22',
         Parameters: {
@@ -55,7 +60,8 @@ describe('Playbook: config', () => {
     const later = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
     const identifier = later.detail.newEvaluationResult.evaluationResultIdentifier;
     if (identifier) identifier.orderingTimestamp = '2026-11-25T09:00:00.000Z';
-    const token = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup')) => plan(event).steps[1]?.input.ClientToken;
+    const token = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup')) =>
+      plan(event).steps.find((step) => step.id === 'remediate')?.input.ClientToken;
     // Assess
     expect(token(again)).toBe(token());
     expect(token(later)).not.toBe(token());
@@ -167,7 +173,12 @@ describe('Playbook: config', () => {
   });
 
   it.each([
-    ['AWS::EC2::SecurityGroup', 'restricted-ssh', ['ec2:DescribeTags', 'ssm:StartAutomationExecution', 'sns:Publish'], ''],
+    [
+      'AWS::EC2::SecurityGroup',
+      'restricted-ssh',
+      ['ec2:DescribeTags', 'ec2:DescribeSecurityGroups', 'ssm:StartAutomationExecution', 'sns:Publish'],
+      '',
+    ],
     ['AWS::S3::Bucket', 's3-bucket-versioning-enabled', ['s3:GetBucketTagging', 'ssm:StartAutomationExecution', 'sns:Publish'], ''],
     [
       'AWS::KMS::Key',
@@ -186,11 +197,14 @@ describe('Playbook: config', () => {
     const result = plan(undefined, { WARDEN_WAIT_FOR_AUTOMATION: 'true' });
     expect(operations(result.steps)).toEqual([
       'ec2:DescribeTags',
+      'ec2:DescribeSecurityGroups',
       'ssm:StartAutomationExecution',
       'ssm:GetAutomationExecution',
       'sns:Publish',
     ]);
-    expect(result.steps[2]?.input).toEqual({ AutomationExecutionId: { ref: 'remediate.AutomationExecutionId' } });
+    expect(result.steps.find((step) => step.id === 'follow')?.input).toEqual({
+      AutomationExecutionId: { ref: 'remediate.AutomationExecutionId' },
+    });
   });
 
   it('tells people what it will do, with the rule, the resource and the runbook', () => {
@@ -213,6 +227,6 @@ describe('Playbook: config', () => {
         Expected: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED', ResourceType: 'AWS::EC2::SecurityGroup' },
       },
     });
-    expect(byId.get('remediate')?.after).toEqual(['read-tags', 'verify-event']);
+    expect(byId.get('remediate')?.after).toEqual(['read-tags', 'own-group-check', 'verify-event']);
   });
 });
