@@ -1,5 +1,5 @@
-import { updateFinding, updateFindingV2 } from './securityhub';
 import { refuseWardenGroup } from './group-ownership';
+import { updateFinding, updateFindingV2 } from './securityhub';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
