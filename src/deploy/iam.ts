@@ -1,11 +1,11 @@
 import type { Trigger } from '../plan';
-import { automationRoleActions, catalogueRunbooks } from '../remediations';
+import { catalogueRunbooks, FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
 
 /**
  * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
- * actions its plans can produce (permissionsByTrigger) plus what Lambda itself needs, the automation
- * role the actions of the catalogued runbooks. `npm run generate` writes them to deploy/iam.json,
- * which serverless.yml includes.
+ * actions its plans can produce (permissionsByTrigger) plus what Lambda itself needs; each runbook
+ * family (src/remediations/families.ts) has an automation role with the actions of its own runbooks
+ * only. `npm run generate` writes them to deploy/iam.json, which serverless.yml includes.
  *
  * Names are built from the stack name rather than referenced, because the KMS key policy names the
  * function roles and the topic is encrypted with that key: a Ref would make a dependency cycle.
@@ -14,7 +14,7 @@ import { automationRoleActions, catalogueRunbooks } from '../remediations';
 type Resource = string | Record<string, unknown>;
 interface Statement {
   Sid: string;
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: Resource | Resource[];
   Condition?: Record<string, unknown>;
@@ -28,6 +28,7 @@ export const STACK_NAMES = {
   topic: '${AWS::StackName}-alerts',
   failedEventsQueue: '${AWS::StackName}-failed-events',
   recordsTable: '${AWS::StackName}-records',
+  alarmsTopic: '${AWS::StackName}-alarms',
   logGroup: (trigger: Trigger) => `/aws/lambda/\${AWS::StackName}-${trigger}`,
 };
 
@@ -38,7 +39,16 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   securityhub: 'SecurityhubFunctionRole',
   inspector: 'InspectorFunctionRole',
 };
-export const AUTOMATION_ROLE_ID = 'AutomationRole';
+/** The automation role of a runbook family, e.g. `AutomationRoleS3`. */
+export const automationRoleId = (family: string) => `AutomationRole${family.charAt(0).toUpperCase()}${family.slice(1)}`;
+/**
+ * The automation roles' names, built from the stack name so the functions' WARDEN_AUTOMATION_ROLE_ARN can
+ * name every family's role at once (`{family}` is filled per runbook). IAM allows 64 characters: stack
+ * names up to 42 characters fit the longest family (`securityhub`).
+ */
+export const AUTOMATION_ROLE_NAME = `\${AWS::StackName}-runbooks-${FAMILY_PLACEHOLDER}`;
+/** WARDEN_AUTOMATION_ROLE_ARN of the functions that start runbooks (and the stack output AutomationRoleArn). */
+export const AUTOMATION_ROLE_ARN_SETTING = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE_NAME}`);
 
 /** Lambda's own needs, beside the plans': write its log group, and park a failed event in the queue (on-failure destination). */
 export const PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
@@ -81,17 +91,42 @@ export const FUNCTION_CONDITIONS: Record<string, Record<string, unknown>> = {
   'ec2:CreateTags': { 'ForAllValues:StringLike': { 'aws:TagKeys': ['warden:*', 'Name'] } },
 };
 
-/** Where a mutating action may act: this account and region, or the one resource it is for. */
-function scopeOf(action: string): Resource[] {
-  const service = action.split(':')[0];
+/**
+ * In an automation role, what the runbooks' changes act on, by action: a resource type of this account
+ * and region rather than the whole service (buckets have no account or region in their ARN).
+ */
+const RUNBOOK_SCOPES: Record<string, string> = {
+  'ec2:RevokeSecurityGroupIngress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+  'ec2:RevokeSecurityGroupEgress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+  'ec2:ModifyInstanceMetadataOptions': 'ec2:${AWS::Region}:${AWS::AccountId}:instance/*',
+  'ec2:ModifySubnetAttribute': 'ec2:${AWS::Region}:${AWS::AccountId}:subnet/*',
+  iam: 'iam::${AWS::AccountId}:user/*',
+  dynamodb: 'dynamodb:${AWS::Region}:${AWS::AccountId}:table/*',
+  rds: 'rds:${AWS::Region}:${AWS::AccountId}:db:*',
+  kms: 'kms:${AWS::Region}:${AWS::AccountId}:key/*',
+  cloudtrail: 'cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/*',
+  codebuild: 'codebuild:${AWS::Region}:${AWS::AccountId}:project/*',
+};
+
+/**
+ * Where a mutating action may act: this account and region, or the one resource it is for. `runbooks`
+ * is set for an automation role: the runbooks it may start nested executions of, and the account's
+ * resources (not Warden's records table) its changes act on.
+ */
+function scopeOf(action: string, runbooks?: string[]): Resource[] {
+  const service = action.split(':')[0] ?? '';
+  if (runbooks && action !== 'ssm:StartAutomationExecution') {
+    const scope = RUNBOOK_SCOPES[action] ?? RUNBOOK_SCOPES[service];
+    if (scope) return [arn(scope)];
+  }
   switch (action) {
     case 'sns:Publish':
       return [arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`)];
     case 'iam:PassRole':
-      return [{ 'Fn::GetAtt': [AUTOMATION_ROLE_ID, 'Arn'] }];
+      return Object.keys(runbookFamilies()).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] }));
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
-      return catalogueRunbooks().map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
+      return (runbooks ?? catalogueRunbooks()).map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
@@ -108,9 +143,13 @@ function scopeOf(action: string): Resource[] {
 /** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
 const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
 
-/** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
-export function statementsFor(actions: string[], conditions = CONDITIONS): Statement[] {
+/**
+ * Groups actions into statements by where they may act; `*` only for reads and account-level calls.
+ * `runbooks`: the statements of an automation role whose runbooks these are (see scopeOf).
+ */
+export function statementsFor(actions: string[], conditions = CONDITIONS, runbooks?: string[]): Statement[] {
   const statements: Statement[] = [];
+  const isOpenRead = (action: string) => isReadOnly(action) && (runbooks !== undefined || !action.startsWith('dynamodb:'));
   const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
   const accountLevel = actions.filter((action) => ACCOUNT_LEVEL_ACTIONS.has(action));
@@ -118,7 +157,7 @@ export function statementsFor(actions: string[], conditions = CONDITIONS): State
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
   const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
   for (const action of actions.filter((a) => !isOpenRead(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
-    const resources = scopeOf(action);
+    const resources = scopeOf(action, runbooks);
     const condition = conditions[action];
     const key = JSON.stringify([resources, condition]);
     const entry = scoped.get(key) ?? { actions: [], resources, condition };
@@ -189,11 +228,37 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
   };
 }
 
-function automationRole() {
+/**
+ * Never on Warden's own resources, whatever a runbook is started on: the rules of Warden's groups (also
+ * refused before any runbook starts, from its records: this is the backstop, on the tag Warden sets and
+ * whose writes are alerted) and the attributes (key, policy) of its alerts and alarms topics.
+ */
+const WARDEN_RESOURCES_DENIED: Record<string, Statement & { Effect: 'Deny' }> = {
+  ec2: {
+    Sid: 'NeverWardensGroups',
+    Effect: 'Deny',
+    Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+    Resource: arn('ec2:${AWS::Region}:${AWS::AccountId}:security-group/*'),
+    Condition: { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  },
+  sns: {
+    Sid: 'NeverWardensTopics',
+    Effect: 'Deny',
+    Action: ['sns:SetTopicAttributes'],
+    Resource: [
+      arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`),
+      arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.alarmsTopic}`),
+    ],
+  },
+};
+
+function automationRole(family: string, runbooks: string[], actions: string[]) {
+  const denied = WARDEN_RESOURCES_DENIED[family];
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Assumed by the SSM Automation runbooks Warden starts: exactly what the catalogued runbooks need',
+      RoleName: sub(AUTOMATION_ROLE_NAME.replace(FAMILY_PLACEHOLDER, family)),
+      Description: `Assumed by the ${family} runbooks Warden starts, and only those: exactly what they need`,
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [
@@ -211,8 +276,11 @@ function automationRole() {
       },
       Policies: [
         {
-          PolicyName: 'warden-runbooks',
-          PolicyDocument: { Version: '2012-10-17', Statement: statementsFor(automationRoleActions()) },
+          PolicyName: `warden-runbooks-${family}`,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [...statementsFor(actions, CONDITIONS, runbooks), ...(denied ? [denied] : [])],
+          },
         },
       ],
     },
@@ -229,7 +297,12 @@ export function iamResources(permissions: Record<Trigger, string[]>, memberTrigg
           functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger)),
         ]),
       ),
-      [AUTOMATION_ROLE_ID]: automationRole(),
+      ...Object.fromEntries(
+        Object.entries(runbookFamilies()).map(([family, { runbooks, actions }]) => [
+          automationRoleId(family),
+          automationRole(family, runbooks, actions),
+        ]),
+      ),
     },
   };
 }

@@ -3,6 +3,7 @@ import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
+  automationRoleFor,
   findRemediation,
   nameBasedUuid,
   type Remediation,
@@ -258,7 +259,12 @@ function remediationSteps(
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
   if (takesRole(remediation.runbook))
-    parameters[AUTOMATION_ASSUME_ROLE] = [settings.automationRoleArn ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
+    // The role of the runbook's family (WARDEN_AUTOMATION_ROLE_ARN names `{family}`), or the one role given.
+    parameters[AUTOMATION_ASSUME_ROLE] = [
+      settings.automationRoleArn
+        ? automationRoleFor(settings.automationRoleArn, remediation.runbook)
+        : missingSetting('WARDEN_AUTOMATION_ROLE_ARN'),
+    ];
   const start: Step = {
     id: CONFIG_STEPS.remediate,
     action: 'startAutomation',

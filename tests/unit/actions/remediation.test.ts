@@ -8,7 +8,7 @@ import { FOLLOW_POLL_MS } from '../../../src/actions/ssm';
 import type { ConfigEvent } from '../../../src/events';
 import type { Outcome, Plan } from '../../../src/plan';
 import { planConfig } from '../../../src/playbooks';
-import { AUTOMATION_ASSUME_ROLE, CATALOGUE, isManual, type RunbookRemediation } from '../../../src/remediations';
+import { AUTOMATION_ASSUME_ROLE, automationRoleFor, CATALOGUE, isManual, type RunbookRemediation } from '../../../src/remediations';
 import { AUTOMATION_ROLE_ARN, settingsWith, testClients } from '../../fixtures';
 import { complianceChange, EXECUTION_ID, mockRemediation, RESOURCE_IDS } from '../../support/config-fixtures';
 
@@ -60,7 +60,7 @@ describe('Executor: Config remediation', () => {
       const given = Object.fromEntries((entry.needs ?? []).map((name) => [name, NEEDED[name] ?? '']));
       const remediations = entry.needs ? JSON.stringify({ [entry.rule]: { parameters: given } }) : '';
       const plan = planOf(complianceChange(entry.rule, resourceType), { WARDEN_REMEDIATIONS: remediations });
-      const expected: Record<string, string[]> = { [AUTOMATION_ASSUME_ROLE]: [AUTOMATION_ROLE_ARN] };
+      const expected: Record<string, string[]> = { [AUTOMATION_ASSUME_ROLE]: [automationRoleFor(AUTOMATION_ROLE_ARN, entry.runbook)] };
       for (const [name, value] of Object.entries({ ...entry.parameters, ...given }))
         expected[name] = Array.isArray(value) ? value : [value];
       if (entry.resourceIdParameter) expected[entry.resourceIdParameter] = [resourceId];

@@ -46,7 +46,7 @@ describe('Playbook: config', () => {
         DocumentName: 'AWS-DisableIncomingSSHOnPort22',
         Parameters: {
           SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'],
-          AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'],
+          AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-runbooks-ec2'],
         },
         ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
@@ -156,6 +156,30 @@ describe('Playbook: config', () => {
       decision: 'notify',
       reason: expect.stringContaining('fixes AWS::EC2::SecurityGroup, not AWS::EC2::Instance'),
     });
+  });
+
+  it.each([
+    ['restricted-ssh', 'AWS::EC2::SecurityGroup', 'warden-runbooks-ec2'],
+    ['s3-bucket-versioning-enabled', 'AWS::S3::Bucket', 'warden-runbooks-s3'],
+    ['iam-password-policy', 'AWS::::Account', 'warden-runbooks-iam'],
+    ['rds-instance-public-access-check', 'AWS::RDS::DBInstance', 'warden-runbooks-rds'],
+  ])('passes %s’s runbook the role of its family only (the plan shows which)', (rule, type, role) => {
+    const result = plan(complianceChange(rule, type));
+    expect(result.steps.find((step) => step.id === 'remediate')?.input.Parameters).toMatchObject({
+      AutomationAssumeRole: [`arn:aws:iam::111122223333:role/${role}`],
+    });
+  });
+
+  it('passes one role given without {family} to every runbook (a deployment that brings its own role)', () => {
+    const own = 'arn:aws:iam::111122223333:role/security-remediation';
+    for (const [rule, type] of [
+      ['restricted-ssh', 'AWS::EC2::SecurityGroup'],
+      ['iam-password-policy', 'AWS::::Account'],
+    ] as const)
+      expect(
+        plan(complianceChange(rule, type), { WARDEN_AUTOMATION_ROLE_ARN: own }).steps.find((step) => step.id === 'remediate')?.input
+          .Parameters,
+      ).toMatchObject({ AutomationAssumeRole: [own] });
   });
 
   it('still shows the step without an automation role, with a placeholder, and says so', () => {
