@@ -140,15 +140,13 @@ function scopeOf(action: string, runbooks?: string[]): Resource[] {
   return [arn(`${service}:\${AWS::Region}:\${AWS::AccountId}:*`)];
 }
 
-/** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
-const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
-
 /**
  * Groups actions into statements by where they may act; `*` only for reads and account-level calls.
  * `runbooks`: the statements of an automation role whose runbooks these are (see scopeOf).
  */
 export function statementsFor(actions: string[], conditions = CONDITIONS, runbooks?: string[]): Statement[] {
   const statements: Statement[] = [];
+  // A function's reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts.
   const isOpenRead = (action: string) => isReadOnly(action) && (runbooks !== undefined || !action.startsWith('dynamodb:'));
   const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });

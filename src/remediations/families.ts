@@ -31,7 +31,9 @@ export const runbookFamily = (runbook: string): string => {
 export function runbookFamilies(): Record<string, { runbooks: string[]; actions: string[] }> {
   const families: Record<string, { runbooks: string[]; actions: string[] }> = {};
   for (const runbook of catalogueRunbooks()) {
-    const family = (families[runbookFamily(runbook)] ??= { runbooks: [], actions: [] });
+    const name = runbookFamily(runbook);
+    const family = families[name] ?? { runbooks: [], actions: [] };
+    families[name] = family;
     family.runbooks.push(runbook);
     family.actions = [...new Set([...family.actions, ...(RUNBOOKS[runbook]?.permissions ?? [])])].sort();
   }

@@ -101,7 +101,10 @@ describe('warden doctor', () => {
     const asked: string[] = [];
     const services = {
       ...healthyServices,
-      GetRole: (input: { RoleName: string }) => (asked.push(input.RoleName), healthyServices.GetRole()),
+      GetRole: (input: { RoleName: string }) => {
+        asked.push(input.RoleName);
+        return healthyServices.GetRole();
+      },
     };
     const perFamily = loadSettings({ AWS_REGION: 'eu-west-1', WARDEN_TOPIC_ARN: TOPIC, WARDEN_AUTOMATION_ROLE_ARN: `${ROLE}-{family}` });
     // Act
