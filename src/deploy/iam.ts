@@ -1,5 +1,6 @@
 import type { Trigger } from '../plan';
-import { catalogueRunbooks, FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
+import { CUSTOM_FAMILY, catalogueRunbooks, FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
+import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './grants';
 
 /**
  * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
@@ -123,7 +124,11 @@ function scopeOf(action: string, runbooks?: string[]): Resource[] {
     case 'sns:Publish':
       return [arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`)];
     case 'iam:PassRole':
-      return Object.keys(runbookFamilies()).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] }));
+      // And the `custom` family's role, which exists when deploy/grants.json declares runbooks of your own.
+      return [
+        ...Object.keys(runbookFamilies()).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] })),
+        sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE_NAME.replace(FAMILY_PLACEHOLDER, CUSTOM_FAMILY)}`),
+      ];
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
       return (runbooks ?? catalogueRunbooks()).map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
@@ -195,7 +200,15 @@ const assumeMemberRole = {
   ],
 };
 
-function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean) {
+/** The config function may start the runbooks of your own that deploy/grants.json declares (src/deploy/grants.ts). */
+function startDeclaredRunbooks(trigger: Trigger, grants: Grants) {
+  if (trigger !== 'config' || grants.runbooks.length === 0) return [];
+  return [
+    { Sid: 'StartDeclaredRunbooks', Effect: 'Allow', Action: ['ssm:StartAutomationExecution'], Resource: declaredRunbookArns(grants) },
+  ];
+}
+
+function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean, grants: Grants) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -218,6 +231,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
               },
               ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS),
               ...(actsInMembers ? [assumeMemberRole] : []),
+              ...startDeclaredRunbooks(trigger, grants),
             ],
           },
         },
@@ -250,7 +264,8 @@ const WARDEN_RESOURCES_DENIED: Record<string, Statement & { Effect: 'Deny' }> = 
   },
 };
 
-function automationRole(family: string, runbooks: string[], actions: string[]) {
+/** A family's role; the `custom` family's holds the grants deploy/grants.json declares for runbooks of your own. */
+function automationRole(family: string, runbooks: string[], actions: string[], declared: unknown[] = []) {
   const denied = WARDEN_RESOURCES_DENIED[family];
   return {
     Type: 'AWS::IAM::Role',
@@ -277,7 +292,11 @@ function automationRole(family: string, runbooks: string[], actions: string[]) {
           PolicyName: `warden-runbooks-${family}`,
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: [...statementsFor(actions, CONDITIONS, runbooks), ...(denied ? [denied] : [])],
+            Statement: [
+              ...(family === CUSTOM_FAMILY ? [] : statementsFor(actions, CONDITIONS, runbooks)),
+              ...declared,
+              ...(denied ? [denied] : []),
+            ],
           },
         },
       ],
@@ -286,13 +305,13 @@ function automationRole(family: string, runbooks: string[], actions: string[]) {
 }
 
 /** The CloudFormation `Resources` of every Warden role. */
-export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = []) {
+export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = [], grants: Grants = NO_GRANTS) {
   return {
     Resources: {
       ...Object.fromEntries(
         (Object.keys(FUNCTION_ROLE_IDS) as Trigger[]).map((trigger) => [
           FUNCTION_ROLE_IDS[trigger],
-          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger)),
+          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger), grants),
         ]),
       ),
       ...Object.fromEntries(
@@ -301,6 +320,9 @@ export function iamResources(permissions: Record<Trigger, string[]>, memberTrigg
           automationRole(family, runbooks, actions),
         ]),
       ),
+      ...(grants.runbooks.length > 0
+        ? { [automationRoleId(CUSTOM_FAMILY)]: automationRole(CUSTOM_FAMILY, [], [], grantStatements(grants)) }
+        : {}),
     },
   };
 }

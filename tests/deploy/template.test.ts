@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { grantedActions, loadGrants } from '../../src/deploy/grants';
 import {
   ACCOUNT_LEVEL_ACTIONS,
   AUTOMATION_ROLE_ARN_SETTING,
@@ -12,7 +13,7 @@ import {
 import { memberPermissionsByTrigger } from '../../src/deploy/member';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
-import { automationRoleActions, runbookFamilies } from '../../src/remediations';
+import { automationRoleActions, CUSTOM_FAMILY, runbookFamilies } from '../../src/remediations';
 import { EVENT_PATTERN_MAX_LENGTH, type EventPattern, matchesPattern, routesOf, TAMPER_ROUTE } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
@@ -156,8 +157,18 @@ describe('the packaged template', () => {
       expect(template.Resources[id]?.Properties.RoleName).toEqual({ 'Fn::Sub': `\${AWS::StackName}-runbooks-${family}` });
     });
 
+    it('gives the custom family’s role exactly what deploy/grants.json declares, if anything', () => {
+      const declared = grantedActions(loadGrants(join(import.meta.dirname, '..', '..')));
+      expect(allowed(automationRoleId(CUSTOM_FAMILY))).toEqual([...new Set(declared)].sort());
+    });
+
     it('has one automation role per runbook family, and together they hold every catalogued runbook’s permissions', () => {
-      expect(automationRoles.map(([id]) => id).sort()).toEqual(Object.keys(families).map(automationRoleId).sort());
+      expect(
+        automationRoles
+          .map(([id]) => id)
+          .filter((id) => id !== automationRoleId(CUSTOM_FAMILY))
+          .sort(),
+      ).toEqual(Object.keys(families).map(automationRoleId).sort());
       expect([...new Set(automationRoles.flatMap(([id]) => allowed(id)))].sort()).toEqual(automationRoleActions());
     });
 
