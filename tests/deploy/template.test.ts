@@ -195,7 +195,10 @@ describe('the packaged template', () => {
       const passRole = statements.filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
       expect(passRole.map(({ where }) => where).sort()).toEqual([FUNCTION_ROLE_IDS.config, FUNCTION_ROLE_IDS.securityhub].sort());
       for (const { statement } of passRole) {
-        expect(statement.Resource).toEqual(Object.keys(families).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] })));
+        expect(statement.Resource).toEqual([
+          ...Object.keys(families).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] })),
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-runbooks-custom' },
+        ]);
         expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
       }
     });
