@@ -23,12 +23,15 @@ export type GroupRole = keyof typeof GROUP_ROLES;
 export const ISOLATION_WINDOW_MINUTES = 60;
 
 /**
- * Partition and sort keys of the records table (attributes `pk`, `sk`). Instance, interface and VPC
- * ids are unique enough to key on alone; the breaker counts per account and region.
+ * Partition and sort keys of the records table (attributes `pk`, `sk`). Instance and interface ids are
+ * unique enough to key on alone; a VPC is not (a shared VPC holds groups of several accounts), so
+ * Warden's groups are keyed by account within the VPC; the breaker counts per account and region.
  */
 export const RECORD_KEYS = {
-  /** The groups Warden created in a VPC: sort key = the group's role, attribute `groupId`. */
+  /** The groups Warden created in a VPC, of every account: one partition, so all of them can be read at once. */
   groups: (vpcId: string) => `groups#${vpcId}`,
+  /** Sort key of one account's group of a role, attribute `groupId`. */
+  group: (account: string, role: GroupRole) => `${account}#${role}`,
   /** Everything about one instance: `eni#<id>` (original groups), `quarantine`, `snapshots#<finding>`, `notified#<finding>`. */
   instance: (instanceId: string) => `instance#${instanceId}`,
   originalGroups: (eniId: string) => `eni#${eniId}`,
@@ -42,6 +45,25 @@ export const RECORD_KEYS = {
   /** Quarantine times, sort key `<ISO time>#<instance>`: what the circuit breaker counts. */
   isolations: (account: string, region: string) => `isolations#${account}#${region}`,
 } as const;
+
+/** Where Warden records its group of a role for an account in a VPC. */
+export const groupRecordKey = (account: string, vpcId: string, role: GroupRole) => ({
+  pk: RECORD_KEYS.groups(vpcId),
+  sk: RECORD_KEYS.group(account, role),
+});
+
+/**
+ * Records written before groups were keyed by account have the role alone as sort key. They are still
+ * read (the group is checked to exist in the VPC with the account's own credentials before any use),
+ * never written: a new group is recorded under its account.
+ */
+export const legacyGroupRecordKey = (vpcId: string, role: GroupRole) => ({ pk: RECORD_KEYS.groups(vpcId), sk: role as string });
+
+/** The role of a groups record, from its sort key in either form; undefined for anything else. */
+export function groupRecordRole(sk: string): GroupRole | undefined {
+  const role = sk.split('#').at(-1);
+  return role === GROUP_ROLES.untrack || role === GROUP_ROLES.quarantine ? role : undefined;
+}
 
 /** The name a Warden group of a VPC starts with; a timestamp follows, so a lookalike can never block its creation. */
 export const wardenGroupName = (role: GroupRole, vpcId: string) => `warden-${role}-${vpcId}`;

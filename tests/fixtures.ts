@@ -8,7 +8,8 @@ import { loadSettings, type Settings } from '../src/settings';
 
 export const ACCOUNT = '111122223333';
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:warden-alerts`;
-export const AUTOMATION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/warden-automation`;
+/** As the stack sets it: one role per runbook family, `{family}` filled per runbook. */
+export const AUTOMATION_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/warden-runbooks-{family}`;
 export const RECORDS_TABLE = 'warden-test-records';
 export const EVENTS_DIR = join(import.meta.dirname, '..', 'events');
 

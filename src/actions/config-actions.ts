@@ -1,4 +1,5 @@
 import { resolveConfigRule, startRunbookForRule } from './config-rule';
+import { refuseWardenGroup } from './group-ownership';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
@@ -9,6 +10,7 @@ import { verifyConfigEvaluation } from './verify';
 export const CONFIG_ACTIONS: ActionRegistry = {
   readResourceTags,
   readBucketTags,
+  refuseWardenGroup,
   verifyConfigEvaluation,
   resolveConfigRule,
   startAutomation,

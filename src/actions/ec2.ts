@@ -19,9 +19,17 @@ import {
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { type GroupRole, QUARANTINE_TAGS, RECORD_KEYS, securityGroupInput } from '../quarantine';
+import {
+  type GroupRole,
+  groupRecordKey,
+  groupRecordRole,
+  legacyGroupRecordKey,
+  QUARANTINE_TAGS,
+  RECORD_KEYS,
+  securityGroupInput,
+} from '../quarantine';
 import { hasCode } from './errors';
-import { RecordsTable } from './records';
+import { type RecordItem, RecordsTable } from './records';
 import { type ActionResult, defineAction, type ExecutionContext } from './types';
 
 /** The instance as DescribeInstances shows it now; the output of the `inspect` step. */
@@ -94,7 +102,8 @@ export const describeInstance = defineAction<{ InstanceIds: string[] }>({
 
 // ---- Warden's groups: known by the id Warden recorded, checked for the VPC, never by name ----
 
-type GroupInput = CreateSecurityGroupCommandInput & { TableName: string };
+/** The group's request, Warden's records table, and the account the group is recorded for (a VPC may be shared). */
+type GroupInput = CreateSecurityGroupCommandInput & { TableName: string; Account: string };
 
 /** The step ids the containment plan uses; the verify step and the notification read their outputs. */
 export const CONTAINMENT_STEPS = {
@@ -142,7 +151,14 @@ async function revokeAllRules(ec2: EC2Client, { GroupId, IpPermissions = [], IpP
  * with a conditional write. When another delivery recorded a group first, that one is used and the new
  * one is left without any rule.
  */
-export async function wardenGroup(context: ExecutionContext, table: RecordsTable, role: GroupRole, vpcId: string, recordedId?: string) {
+export async function wardenGroup(
+  context: ExecutionContext,
+  table: RecordsTable,
+  role: GroupRole,
+  where: { account: string; vpcId: string },
+  recordedId?: string,
+) {
+  const { account, vpcId } = where;
   const ec2 = context.clients.of(EC2Client);
   const recorded = await groupInVpc(ec2, recordedId, vpcId);
   if (recorded) return { group: recorded, created: false };
@@ -153,17 +169,36 @@ export async function wardenGroup(context: ExecutionContext, table: RecordsTable
   const IpPermissionsEgress = role === 'untrack' ? DEFAULT_EGRESS.slice(0, 1) : DEFAULT_EGRESS;
   const group: SecurityGroup = { GroupId, GroupName, VpcId: vpcId, IpPermissions: [], IpPermissionsEgress };
   const won = await table.putIfAbsent(
-    { pk: RECORD_KEYS.groups(vpcId), sk: role, groupId: GroupId ?? '', createdAt: context.now().toISOString() },
+    { ...groupRecordKey(account, vpcId, role), groupId: GroupId ?? '', createdAt: context.now().toISOString() },
     recordedId ? { condition: 'groupId = :old', values: { ':old': recordedId } } : undefined,
   );
   if (won) return { group, created: true };
   await revokeAllRules(ec2, group);
-  const winner = await groupInVpc(ec2, (await table.get(RECORD_KEYS.groups(vpcId), role))?.groupId as string | undefined, vpcId);
+  const winner = await groupInVpc(ec2, await recordedGroup(table, account, vpcId, role), vpcId);
   if (!winner) throw Object.assign(new Error(`the records hold no usable ${role} group for ${vpcId}`), { name: 'RecordsConflict' });
   return { group: winner, created: false };
 }
 
-/** Reads the group ids Warden recorded for the plan's VPCs (`<vpc>/<role>` -> group id). */
+/**
+ * The group ids of `items` (groups records) by `<vpc>/<role>`; a record keyed by account wins over one
+ * written before groups were (legacyGroupRecordKey).
+ */
+function groupIdsByVpc(items: RecordItem[]): Record<string, string> {
+  const groups: Record<string, string> = {};
+  for (const item of [...items].sort((a, b) => String(a.sk).length - String(b.sk).length)) {
+    const role = groupRecordRole(String(item.sk));
+    if (role) groups[`${String(item.pk).slice(RECORD_KEYS.groups('').length)}/${role}`] = String(item.groupId);
+  }
+  return groups;
+}
+
+/** The id Warden recorded for the account's group of a role in the VPC (an older record without account too). */
+async function recordedGroup(table: RecordsTable, account: string, vpcId: string, role: GroupRole): Promise<string | undefined> {
+  const items = await table.getMany([groupRecordKey(account, vpcId, role), legacyGroupRecordKey(vpcId, role)]);
+  return groupIdsByVpc(items)[`${vpcId}/${role}`];
+}
+
+/** Reads the group ids Warden recorded for the plan's account and VPCs (`<vpc>/<role>` -> group id), older records too. */
 export const readWardenGroups = defineAction<{ TableName: string; Keys: { pk: string; sk: string }[] }>({
   service: 'dynamodb',
   runsIn: 'home',
@@ -171,9 +206,12 @@ export const readWardenGroups = defineAction<{ TableName: string; Keys: { pk: st
   readOnly: true,
   permissions: () => ['dynamodb:BatchGetItem'],
   async run({ TableName, Keys }, context) {
-    const items = await RecordsTable.of(context, TableName).getMany(Keys);
-    const groups = Object.fromEntries(items.map((item) => [`${String(item.pk).slice('groups#'.length)}/${item.sk}`, String(item.groupId)]));
-    return { status: 'done', detail: `${items.length} recorded group(s)`, output: { groups } };
+    const legacy = Keys.flatMap(({ pk, sk }) => {
+      const role = groupRecordRole(sk);
+      return role && sk !== role ? [{ pk, sk: role as string }] : [];
+    });
+    const items = await RecordsTable.of(context, TableName).getMany([...Keys, ...legacy]);
+    return { status: 'done', detail: `${items.length} recorded group(s)`, output: { groups: groupIdsByVpc(items) } };
   },
 });
 
@@ -212,7 +250,8 @@ function defineGroupAction(role: GroupRole, adjust: (ec2: EC2Client, group: Secu
     async run(input, context): Promise<ActionResult> {
       const vpcId = input.VpcId ?? '';
       const table = RecordsTable.of(context, input.TableName);
-      const { group, created } = await wardenGroup(context, table, role, vpcId, recordedGroupId(context, role, vpcId));
+      const where = { account: input.Account, vpcId };
+      const { group, created } = await wardenGroup(context, table, role, where, recordedGroupId(context, role, vpcId));
       return groupResult(group.GroupId, created, await adjust(context.clients.of(EC2Client), group));
     },
   });
@@ -261,7 +300,7 @@ export const ensureUntrackGroup = defineAction<GroupInput>({
           )
         : Promise.resolve(false);
     const [{ group, created }, openedRecorded] = await Promise.all([
-      wardenGroup(context, RecordsTable.of(context, input.TableName), 'untrack', vpcId, recordedId),
+      wardenGroup(context, RecordsTable.of(context, input.TableName), 'untrack', { account: input.Account, vpcId }, recordedId),
       openRecorded,
     ]);
     if (mustOpen && !(openedRecorded && group.GroupId === recordedId)) await openUntrackGroup(ec2, group.GroupId ?? '');
@@ -479,7 +518,7 @@ export const MAX_VERIFY_ROUNDS = 3;
  * swap left open (the quarantine move first, no allow-all step). Repeats until a read finds nothing
  * open, at most MAX_VERIFY_ROUNDS times. Reports the difference from the finding.
  */
-export const verifyContainment = defineAction<{ InstanceId: string; TableName: string; FindingInterfaces: string[] }>({
+export const verifyContainment = defineAction<{ InstanceId: string; TableName: string; Account: string; FindingInterfaces: string[] }>({
   service: 'ec2',
   operation: 'DescribeInstances',
   permissions: () => [
@@ -493,7 +532,7 @@ export const verifyContainment = defineAction<{ InstanceId: string; TableName: s
     'dynamodb:GetItem',
     'dynamodb:PutItem',
   ],
-  async run({ InstanceId, TableName, FindingInterfaces }, context) {
+  async run({ InstanceId, TableName, Account, FindingInterfaces }, context) {
     const ec2 = context.clients.of(EC2Client);
     const table = RecordsTable.of(context, TableName);
     const known = new Set(liveInstance(context).interfaces.map((eni) => eni.id));
@@ -501,8 +540,8 @@ export const verifyContainment = defineAction<{ InstanceId: string; TableName: s
     const quarantineGroupOf = async (vpcId: string) => {
       let id = quarantineGroups.get(vpcId) ?? groupOutput(context, 'quarantine', vpcId);
       if (!id) {
-        const recorded = (await table.get(RECORD_KEYS.groups(vpcId), 'quarantine'))?.groupId as string | undefined;
-        const { group } = await wardenGroup(context, table, 'quarantine', vpcId, recorded);
+        const recorded = await recordedGroup(table, Account, vpcId, 'quarantine');
+        const { group } = await wardenGroup(context, table, 'quarantine', { account: Account, vpcId }, recorded);
         await revokeAllRules(ec2, group);
         id = group.GroupId ?? '';
       }

@@ -1,5 +1,7 @@
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { errorCode } from './errors';
+import { groupRecordRole, RECORD_KEYS } from '../quarantine';
+import { errorCode, hasCode } from './errors';
+import { RecordsTable } from './records';
 import { defineAction } from './types';
 
 /** Names and tag keys Warden gives its groups (src/playbooks/guardduty.ts securityGroupInput). */
@@ -33,5 +35,38 @@ export const checkWardenGroup = defineAction<{ GroupIds: string[] }>({
     } catch (error) {
       return { status: 'done', detail: `${groupId} could not be read (${errorCode(error)}): alerting in case it is Warden’s` };
     }
+  },
+});
+
+/**
+ * Before a runbook changes a security group: is it one of the groups Warden made (allow-all or
+ * quarantine), as Warden's records know them by id, in the group's VPC, for any account? Then the
+ * runbook must not start (skipped, and with it every later step): a rule someone makes fire on
+ * Warden's allow-all group would otherwise have a runbook strip it in the middle of a containment.
+ * Names and tags play no part: anyone can write those. Fails (and so starts nothing) when the group
+ * or the records cannot be read; a group that no longer exists has nothing of Warden's to protect.
+ */
+export const refuseWardenGroup = defineAction<{ GroupId: string; TableName: string }>({
+  service: 'ec2',
+  operation: 'DescribeSecurityGroups',
+  readOnly: true,
+  permissions: () => ['ec2:DescribeSecurityGroups', 'dynamodb:Query'],
+  async run({ GroupId, TableName }, context) {
+    let vpcId: string | undefined;
+    try {
+      const { SecurityGroups = [] } = await context.clients.of(EC2Client).send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId] }));
+      vpcId = SecurityGroups.find((group) => group.GroupId === GroupId)?.VpcId;
+    } catch (error) {
+      if (!hasCode(error, 'InvalidGroup.NotFound', 'InvalidGroupId.NotFound')) throw error;
+    }
+    if (!vpcId) return { status: 'done', detail: `${GroupId} does not exist (deleted since?): nothing of Warden’s to protect` };
+    const records = await RecordsTable.of(context, TableName).query(RECORD_KEYS.groups(vpcId));
+    const own = records.find((record) => record.groupId === GroupId);
+    if (own)
+      return {
+        status: 'skipped',
+        detail: `${GroupId} is Warden’s own ${groupRecordRole(String(own.sk)) ?? ''} group in ${vpcId} (its records): Warden never remediates its own groups; the runbook was not started`,
+      };
+    return { status: 'done', detail: `${GroupId} is not one of the groups Warden recorded in ${vpcId}` };
   },
 });

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../aws';
-import { RECORD_KEYS } from '../quarantine';
+import { groupRecordRole, RECORD_KEYS } from '../quarantine';
 import { type RecordItem, RecordsTable } from './records';
 
 /** One instance Warden holds, as its records table says (never its tags). */
@@ -38,8 +38,11 @@ export function quarantinedFrom(items: RecordItem[]): QuarantinedInstance[] {
     if (pk.startsWith(ISOLATIONS_PREFIX)) {
       const [account = '', region = ''] = pk.slice(ISOLATIONS_PREFIX.length).split('#');
       whereIsolated.set(String(item.sk), { account, region });
-    } else if (pk.startsWith(GROUPS_PREFIX) && item.sk === 'quarantine' && text(item.groupId))
-      quarantineGroupOf.set(pk.slice(GROUPS_PREFIX.length), String(item.groupId));
+    } else if (pk.startsWith(GROUPS_PREFIX) && groupRecordRole(String(item.sk)) === 'quarantine' && text(item.groupId)) {
+      // `<account>#quarantine`, or `quarantine` alone in records written before groups were keyed by account.
+      const account = String(item.sk).split('#').length > 1 ? String(item.sk).split('#')[0] : '';
+      quarantineGroupOf.set(`${account}|${pk.slice(GROUPS_PREFIX.length)}`, String(item.groupId));
+    }
   }
   const live = items.filter((item) => String(item.pk).startsWith(INSTANCE_PREFIX) && !item.releasedAt);
   return live
@@ -47,6 +50,7 @@ export function quarantinedFrom(items: RecordItem[]): QuarantinedInstance[] {
     .map((quarantine) => {
       const instanceId = String(quarantine.pk).slice(INSTANCE_PREFIX.length);
       const quarantinedAt = String(quarantine.quarantinedAt);
+      const account = whereIsolated.get(`${quarantinedAt}#${instanceId}`)?.account ?? '';
       const interfaces = live.filter((item) => item.pk === quarantine.pk && String(item.sk).startsWith(ENI_PREFIX));
       const vpcs = [...new Set(interfaces.flatMap((item) => text(item.vpcId) ?? []))];
       return {
@@ -57,7 +61,7 @@ export function quarantinedFrom(items: RecordItem[]): QuarantinedInstance[] {
         originalGroups: Object.fromEntries(
           interfaces.map((item) => [String(item.sk).slice(ENI_PREFIX.length), Array.isArray(item.groups) ? item.groups : []]),
         ),
-        quarantineGroups: vpcs.flatMap((vpc) => quarantineGroupOf.get(vpc) ?? []),
+        quarantineGroups: vpcs.flatMap((vpc) => quarantineGroupOf.get(`${account}|${vpc}`) ?? quarantineGroupOf.get(`|${vpc}`) ?? []),
       };
     })
     .sort((a, b) => a.quarantinedAt.localeCompare(b.quarantinedAt) || a.instanceId.localeCompare(b.instanceId));

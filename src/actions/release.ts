@@ -102,9 +102,10 @@ export async function readReleaseRecords(
   const table = new RecordsTable(homeClients.of(DynamoDBClient), tableName, account);
   const records = await readInstanceRecords(table, instance.instanceId);
   const vpcs = [...new Set(instance.interfaces.map((eni) => eni.vpcId))];
-  const wardenGroups = (
-    await table.getMany(vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))))
-  ).map((item) => String(item.groupId));
+  // Every group Warden made in these VPCs, for any account (a shared VPC) and in either record form: none is anyone's original.
+  const wardenGroups = (await Promise.all(vpcs.map((vpcId) => table.query(RECORD_KEYS.groups(vpcId)))))
+    .flat()
+    .map((item) => String(item.groupId));
   const ids = [...new Set(Object.values(records.originals).flat())];
   const found = await Promise.all(
     ids.map(async (id) => {

@@ -1,3 +1,4 @@
+import { refuseWardenGroup } from './group-ownership';
 import { updateFinding, updateFindingV2 } from './securityhub';
 import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
@@ -8,6 +9,7 @@ import type { ActionRegistry } from './types';
 export const SECURITYHUB_ACTIONS: ActionRegistry = {
   readResourceTags,
   readBucketTags,
+  refuseWardenGroup,
   startAutomation,
   followAutomation,
   updateFinding,

@@ -7,6 +7,7 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns'
 import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients } from '../aws';
 import { TRIGGERS } from '../plan';
+import { FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
 import type { Settings } from '../settings';
 import type { Io } from './io';
 import { painter } from './style';
@@ -140,23 +141,34 @@ async function automationRole({ clients, settings }: Context): Promise<Finding> 
       'not checked: no role given',
       'pass --automation-role-arn (the stack output AutomationRoleArn) or set WARDEN_AUTOMATION_ROLE_ARN',
     );
-  const name = settings.automationRoleArn.split('/').at(-1) ?? '';
-  const { Role } = await clients
-    .of(IAMClient)
-    .send(new GetRoleCommand({ RoleName: name }))
-    .catch((error: unknown) => {
-      if (errorCode(error) === 'NoSuchEntity') return { Role: undefined };
-      throw error;
-    });
-  if (!Role) return fail(check, `role ${name} does not exist`, 'pass the AutomationRoleArn output of the deployed stack');
-  const trust = decodeURIComponent(String(Role?.AssumeRolePolicyDocument ?? ''));
-  if (!trust.includes('ssm.amazonaws.com'))
-    return fail(
-      check,
-      `role ${name} does not trust ssm.amazonaws.com: SSM cannot assume it to run the runbooks`,
-      'redeploy Warden, or add ssm.amazonaws.com to its trust policy',
-    );
-  return ok(check, `role ${name} exists and SSM may assume it`);
+  // With `{family}` (as the stack sets it), one role per runbook family; without, the one role given.
+  const template = settings.automationRoleArn.split('/').at(-1) ?? '';
+  const names = template.includes(FAMILY_PLACEHOLDER)
+    ? Object.keys(runbookFamilies()).map((family) => template.replaceAll(FAMILY_PLACEHOLDER, family))
+    : [template];
+  for (const name of names) {
+    const { Role } = await clients
+      .of(IAMClient)
+      .send(new GetRoleCommand({ RoleName: name }))
+      .catch((error: unknown) => {
+        if (errorCode(error) === 'NoSuchEntity') return { Role: undefined };
+        throw error;
+      });
+    if (!Role) return fail(check, `role ${name} does not exist`, 'pass the AutomationRoleArn output of the deployed stack');
+    const trust = decodeURIComponent(String(Role?.AssumeRolePolicyDocument ?? ''));
+    if (!trust.includes('ssm.amazonaws.com'))
+      return fail(
+        check,
+        `role ${name} does not trust ssm.amazonaws.com: SSM cannot assume it to run the runbooks`,
+        'redeploy Warden, or add ssm.amazonaws.com to its trust policy',
+      );
+  }
+  return ok(
+    check,
+    names.length > 1
+      ? `the ${names.length} runbook family roles (${template}) exist and SSM may assume them`
+      : `role ${template} exists and SSM may assume it`,
+  );
 }
 
 const CHECKS = [guardDuty, configRecorder, trail, stackRules, topic, automationRole];

@@ -1,12 +1,12 @@
 import type { Trigger } from '../plan';
-import { automationRoleActions, catalogueRunbooks } from '../remediations';
+import { CUSTOM_FAMILY, catalogueRunbooks, FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
 import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './grants';
 
 /**
  * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
- * actions its plans can produce (permissionsByTrigger) plus what Lambda itself needs, the automation
- * role the actions of the catalogued runbooks. `npm run generate` writes them to deploy/iam.json,
- * which serverless.yml includes.
+ * actions its plans can produce (permissionsByTrigger) plus what Lambda itself needs; each runbook
+ * family (src/remediations/families.ts) has an automation role with the actions of its own runbooks
+ * only. `npm run generate` writes them to deploy/iam.json, which serverless.yml includes.
  *
  * Names are built from the stack name rather than referenced, because the KMS key policy names the
  * function roles and the topic is encrypted with that key: a Ref would make a dependency cycle.
@@ -15,7 +15,7 @@ import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './
 type Resource = string | Record<string, unknown>;
 interface Statement {
   Sid: string;
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: Resource | Resource[];
   Condition?: Record<string, unknown>;
@@ -29,6 +29,7 @@ export const STACK_NAMES = {
   topic: '${AWS::StackName}-alerts',
   failedEventsQueue: '${AWS::StackName}-failed-events',
   recordsTable: '${AWS::StackName}-records',
+  alarmsTopic: '${AWS::StackName}-alarms',
   logGroup: (trigger: Trigger) => `/aws/lambda/\${AWS::StackName}-${trigger}`,
 };
 
@@ -39,7 +40,16 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   securityhub: 'SecurityhubFunctionRole',
   inspector: 'InspectorFunctionRole',
 };
-export const AUTOMATION_ROLE_ID = 'AutomationRole';
+/** The automation role of a runbook family, e.g. `AutomationRoleS3`. */
+export const automationRoleId = (family: string) => `AutomationRole${family.charAt(0).toUpperCase()}${family.slice(1)}`;
+/**
+ * The automation roles' names, built from the stack name so the functions' WARDEN_AUTOMATION_ROLE_ARN can
+ * name every family's role at once (`{family}` is filled per runbook). IAM allows 64 characters: stack
+ * names up to 42 characters fit the longest family (`securityhub`).
+ */
+export const AUTOMATION_ROLE_NAME = `\${AWS::StackName}-runbooks-${FAMILY_PLACEHOLDER}`;
+/** WARDEN_AUTOMATION_ROLE_ARN of the functions that start runbooks (and the stack output AutomationRoleArn). */
+export const AUTOMATION_ROLE_ARN_SETTING = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE_NAME}`);
 
 /** Lambda's own needs, beside the plans': write its log group, and park a failed event in the queue (on-failure destination). */
 export const PLATFORM_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'];
@@ -103,18 +113,47 @@ export const quarantineRoleGrants = (account: string): Record<string, Grant> => 
 /** Per-trigger grants of the function roles. */
 const TRIGGER_GRANTS: Partial<Record<Trigger, Record<string, Grant>>> = { guardduty: quarantineRoleGrants('${AWS::AccountId}') };
 
-/** Where a mutating action may act: this account and region, or the one resource it is for. */
-function scopeOf(action: string): Resource[] {
-  const service = action.split(':')[0];
+/**
+ * In an automation role, what the runbooks' changes act on, by action: a resource type of this account
+ * and region rather than the whole service (buckets have no account or region in their ARN).
+ */
+const RUNBOOK_SCOPES: Record<string, string> = {
+  'ec2:RevokeSecurityGroupIngress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+  'ec2:RevokeSecurityGroupEgress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
+  'ec2:ModifyInstanceMetadataOptions': 'ec2:${AWS::Region}:${AWS::AccountId}:instance/*',
+  'ec2:ModifySubnetAttribute': 'ec2:${AWS::Region}:${AWS::AccountId}:subnet/*',
+  iam: 'iam::${AWS::AccountId}:user/*',
+  dynamodb: 'dynamodb:${AWS::Region}:${AWS::AccountId}:table/*',
+  rds: 'rds:${AWS::Region}:${AWS::AccountId}:db:*',
+  kms: 'kms:${AWS::Region}:${AWS::AccountId}:key/*',
+  cloudtrail: 'cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/*',
+  codebuild: 'codebuild:${AWS::Region}:${AWS::AccountId}:project/*',
+};
+
+/**
+ * Where a mutating action may act: this account and region, or the one resource it is for. `runbooks`
+ * is set for an automation role: the runbooks it may start nested executions of, and the account's
+ * resources (not Warden's records table) its changes act on.
+ */
+function scopeOf(action: string, runbooks?: string[]): Resource[] {
+  const service = action.split(':')[0] ?? '';
+  if (runbooks && action !== 'ssm:StartAutomationExecution') {
+    const scope = RUNBOOK_SCOPES[action] ?? RUNBOOK_SCOPES[service];
+    if (scope) return [arn(scope)];
+  }
   switch (action) {
     case 'sns:Publish':
       return [arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`)];
     case 'iam:PassRole':
-      return [{ 'Fn::GetAtt': [AUTOMATION_ROLE_ID, 'Arn'] }];
+      // And the `custom` family's role, which exists when deploy/grants.json declares runbooks of your own.
+      return [
+        ...Object.keys(runbookFamilies()).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] })),
+        sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE_NAME.replace(FAMILY_PLACEHOLDER, CUSTOM_FAMILY)}`),
+      ];
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
       // Any region: a runbook starts where the failing resource is (IAM, and so the automation role, is global).
-      return catalogueRunbooks().map((runbook) => arn(`ssm:*:*:automation-definition/${runbook}:*`));
+      return (runbooks ?? catalogueRunbooks()).map((runbook) => arn(`ssm:*:*:automation-definition/${runbook}:*`));
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
@@ -133,12 +172,20 @@ function scopeOf(action: string): Resource[] {
   return [arn(`${service}:\${AWS::Region}:\${AWS::AccountId}:*`)];
 }
 
-/** Reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts. */
-const isOpenRead = (action: string) => isReadOnly(action) && !action.startsWith('dynamodb:');
-
-/** Groups actions into statements by where they may act; `*` only for reads and account-level calls. */
-export function statementsFor(actions: string[], conditions = CONDITIONS, grants: Record<string, Grant> = {}): Statement[] {
+/**
+ * Groups actions into statements by where they may act; `*` only for reads and account-level calls.
+ * `grants` replaces the resource and condition of an action in one role (see Grant); `runbooks`: the
+ * statements of an automation role whose runbooks these are (see scopeOf).
+ */
+export function statementsFor(
+  actions: string[],
+  conditions = CONDITIONS,
+  grants: Record<string, Grant> = {},
+  runbooks?: string[],
+): Statement[] {
   const statements: Statement[] = [];
+  // A function's reads of Warden's records are scoped to its table like its writes: the table is what Warden trusts.
+  const isOpenRead = (action: string) => isReadOnly(action) && (runbooks !== undefined || !action.startsWith('dynamodb:'));
   const reads = actions.filter(isOpenRead);
   if (reads.length > 0) statements.push({ Sid: `Reads`, Effect: 'Allow', Action: reads, Resource: '*' });
   const accountLevel = actions.filter((action) => ACCOUNT_LEVEL_ACTIONS.has(action));
@@ -146,7 +193,7 @@ export function statementsFor(actions: string[], conditions = CONDITIONS, grants
     statements.push({ Sid: `AccountLevelCallsWithoutResourceTypes`, Effect: 'Allow', Action: accountLevel, Resource: '*' });
   const scoped = new Map<string, { actions: string[]; resources: Resource[]; condition?: Record<string, unknown> }>();
   for (const action of actions.filter((a) => !isOpenRead(a) && !ACCOUNT_LEVEL_ACTIONS.has(a))) {
-    const resources = grants[action]?.resources ?? scopeOf(action);
+    const resources = grants[action]?.resources ?? scopeOf(action, runbooks);
     const condition = grants[action] ? grants[action].condition : conditions[action];
     const key = JSON.stringify([resources, condition]);
     const entry = scoped.get(key) ?? { actions: [], resources, condition };
@@ -226,11 +273,38 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
   };
 }
 
-export function automationRole(grants: Grants = NO_GRANTS) {
+/**
+ * Never on Warden's own resources, whatever a runbook is started on: the rules of Warden's groups (also
+ * refused before any runbook starts, from its records: this is the backstop, on the tag Warden sets and
+ * whose writes are alerted) and the attributes (key, policy) of its alerts and alarms topics.
+ */
+const WARDEN_RESOURCES_DENIED: Record<string, Statement & { Effect: 'Deny' }> = {
+  ec2: {
+    Sid: 'NeverWardensGroups',
+    Effect: 'Deny',
+    Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+    Resource: arn('ec2:${AWS::Region}:${AWS::AccountId}:security-group/*'),
+    Condition: { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
+  },
+  sns: {
+    Sid: 'NeverWardensTopics',
+    Effect: 'Deny',
+    Action: ['sns:SetTopicAttributes'],
+    Resource: [
+      arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.topic}`),
+      arn(`sns:\${AWS::Region}:\${AWS::AccountId}:${STACK_NAMES.alarmsTopic}`),
+    ],
+  },
+};
+
+/** A family's role; the `custom` family's holds the grants deploy/grants.json declares for runbooks of your own. */
+export function automationRole(family: string, runbooks: string[], actions: string[], declared: unknown[] = []) {
+  const denied = WARDEN_RESOURCES_DENIED[family];
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Assumed by the SSM Automation runbooks Warden starts: exactly what the catalogued runbooks need',
+      RoleName: sub(AUTOMATION_ROLE_NAME.replace(FAMILY_PLACEHOLDER, family)),
+      Description: `Assumed by the ${family} runbooks Warden starts, and only those: exactly what they need`,
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [
@@ -248,10 +322,14 @@ export function automationRole(grants: Grants = NO_GRANTS) {
       },
       Policies: [
         {
-          PolicyName: 'warden-runbooks',
+          PolicyName: `warden-runbooks-${family}`,
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: [...statementsFor(automationRoleActions()), ...grantStatements(grants)],
+            Statement: [
+              ...(family === CUSTOM_FAMILY ? [] : statementsFor(actions, CONDITIONS, {}, runbooks)),
+              ...declared,
+              ...(denied ? [denied] : []),
+            ],
           },
         },
       ],
@@ -269,7 +347,15 @@ export function iamResources(permissions: Record<Trigger, string[]>, memberTrigg
           functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger), grants),
         ]),
       ),
-      [AUTOMATION_ROLE_ID]: automationRole(grants),
+      ...Object.fromEntries(
+        Object.entries(runbookFamilies()).map(([family, { runbooks, actions }]) => [
+          automationRoleId(family),
+          automationRole(family, runbooks, actions),
+        ]),
+      ),
+      ...(grants.runbooks.length > 0
+        ? { [automationRoleId(CUSTOM_FAMILY)]: automationRole(CUSTOM_FAMILY, [], [], grantStatements(grants)) }
+        : {}),
       ...quarantineProfileResources(),
     },
   };

@@ -4,6 +4,7 @@ import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
 import { MEMBER_AUTOMATION_SUFFIX } from '../playbooks/target';
+import { automationRoleActions, catalogueRunbooks } from '../remediations';
 import { automationRole, FUNCTION_ROLE_IDS, type Grant, quarantineProfileResources, quarantineRoleGrants, statementsFor } from './iam';
 import { samplePlans } from './permissions';
 
@@ -272,7 +273,9 @@ export function memberAccountTemplate(root: string) {
  * this account only) and grants (what the catalogued runbooks need), in every region.
  */
 function memberAutomationRole() {
-  const central = automationRole();
+  // One role for every catalogued runbook in a member account (the central stack splits them by family),
+  // scoped to this account's resources as the family roles are.
+  const central = automationRole('member', catalogueRunbooks(), automationRoleActions());
   return {
     ...central,
     Condition: 'CreatesRoles',

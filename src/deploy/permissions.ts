@@ -13,7 +13,7 @@ const deployedSettings = (env: Record<string, string>) =>
   [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extra) =>
     loadSettings({
       WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
-      WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-automation',
+      WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-runbooks-{family}',
       WARDEN_RECORDS_TABLE: 'warden-records',
       ...env,
       ...extra,

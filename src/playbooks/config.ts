@@ -3,6 +3,7 @@ import { consoleLink, missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Step, type Target } from '../plan';
 import {
   AUTOMATION_ASSUME_ROLE,
+  automationRoleFor,
   bestRuleMatch,
   findRemediation,
   isConformancePackRule,
@@ -35,10 +36,19 @@ export type ConfigSettings = Pick<
   | 'memberRoleName'
   | 'allowedAccounts'
   | 'deniedAccounts'
+  | 'recordsTable'
 >;
 
 /** Step ids of a remediation plan; the ssm actions read each other's outputs by these ids. */
-export const CONFIG_STEPS = { readTags: 'read-tags', resolveRule: 'resolve-rule', remediate: 'remediate', follow: 'follow' } as const;
+export const CONFIG_STEPS = {
+  readTags: 'read-tags',
+  ownGroup: 'own-group-check',
+  resolveRule: 'resolve-rule',
+  remediate: 'remediate',
+  follow: 'follow',
+} as const;
+
+const SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
 
 const ROLE_ACCOUNT = /^arn:aws[a-z-]*:iam::(\d{12}):/;
 
@@ -114,7 +124,12 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + missingRoleNote(target, where) + missingTopicNote(settings),
+    reason:
+      reason +
+      (tagNote.checked ? '' : ` (${tagNote.text})`) +
+      ownGroupNote(change.resourceType, settings) +
+      missingRoleNote(target, where) +
+      missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
   };
@@ -153,6 +168,8 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
   const { rule, resourceType } = subject;
   const remediation = findRemediation(rule, settings.remediations);
   const notify = (reason: string, found?: Remediation): RemediationDecision => ({ decision: 'notify', reason, remediation: found });
+  const own = wardenResource(subject, settings);
+  if (own) return notify(`${rule}: ${resourceType} ${subject.resourceId} is ${own}; Warden never remediates its own resources: reported`);
   if (!remediation) return notify(`${rule}: no remediation is mapped for this rule (add one with WARDEN_REMEDIATIONS): reported`);
   if (remediation.kind === 'manual') return notify(`${rule}: ${remediation.why}: reported`, remediation);
   if (remediation.resourceTypes && !remediation.resourceTypes.includes(resourceType))
@@ -184,9 +201,12 @@ export const inAccount = (target: Target | undefined) => (target ? ` in account 
 export function automationRoleIn(
   target: Target | undefined,
   settings: Pick<Settings, 'homeAccount' | 'memberRoleName' | 'automationRoleArn'>,
+  runbook?: string,
 ) {
   if (target && target.account !== (settings.homeAccount ?? target.account) && settings.memberRoleName)
     return memberAutomationRoleArn(target.account, settings.memberRoleName, target.region);
+  // At home, the role of the runbook's family (WARDEN_AUTOMATION_ROLE_ARN names `{family}`), or the one role given.
+  if (settings.automationRoleArn && runbook) return automationRoleFor(settings.automationRoleArn, runbook);
   return settings.automationRoleArn;
 }
 
@@ -197,6 +217,27 @@ export const missingRoleNote = (
 ) => (automationRoleIn(target, settings) ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)');
 
 const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
+
+/**
+ * Warden's own resources that settings name (its alerts topic, its records table), by ARN or name: a
+ * runbook must not re-key the topic people are alerted through or change the table Warden trusts.
+ * Warden's security groups are known only from its records, at run time (refuseWardenGroup).
+ */
+function wardenResource(
+  { resourceType, resourceId }: Pick<ComplianceSubject, 'resourceType' | 'resourceId'>,
+  settings: ConfigSettings,
+): string | undefined {
+  const named = (arn: string | undefined) => arn !== undefined && (resourceId === arn || resourceId === arn.split(/[:/]/).at(-1));
+  if (resourceType === 'AWS::SNS::Topic' && named(settings.topicArn)) return "Warden's alerts topic";
+  if (resourceType === 'AWS::DynamoDB::Table' && named(settings.recordsTable)) return "Warden's records table";
+  return undefined;
+}
+
+/** Said in the reason when a security group's runbook cannot be cleared: without its records, Warden cannot tell its own groups. */
+export const ownGroupNote = (resourceType: string, settings: ConfigSettings) =>
+  resourceType === SECURITY_GROUP && !settings.recordsTable
+    ? ' (WARDEN_RECORDS_TABLE is not set: Warden cannot tell whether the group is one of its own, so the runbook will not start)'
+    : '';
 
 /**
  * Warden's account: WARDEN_HOME_ACCOUNT, else the automation role's (runbooks run where the role is), else the account of the
@@ -221,7 +262,7 @@ function remediationSteps(
   remediation: Extract<Remediation, { kind: 'runbook' }>,
   settings: ConfigSettings,
 ): Step[] {
-  const steps = readSteps(change, settings);
+  const steps = [...readSteps(change, settings), ...ownGroupSteps(change, settings)];
   // Confirmed with the service that reported it, beside the tag read (WARDEN_VERIFY_EVENTS).
   const verify = settings.verifyEvents ? change.verification?.(remediation) : undefined;
   if (verify) steps.push(verify);
@@ -267,6 +308,22 @@ function readSteps(change: Pick<ComplianceSubject, 'resourceType' | 'resourceId'
   return [];
 }
 
+/** Warden's allow-all and quarantine groups, known by the ids in its records, are never remediated. */
+function ownGroupSteps(change: Pick<ComplianceSubject, 'resourceType' | 'resourceId'>, settings: ConfigSettings): Step[] {
+  if (change.resourceType !== SECURITY_GROUP) return [];
+  return [
+    {
+      id: CONFIG_STEPS.ownGroup,
+      action: 'refuseWardenGroup',
+      service: 'ec2',
+      operation: 'DescribeSecurityGroups',
+      input: { GroupId: change.resourceId, TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE') },
+      why: `check that ${change.resourceId} is not one of Warden's own groups (by the ids in its records, never by name or tag)`,
+      after: [],
+    },
+  ];
+}
+
 /** The runbook and its parameters for one resource: the mapping's own, the resource id, and the automation role. */
 function runbookInput(
   change: Pick<ComplianceSubject, 'resourceId' | 'target'>,
@@ -276,7 +333,9 @@ function runbookInput(
   const parameters: Record<string, string[]> = { ...remediation.parameters };
   if (remediation.resourceIdParameter) parameters[remediation.resourceIdParameter] = [change.resourceId];
   if (takesRole(remediation.runbook))
-    parameters[AUTOMATION_ASSUME_ROLE] = [automationRoleIn(change.target, settings) ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN')];
+    parameters[AUTOMATION_ASSUME_ROLE] = [
+      automationRoleIn(change.target, settings, remediation.runbook) ?? missingSetting('WARDEN_AUTOMATION_ROLE_ARN'),
+    ];
   return { DocumentName: remediation.runbook, Parameters: parameters };
 }
 
@@ -316,11 +375,13 @@ function planConformancePackRule(
   { base, notify }: { base: Pick<Plan, 'trigger' | 'eventId' | 'resource'>; notify: (reason: string) => Plan },
 ): Plan {
   const change = event.detail;
+  const own = wardenResource(change, settings);
+  if (own) return notify(`${change.configRuleName}: ${subject(change)} is ${own}; Warden never remediates its own resources: reported`);
   const runbooks = runbooksByIdentifier(change.resourceType, settings.remediations);
   if (runbooks.size === 0)
     return notify(`${change.configRuleName}: a conformance pack's rule, and no catalogued runbook fixes ${change.resourceType}: reported`);
   const subjectOf = { resourceType: change.resourceType, resourceId: change.resourceId };
-  const steps = readSteps(subjectOf, settings);
+  const steps = [...readSteps(subjectOf, settings), ...ownGroupSteps(subjectOf, settings)];
   if (settings.verifyEvents) steps.push(verifyComplianceStep(change, undefined));
   const resolve: Step = {
     id: CONFIG_STEPS.resolveRule,
@@ -361,7 +422,12 @@ function planConformancePackRule(
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + missingTopicNote(settings),
+    reason:
+      reason +
+      (tagNote.checked ? '' : ` (${tagNote.text})`) +
+      ownGroupNote(change.resourceType, settings) +
+      roleNote +
+      missingTopicNote(settings),
     alert,
     steps: [...planned, notifyStep(alert, planned, settings)],
   };

@@ -10,6 +10,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, NOW, outputOf, type Plan, type Step } from '../plan';
 import {
   DENY_OLDER_SESSIONS_POLICY,
+  groupRecordKey,
   ISOLATION_WINDOW_MINUTES,
   QUARANTINE_TAGS,
   quarantineProfileArn,
@@ -318,7 +319,10 @@ export function containmentSteps(
     action: 'readWardenGroups',
     service: 'dynamodb',
     operation: 'BatchGetItem',
-    input: { TableName, Keys: vpcs.flatMap((vpcId) => ['untrack', 'quarantine'].map((sk) => ({ pk: RECORD_KEYS.groups(vpcId), sk }))) },
+    input: {
+      TableName,
+      Keys: vpcs.flatMap((vpcId) => (['untrack', 'quarantine'] as const).map((role) => groupRecordKey(finding.accountId, vpcId, role))),
+    },
     why: 'read the ids of the groups Warden created in each VPC (never recognised by name)',
     after: [],
   };
@@ -364,7 +368,7 @@ export function containmentSteps(
         id: `${role}-group:${vpcId}`,
         action: role === 'untrack' ? 'ensureUntrackGroup' : 'ensureQuarantineGroup',
         operation: 'CreateSecurityGroup',
-        input: { ...securityGroupInput(role, vpcId), TableName },
+        input: { ...securityGroupInput(role, vpcId), TableName, Account: finding.accountId },
         why:
           role === 'untrack'
             ? `the allow-all group Warden recorded for ${vpcId} (or a new one, recorded), opened only while interfaces pass through it`
@@ -408,7 +412,12 @@ export function containmentSteps(
     id: 'verify-containment',
     action: 'verifyContainment',
     operation: 'DescribeInstances',
-    input: { InstanceId: instanceId, TableName, FindingInterfaces: interfaces.map((eni) => eni.networkInterfaceId) },
+    input: {
+      InstanceId: instanceId,
+      TableName,
+      Account: finding.accountId,
+      FindingInterfaces: interfaces.map((eni) => eni.networkInterfaceId),
+    },
     why: 're-read the instance and quarantine every interface still open (not in the finding, attached meanwhile, or left by a failed swap)',
     after: [...gates, record.id],
     afterSettled: swapIds,

@@ -2,7 +2,7 @@ import { type SecurityHubEvent, type SecurityHubFinding, securityHubFindings } f
 import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
-import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote } from './config';
+import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote, ownGroupNote } from './config';
 import { accountRefusal, cannotEnter, noMemberRoleReason, targetOf } from './target';
 
 export type SecurityHubSettings = ConfigSettings;
@@ -121,7 +121,13 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   return {
     ...base,
     decision: 'act',
-    reason: reason + (tagNote.checked ? '' : ` (${tagNote.text})`) + roleNote + extra + missingTopicNote(settings),
+    reason:
+      reason +
+      (tagNote.checked ? '' : ` (${tagNote.text})`) +
+      ownGroupNote(subject.resourceType, settings) +
+      roleNote +
+      extra +
+      missingTopicNote(settings),
     alert,
     steps: [...all, notifyStep(alert, all, settings)],
   };

@@ -1,5 +1,6 @@
 export { CATALOGUE } from './catalogue';
 export { CONTROL_RULES, configResource, controlRule, WARDEN_NOTE_AUTHOR } from './controls';
+export { automationRoleFor, CUSTOM_FAMILY, changedServices, FAMILY_PLACEHOLDER, runbookFamilies, runbookFamily } from './families';
 export {
   AUTOMATION_ASSUME_ROLE,
   automationRoleActions,

@@ -150,9 +150,10 @@ export function runbooksByIdentifier(resourceType: string, overrides: Remediatio
 }
 
 /**
- * The IAM actions the automation role (WARDEN_AUTOMATION_ROLE_ARN) needs for every runbook the catalogue
- * can start, from the runbooks' documented "Required IAM permissions", sorted and without repeats. The
- * deployment grants exactly these; runbooks mapped in WARDEN_REMEDIATIONS need their own.
+ * The IAM actions every runbook the catalogue can start needs, from the runbooks' documented "Required
+ * IAM permissions", sorted and without repeats: what a single role given as WARDEN_AUTOMATION_ROLE_ARN
+ * would need. The deployment splits them by family (runbookFamilies), one role each; runbooks mapped in
+ * WARDEN_REMEDIATIONS need their own.
  */
 export function automationRoleActions(): string[] {
   return [...new Set(catalogueRunbooks().flatMap((name) => RUNBOOKS[name]?.permissions ?? []))].sort();

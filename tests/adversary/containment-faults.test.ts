@@ -49,7 +49,7 @@ describe('point 7: failure never ends more open than before, and never quietly',
   it('a failed quarantine move goes back to the RECORDED original groups, never to the allow-all group it was read on', async () => {
     // Prepare: an earlier attempt left the interface on the allow-all group (its original groups on record).
     mocks = mockAccount('fresh');
-    mocks.records.seed({ pk: `groups#${'vpc-0a1b2c3d4e5f60718'}`, sk: 'untrack', groupId: UNTRACK_GROUP });
+    mocks.records.seed({ pk: `groups#${'vpc-0a1b2c3d4e5f60718'}`, sk: '111122223333#untrack', groupId: UNTRACK_GROUP });
     mocks.records.seed({ pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'eni#eni-0b1c2d3e4f5a6b7c8', groups: [ORIGINAL] });
     const eni = mocks.live.NetworkInterfaces?.[0];
     if (eni) eni.Groups = [{ GroupId: UNTRACK_GROUP, GroupName: 'warden-untrack' }];

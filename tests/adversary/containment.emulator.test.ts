@@ -57,7 +57,7 @@ async function recordedGroup(role: 'quarantine' | 'untrack') {
       ExpressionAttributeValues: { ':pk': { S: `groups#${account.world.vpcId}` } },
     }),
   );
-  return Items.find((item) => item.sk?.S === role)?.groupId?.S ?? '';
+  return Items.find((item) => item.sk?.S?.endsWith(`#${role}`))?.groupId?.S ?? '';
 }
 
 /** Every interface is on exactly Warden's recorded quarantine group, and that group allows nothing. */

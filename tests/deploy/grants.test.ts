@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GrantsError, grantedActions, loadGrants, NO_GRANTS, parseGrants } from '../../src/deploy/grants';
-import { AUTOMATION_ROLE_ID, FUNCTION_ROLE_IDS, iamResources } from '../../src/deploy/iam';
+import { automationRoleId, FUNCTION_ROLE_IDS, iamResources } from '../../src/deploy/iam';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
+import { CUSTOM_FAMILY } from '../../src/remediations';
 import { EVENTS_DIR } from '../fixtures';
 
 // deploy/grants.json: the IAM of a runbook of your own, declared, validated, and merged into the roles.
@@ -35,11 +36,11 @@ const statementsOf = (resources: Record<string, unknown>, id: string) =>
 describe('declared grants', () => {
   const permissions = permissionsByTrigger(samplePlans(EVENTS_DIR));
 
-  it('add their statements to the automation role, and let the config function start those runbooks only', () => {
+  it('add their statements to the custom family’s automation role, and let the config function start those runbooks only', () => {
     // Act
     const { Resources } = iamResources(permissions, [], parseGrants({ runbooks: [VERSIONING, SHARED] }));
     // Assess
-    expect(statementsOf(Resources, AUTOMATION_ROLE_ID)).toEqual(
+    expect(statementsOf(Resources, automationRoleId(CUSTOM_FAMILY))).toEqual(
       expect.arrayContaining([
         {
           Sid: 'RunbookAcmeEnableBucketVersioning',

@@ -5,7 +5,7 @@ import { ACTIONS, runsIn } from '../../src/actions';
 import { generatedFiles } from '../../src/deploy/generated';
 import { automationRole, FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
 import { memberPermissionsByTrigger, TRIGGER_TAG } from '../../src/deploy/member';
-import { catalogueRunbooks } from '../../src/remediations';
+import { automationRoleActions, catalogueRunbooks } from '../../src/remediations';
 import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
@@ -63,10 +63,10 @@ describe('deploy/member-account.json', () => {
     }
   });
 
-  it('lets runbooks started in the account assume its automation role: the central role’s grants, SSM of this account only', () => {
-    // Prepare
+  it('lets runbooks started in the account assume its automation role: every catalogued runbook’s grants, SSM of this account only', () => {
+    // Prepare: one role for the member account, where the central stack has one per runbook family
     const automation = template.Resources.AutomationRole as Resource;
-    const central = automationRole();
+    const central = automationRole('member', catalogueRunbooks(), automationRoleActions());
     // Assess
     expect(automation.Properties.RoleName).toEqual({ 'Fn::Sub': '${MemberRoleName}-automation' });
     expect(automation.Properties.AssumeRolePolicyDocument).toEqual(central.Properties.AssumeRolePolicyDocument);

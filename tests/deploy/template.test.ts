@@ -2,11 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { grantedActions, loadGrants } from '../../src/deploy/grants';
-import { ACCOUNT_LEVEL_ACTIONS, FUNCTION_ROLE_IDS, isReadOnly, PLATFORM_ACTIONS } from '../../src/deploy/iam';
+import {
+  ACCOUNT_LEVEL_ACTIONS,
+  AUTOMATION_ROLE_ARN_SETTING,
+  automationRoleId,
+  FUNCTION_ROLE_IDS,
+  isReadOnly,
+  PLATFORM_ACTIONS,
+} from '../../src/deploy/iam';
 import { memberPermissionsByTrigger } from '../../src/deploy/member';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
-import { automationRoleActions } from '../../src/remediations';
+import { automationRoleActions, CUSTOM_FAMILY, runbookFamilies } from '../../src/remediations';
 import { EVENT_PATTERN_MAX_LENGTH, type EventPattern, matchesPattern, routesOf, TAMPER_ROUTE } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
@@ -125,17 +132,74 @@ describe('the packaged template', () => {
       },
     );
 
-    it('the automation role holds exactly what the catalogued runbooks need, and what deploy/grants.json declares', () => {
-      const declared = grantedActions(loadGrants(join(import.meta.dirname, '..', '..')));
-      expect(roleActions('AutomationRole')).toEqual([...new Set([...automationRoleActions(), ...declared])].sort());
+    const families = runbookFamilies();
+    const automationRoles = ofType('AWS::IAM::Role').filter(([id]) => id.startsWith('AutomationRole'));
+    const allowed = (roleId: string) =>
+      [
+        ...new Set(
+          statements
+            .filter(({ where, statement }) => where === roleId && statement.Effect === 'Allow')
+            .flatMap(({ statement }) => list(statement.Action)),
+        ),
+      ].sort();
+
+    it.each(Object.keys(families))('the %s automation role holds exactly what its runbooks need, and may start only them', (family) => {
+      const id = automationRoleId(family);
+      expect(allowed(id)).toEqual(families[family]?.actions);
+      const start = statements.find(
+        ({ where, statement }) => where === id && list(statement.Action).includes('ssm:StartAutomationExecution'),
+      );
+      expect(
+        JSON.stringify(start?.statement.Resource)
+          .match(/automation-definition\/[^:]+/g)
+          ?.sort(),
+      ).toEqual(families[family]?.runbooks.map((runbook) => `automation-definition/${runbook}`));
+      expect(template.Resources[id]?.Properties.RoleName).toEqual({ 'Fn::Sub': `\${AWS::StackName}-runbooks-${family}` });
     });
 
-    it('only the functions that start runbooks (config, securityhub) may pass the automation role, and only to SSM', () => {
+    it('gives the custom family’s role exactly what deploy/grants.json declares, if anything', () => {
+      const declared = grantedActions(loadGrants(join(import.meta.dirname, '..', '..')));
+      expect(allowed(automationRoleId(CUSTOM_FAMILY))).toEqual([...new Set(declared)].sort());
+    });
+
+    it('has one automation role per runbook family, and together they hold every catalogued runbook’s permissions', () => {
+      expect(
+        automationRoles
+          .map(([id]) => id)
+          .filter((id) => id !== automationRoleId(CUSTOM_FAMILY))
+          .sort(),
+      ).toEqual(Object.keys(families).map(automationRoleId).sort());
+      expect([...new Set(automationRoles.flatMap(([id]) => allowed(id)))].sort()).toEqual(automationRoleActions());
+    });
+
+    it('gives no automation role writes to more than one service: no pass can change S3, IAM, RDS and EC2 together', () => {
+      for (const [id] of automationRoles) {
+        const written = new Set(
+          allowed(id)
+            .filter((action) => !isReadOnly(action) && !action.startsWith('ssm:'))
+            .map((a) => a.split(':')[0]),
+        );
+        expect(written.size, id).toBe(1);
+      }
+    });
+
+    it('keeps the runbooks off Warden’s own groups and topics, whatever they are started on', () => {
+      const denies = statements.filter(({ where, statement }) => where.startsWith('AutomationRole') && statement.Effect === 'Deny');
+      expect(denies.map(({ where, statement }) => `${where}:${statement.Sid}`).sort()).toEqual([
+        `${automationRoleId('ec2')}:NeverWardensGroups`,
+        `${automationRoleId('sns')}:NeverWardensTopics`,
+      ]);
+    });
+
+    it('only the functions that start runbooks (config, securityhub) may pass the automation roles, and only to SSM', () => {
       const passRole = statements.filter(({ statement }) => list(statement.Action).includes('iam:PassRole'));
       const automation = passRole.filter(({ where }) => where !== FUNCTION_ROLE_IDS.guardduty);
       expect(automation.map(({ where }) => where).sort()).toEqual([FUNCTION_ROLE_IDS.config, FUNCTION_ROLE_IDS.securityhub].sort());
       for (const { statement } of automation) {
-        expect(statement.Resource).toEqual([{ 'Fn::GetAtt': ['AutomationRole', 'Arn'] }]);
+        expect(statement.Resource).toEqual([
+          ...Object.keys(families).map((family) => ({ 'Fn::GetAtt': [automationRoleId(family), 'Arn'] })),
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-runbooks-custom' },
+        ]);
         expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
       }
     });
@@ -149,6 +213,13 @@ describe('the packaged template', () => {
         { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${QuarantineProfileName}' },
       ]);
       expect(passRole[0]?.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+    });
+
+    it('tells those functions, and the stack output, the family roles’ ARN with {family} to fill', () => {
+      for (const trigger of ['config', 'securityhub'] as const)
+        expect((functionOf(trigger).Properties.Environment as { Variables: Json }).Variables.WARDEN_AUTOMATION_ROLE_ARN).toEqual(
+          AUTOMATION_ROLE_ARN_SETTING,
+        );
     });
 
     it('grants no wildcard action anywhere', () => {

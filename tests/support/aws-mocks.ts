@@ -117,8 +117,8 @@ const FINDING_ID = '8ec6f2a1b3d54e7f9a0b1c2d3e4f5a6b';
 
 /** What Warden's records table holds once the instance of crypto-mining.json is quarantined and notified. */
 export const QUARANTINED_RECORDS: Record<string, string | string[]>[] = [
-  { pk: `groups#${VPC}`, sk: 'untrack', groupId: UNTRACK_GROUP },
-  { pk: `groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP },
+  { pk: `groups#${VPC}`, sk: `${ACCOUNT}#untrack`, groupId: UNTRACK_GROUP },
+  { pk: `groups#${VPC}`, sk: `${ACCOUNT}#quarantine`, groupId: QUARANTINE_GROUP },
   { pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'eni#eni-0b1c2d3e4f5a6b7c8', groups: ['sg-0123456789abcdef0'], vpcId: VPC },
   { pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'quarantine', findingId: FINDING_ID, quarantinedAt: '2026-11-24T21:48:09.000Z' },
   { pk: 'instance#i-0a1b2c3d4e5f67890', sk: `notified#${FINDING_ID}`, messageId: 'message-0' },

@@ -4,7 +4,7 @@ import {
   type EvaluationResult,
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
-import { DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
@@ -12,6 +12,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { ConfigEvent } from '../../src/events';
 import { findRemediation } from '../../src/remediations';
 import { ACCOUNT, loadSample, sampleCases } from '../fixtures';
+import { mockRecordsTable } from './records-mock';
+
+/** The VPC the sample security groups lie in. */
+export const SAMPLE_VPC = 'vpc-0a1b2c3d4e5f60718';
 
 export const EXECUTION_ID = '4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
@@ -83,7 +87,8 @@ export function mockConfigService() {
 }
 
 /** SSM, EC2, S3 and SNS mocks for a remediation run: no resource carries tags; every runbook starts. */
-export function mockRemediation() {
+/** Mocks for a remediation run; `records` seeds Warden's records table (e.g. its own groups). */
+export function mockRemediation(records: Record<string, string | string[]>[] = []) {
   const ssm = mockClient(SSMClient);
   const ec2 = mockClient(EC2Client);
   const s3 = mockClient(S3Client);
@@ -93,8 +98,13 @@ export function mockRemediation() {
     .on(GetAutomationExecutionCommand)
     .resolves({ AutomationExecution: { AutomationExecutionId: EXECUTION_ID, AutomationExecutionStatus: 'Success' } });
   ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+  // The group a Config rule names lies in the sample VPC; Warden's records hold none of its own groups there unless a test seeds them.
+  ec2
+    .on(DescribeSecurityGroupsCommand)
+    .callsFake((input: { GroupIds: string[] }) => ({ SecurityGroups: input.GroupIds.map((GroupId) => ({ GroupId, VpcId: SAMPLE_VPC })) }));
+  const table = mockRecordsTable(records);
   s3.on(GetBucketTaggingCommand).rejects(Object.assign(new Error('The TagSet does not exist'), { name: 'NoSuchTagSet' }));
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   const config = mockConfigService();
-  return { ssm, ec2, s3, sns, config };
+  return { ssm, ec2, s3, sns, config, dynamodb: table.dynamodb };
 }

@@ -87,8 +87,8 @@ describe('Executor: GuardDuty containment', () => {
     ]);
     expect(mocks.records.records()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ pk: `groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP }),
-        expect.objectContaining({ pk: `groups#${VPC}`, sk: 'untrack', groupId: UNTRACK_GROUP }),
+        expect.objectContaining({ pk: `groups#${VPC}`, sk: `${ACCOUNT}#quarantine`, groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `groups#${VPC}`, sk: `${ACCOUNT}#untrack`, groupId: UNTRACK_GROUP }),
         expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: `eni#${ENI}`, groups: ['sg-0123456789abcdef0'] }),
         expect.objectContaining({ pk: `instance#${INSTANCE}`, sk: 'quarantine', quarantinedAt: NOW.toISOString() }),
         expect.objectContaining({ pk: 'isolations#111122223333#us-east-1', sk: `${NOW.toISOString()}#${INSTANCE}` }),
@@ -272,6 +272,46 @@ describe('Executor: concurrent deliveries for one instance', () => {
   });
 });
 
+describe("Executor: Warden's group records, by account within a VPC", () => {
+  const OTHER = '999988887777';
+
+  it('a VPC shared with another account: that account’s recorded groups are neither used nor overwritten', async () => {
+    // Prepare: Warden already recorded groups of another account in the same (shared) VPC.
+    mocks = mockAccount('fresh');
+    const theirs = [
+      { pk: `groups#${VPC}`, sk: `${OTHER}#quarantine`, groupId: 'sg-0ffe1ffe1ffe1ffe1' },
+      { pk: `groups#${VPC}`, sk: `${OTHER}#untrack`, groupId: 'sg-0ffe2ffe2ffe2ffe2' },
+    ];
+    for (const record of theirs) mocks.records.seed(record);
+    // Act
+    const outcomes = await run();
+    // Assess: this account got groups of its own, recorded under its own key; the other account's records are intact.
+    expect(outcomes.find((o) => o.stepId === 'verify-containment')?.status).toMatch(/done/);
+    expect(mocks.ec2.commandCalls(CreateSecurityGroupCommand)).toHaveLength(2);
+    expect(mocks.records.records()).toEqual(
+      expect.arrayContaining([
+        ...theirs.map((record) => expect.objectContaining(record)),
+        expect.objectContaining({ pk: `groups#${VPC}`, sk: `${ACCOUNT}#quarantine`, groupId: QUARANTINE_GROUP }),
+      ]),
+    );
+  });
+
+  it('a record written before groups were keyed by account is still read: no second group is created', async () => {
+    // Prepare: the quarantined account, its group records in the old form (sort key = the role alone).
+    mocks = mockAccount('quarantined');
+    for (const role of ['quarantine', 'untrack']) {
+      const current = mocks.records.items.get(`groups#${VPC}|${ACCOUNT}#${role}`);
+      mocks.records.items.delete(`groups#${VPC}|${ACCOUNT}#${role}`);
+      mocks.records.seed({ pk: `groups#${VPC}`, sk: role, groupId: current?.groupId?.S ?? '' });
+    }
+    // Act
+    const outcomes = await run();
+    // Assess
+    expect(mocks.ec2).not.toHaveReceivedCommand(CreateSecurityGroupCommand);
+    expect(outcomes.find((o) => o.stepId === `quarantine-group:${VPC}`)?.detail).toContain(`found ${QUARANTINE_GROUP}`);
+  });
+});
+
 describe('Executor: containment in a member account', () => {
   const MEMBER = '444455556666';
 
@@ -316,7 +356,7 @@ describe('Executor: containment in a member account', () => {
     // The records hold the groups, the original groups and the quarantine, under the member's account; the breaker counts its account and region.
     expect(mocks.records.records()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ pk: `${MEMBER}#groups#${VPC}`, sk: 'quarantine', groupId: QUARANTINE_GROUP }),
+        expect.objectContaining({ pk: `${MEMBER}#groups#${VPC}`, sk: `${MEMBER}#quarantine`, groupId: QUARANTINE_GROUP }),
         expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: `eni#${ENI}` }),
         expect.objectContaining({ pk: `${MEMBER}#instance#${INSTANCE}`, sk: 'quarantine' }),
         expect.objectContaining({ pk: `${MEMBER}#isolations#${MEMBER}#us-east-1`, sk: `${NOW.toISOString()}#${INSTANCE}` }),

@@ -8,7 +8,7 @@ import { FOLLOW_POLL_MS } from '../../../src/actions/ssm';
 import type { ConfigEvent } from '../../../src/events';
 import type { Outcome, Plan } from '../../../src/plan';
 import { planConfig } from '../../../src/playbooks';
-import { AUTOMATION_ASSUME_ROLE, CATALOGUE, isManual, type RunbookRemediation } from '../../../src/remediations';
+import { AUTOMATION_ASSUME_ROLE, automationRoleFor, CATALOGUE, isManual, type RunbookRemediation } from '../../../src/remediations';
 import { AUTOMATION_ROLE_ARN, settingsWith, testClients } from '../../fixtures';
 import { complianceChange, EXECUTION_ID, mockRemediation, RESOURCE_IDS } from '../../support/config-fixtures';
 
@@ -60,7 +60,7 @@ describe('Executor: Config remediation', () => {
       const given = Object.fromEntries((entry.needs ?? []).map((name) => [name, NEEDED[name] ?? '']));
       const remediations = entry.needs ? JSON.stringify({ [entry.rule]: { parameters: given } }) : '';
       const plan = planOf(complianceChange(entry.rule, resourceType), { WARDEN_REMEDIATIONS: remediations });
-      const expected: Record<string, string[]> = { [AUTOMATION_ASSUME_ROLE]: [AUTOMATION_ROLE_ARN] };
+      const expected: Record<string, string[]> = { [AUTOMATION_ASSUME_ROLE]: [automationRoleFor(AUTOMATION_ROLE_ARN, entry.runbook)] };
       for (const [name, value] of Object.entries({ ...entry.parameters, ...given }))
         expected[name] = Array.isArray(value) ? value : [value];
       if (entry.resourceIdParameter) expected[entry.resourceIdParameter] = [resourceId];
@@ -102,7 +102,13 @@ describe('Executor: Config remediation', () => {
     // Act
     const outcomes = await run(planOf());
     // Assess
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'done', 'verify-event': 'done', remediate: 'already-done', notify: 'skipped' });
+    expect(statusOf(outcomes)).toEqual({
+      'read-tags': 'done',
+      'own-group-check': 'done',
+      'verify-event': 'done',
+      remediate: 'already-done',
+      notify: 'skipped',
+    });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
@@ -115,7 +121,13 @@ describe('Executor: Config remediation', () => {
     expect(mocks.ec2).toHaveReceivedCommandWith(DescribeTagsCommand, {
       Filters: [{ Name: 'resource-id', Values: ['sg-0c9d8e7f6a5b40312'] }],
     });
-    expect(statusOf(outcomes)).toEqual({ 'read-tags': 'skipped', 'verify-event': 'done', remediate: 'skipped', notify: 'done' });
+    expect(statusOf(outcomes)).toEqual({
+      'read-tags': 'skipped',
+      'own-group-check': 'done',
+      'verify-event': 'done',
+      remediate: 'skipped',
+      notify: 'done',
+    });
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 0);
     expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain('carries the exclusion tag warden:exclude');
   });
@@ -151,10 +163,11 @@ describe('Executor: Config remediation', () => {
 
   it('declares the IAM actions each step needs: iam:PassRole only when a role is passed', () => {
     // Prepare
-    const [tags, verify, start] = planOf().steps;
+    const [tags, ownGroup, verify, start] = planOf().steps;
     // Assess
     expect(ACTIONS.readResourceTags?.permissions(tags?.input as never)).toEqual(['ec2:DescribeTags']);
     expect(ACTIONS.readBucketTags?.permissions({} as never)).toEqual(['s3:GetBucketTagging']);
+    expect(ACTIONS.refuseWardenGroup?.permissions(ownGroup?.input as never)).toEqual(['ec2:DescribeSecurityGroups', 'dynamodb:Query']);
     expect(ACTIONS.verifyConfigEvaluation?.permissions(verify?.input as never)).toEqual([
       'config:DescribeConfigRules',
       'config:GetComplianceDetailsByConfigRule',
@@ -204,6 +217,7 @@ describe('Executor: Config remediation', () => {
       const outcomes = await run(waitPlan());
       expect(statusOf(outcomes)).toEqual({
         'read-tags': 'done',
+        'own-group-check': 'done',
         'verify-event': 'done',
         remediate: 'already-done',
         follow: 'skipped',

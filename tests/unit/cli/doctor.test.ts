@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClients } from '../../../src/aws';
 import { doctor, runChecks } from '../../../src/cli/doctor';
 import { TRIGGERS } from '../../../src/plan';
+import { runbookFamilies } from '../../../src/remediations';
 import { loadSettings } from '../../../src/settings';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:warden-prod-alerts';
@@ -68,6 +69,19 @@ describe('warden doctor', () => {
     const lines = out.join('').trim().split('\n');
     expect(lines.filter((line) => line.startsWith('OK'))).toHaveLength(6);
     expect(lines.at(-1)).toBe('6 OK, 0 WARN, 0 FAIL');
+  });
+
+  it('checks every runbook family’s role when the ARN names {family}, as the stack output does', async () => {
+    // Prepare
+    const perFamily = loadSettings({ AWS_REGION: 'eu-west-1', WARDEN_TOPIC_ARN: TOPIC, WARDEN_AUTOMATION_ROLE_ARN: `${ROLE}-{family}` });
+    // Act
+    const findings = await runChecks(clients(), perFamily, { stage: 'prod' });
+    // Assess
+    const asked = iam.commandCalls(GetRoleCommand).map((call) => call.args[0].input.RoleName);
+    expect(asked).toContain('warden-prod-automation-s3');
+    expect(asked).toContain('warden-prod-automation-iam');
+    expect(asked).toHaveLength(Object.keys(runbookFamilies()).length);
+    expect(findings.find((f) => f.check === 'Automation role')?.verdict).toBe('OK');
   });
 
   it('reads only: every call is a List, Get or Describe', async () => {

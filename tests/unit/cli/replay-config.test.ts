@@ -19,7 +19,7 @@ describe('warden replay events/config', () => {
     );
     expect(started['restricted-ssh.json']).toEqual([
       'AWS-DisableIncomingSSHOnPort22',
-      { SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN] },
+      { SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'], AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-runbooks-ec2'] },
     ]);
     // A conformance pack's rule: the runbook is chosen by its SourceIdentifier when the plan runs, among these.
     const pack = reports.find((r) => r.file.endsWith('conformance-pack-prefixed.json'));

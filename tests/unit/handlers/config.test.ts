@@ -2,13 +2,18 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AUTOMATION_ROLE_ARN, loadSample, TOPIC_ARN } from '../../fixtures';
+import { AUTOMATION_ROLE_ARN, loadSample, RECORDS_TABLE, TOPIC_ARN } from '../../fixtures';
 import { EXECUTION_ID, mockRemediation } from '../../support/config-fixtures';
 import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambda';
 
 let mocks: ReturnType<typeof mockRemediation>;
 const configHandler = (env: Record<string, string> = {}) =>
-  coldStart('config', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN, ...env });
+  coldStart('config', {
+    WARDEN_TOPIC_ARN: TOPIC_ARN,
+    WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN,
+    WARDEN_RECORDS_TABLE: RECORDS_TABLE,
+    ...env,
+  });
 const event = (name: string) => loadSample('config', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {

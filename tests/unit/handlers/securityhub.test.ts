@@ -4,14 +4,19 @@ import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTOMATION_ROLE_ARN, loadSample, TOPIC_ARN } from '../../fixtures';
+import { AUTOMATION_ROLE_ARN, loadSample, RECORDS_TABLE, TOPIC_ARN } from '../../fixtures';
 import { mockRemediation } from '../../support/config-fixtures';
 import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambda';
 
 let mocks: ReturnType<typeof mockRemediation>;
 const securityHub = mockClient(SecurityHubClient);
 const securityHubHandler = (env: Record<string, string> = {}) =>
-  coldStart('securityhub', { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN, ...env });
+  coldStart('securityhub', {
+    WARDEN_TOPIC_ARN: TOPIC_ARN,
+    WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN,
+    WARDEN_RECORDS_TABLE: RECORDS_TABLE,
+    ...env,
+  });
 const event = (name: string) => loadSample('securityhub', name) as unknown as EventBridgeEvent<string, unknown>;
 
 beforeEach(() => {

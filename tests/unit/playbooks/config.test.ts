@@ -35,14 +35,19 @@ describe('Playbook: config', () => {
     const result = plan();
     // Assess
     expect(result.decision).toBe('act');
-    expect(operations(result.steps)).toEqual(['ec2:DescribeTags', 'ssm:StartAutomationExecution', 'sns:Publish']);
-    expect(result.steps[1]).toMatchObject({
-      after: ['read-tags'],
+    expect(operations(result.steps)).toEqual([
+      'ec2:DescribeTags',
+      'ec2:DescribeSecurityGroups',
+      'ssm:StartAutomationExecution',
+      'sns:Publish',
+    ]);
+    expect(result.steps.find((step) => step.id === 'remediate')).toMatchObject({
+      after: ['read-tags', 'own-group-check'],
       input: {
         DocumentName: 'AWS-DisableIncomingSSHOnPort22',
         Parameters: {
           SecurityGroupIds: ['sg-0c9d8e7f6a5b40312'],
-          AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'],
+          AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-runbooks-ec2'],
         },
         ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
@@ -56,7 +61,8 @@ describe('Playbook: config', () => {
     const later = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
     const identifier = later.detail.newEvaluationResult.evaluationResultIdentifier;
     if (identifier) identifier.orderingTimestamp = '2026-11-25T09:00:00.000Z';
-    const token = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup')) => plan(event).steps[1]?.input.ClientToken;
+    const token = (event = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup')) =>
+      plan(event).steps.find((step) => step.id === 'remediate')?.input.ClientToken;
     // Assess
     expect(token(again)).toBe(token());
     expect(token(later)).not.toBe(token());
@@ -120,6 +126,7 @@ describe('Playbook: config', () => {
     const member = { account: MEMBER, region: 'eu-west-1' };
     expect(result.steps.map((step) => [step.operation, step.target])).toEqual([
       ['DescribeTags', member],
+      ['DescribeSecurityGroups', member],
       ['DescribeConfigRules', member],
       ['StartAutomationExecution', member],
       ['Publish', undefined],
@@ -154,7 +161,7 @@ describe('Playbook: config', () => {
     expect(result.decision).toBe('act');
     const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
     expect(start?.target).toEqual({ account: '111122223333', region: 'us-east-1' });
-    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-automation'] });
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['arn:aws:iam::111122223333:role/warden-runbooks-ec2'] });
   });
 
   it('reports an unmapped rule, never an error', () => {
@@ -203,6 +210,30 @@ describe('Playbook: config', () => {
     });
   });
 
+  it.each([
+    ['restricted-ssh', 'AWS::EC2::SecurityGroup', 'warden-runbooks-ec2'],
+    ['s3-bucket-versioning-enabled', 'AWS::S3::Bucket', 'warden-runbooks-s3'],
+    ['iam-password-policy', 'AWS::::Account', 'warden-runbooks-iam'],
+    ['rds-instance-public-access-check', 'AWS::RDS::DBInstance', 'warden-runbooks-rds'],
+  ])('passes %s’s runbook the role of its family only (the plan shows which)', (rule, type, role) => {
+    const result = plan(complianceChange(rule, type));
+    expect(result.steps.find((step) => step.id === 'remediate')?.input.Parameters).toMatchObject({
+      AutomationAssumeRole: [`arn:aws:iam::111122223333:role/${role}`],
+    });
+  });
+
+  it('passes one role given without {family} to every runbook (a deployment that brings its own role)', () => {
+    const own = 'arn:aws:iam::111122223333:role/security-remediation';
+    for (const [rule, type] of [
+      ['restricted-ssh', 'AWS::EC2::SecurityGroup'],
+      ['iam-password-policy', 'AWS::::Account'],
+    ] as const)
+      expect(
+        plan(complianceChange(rule, type), { WARDEN_AUTOMATION_ROLE_ARN: own }).steps.find((step) => step.id === 'remediate')?.input
+          .Parameters,
+      ).toMatchObject({ AutomationAssumeRole: [own] });
+  });
+
   it('still shows the step without an automation role, with a placeholder, and says so', () => {
     // Act
     const result = planConfig(complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup'), {
@@ -218,7 +249,12 @@ describe('Playbook: config', () => {
   });
 
   it.each([
-    ['AWS::EC2::SecurityGroup', 'restricted-ssh', ['ec2:DescribeTags', 'ssm:StartAutomationExecution', 'sns:Publish'], ''],
+    [
+      'AWS::EC2::SecurityGroup',
+      'restricted-ssh',
+      ['ec2:DescribeTags', 'ec2:DescribeSecurityGroups', 'ssm:StartAutomationExecution', 'sns:Publish'],
+      '',
+    ],
     ['AWS::S3::Bucket', 's3-bucket-versioning-enabled', ['s3:GetBucketTagging', 'ssm:StartAutomationExecution', 'sns:Publish'], ''],
     [
       'AWS::KMS::Key',
@@ -237,11 +273,14 @@ describe('Playbook: config', () => {
     const result = plan(undefined, { WARDEN_WAIT_FOR_AUTOMATION: 'true' });
     expect(operations(result.steps)).toEqual([
       'ec2:DescribeTags',
+      'ec2:DescribeSecurityGroups',
       'ssm:StartAutomationExecution',
       'ssm:GetAutomationExecution',
       'sns:Publish',
     ]);
-    expect(result.steps[2]?.input).toEqual({ AutomationExecutionId: { ref: 'remediate.AutomationExecutionId' } });
+    expect(result.steps.find((step) => step.id === 'follow')?.input).toEqual({
+      AutomationExecutionId: { ref: 'remediate.AutomationExecutionId' },
+    });
   });
 
   it('tells people what it will do, with the rule, the resource and the runbook', () => {
@@ -264,6 +303,6 @@ describe('Playbook: config', () => {
         Expected: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED', ResourceType: 'AWS::EC2::SecurityGroup' },
       },
     });
-    expect(byId.get('remediate')?.after).toEqual(['read-tags', 'verify-event']);
+    expect(byId.get('remediate')?.after).toEqual(['read-tags', 'own-group-check', 'verify-event']);
   });
 });

@@ -54,6 +54,7 @@ describe('Playbook: securityhub', () => {
     expect(result.decision).toBe('act');
     expect(operations(result.steps)).toEqual([
       'ec2:DescribeTags',
+      'ec2:DescribeSecurityGroups',
       'ssm:StartAutomationExecution',
       'securityhub:BatchUpdateFindings',
       'sns:Publish',
@@ -152,6 +153,7 @@ describe('Playbook: securityhub', () => {
     const member = { account: '444455556666', region: 'eu-west-1' };
     expect(result.steps.map((step) => [step.operation, step.target])).toEqual([
       ['DescribeTags', member],
+      ['DescribeSecurityGroups', member],
       ['StartAutomationExecution', member],
       ['BatchUpdateFindings', undefined],
       ['Publish', undefined],
