@@ -42,7 +42,11 @@ describe('Playbook: config, conformance pack rules', () => {
     expect(start?.input.SourceIdentifier).toEqual({ ref: 'resolve-rule.SourceIdentifier' });
     expect((start?.input.Runbooks as Record<string, unknown> | undefined)?.S3_BUCKET_VERSIONING_ENABLED).toEqual({
       DocumentName: 'AWS-ConfigureS3BucketVersioning',
-      Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN.replace('{family}', 's3')] },
+      Parameters: {
+        BucketName: ['acme-invoices'],
+        VersioningState: ['Enabled'],
+        AutomationAssumeRole: [AUTOMATION_ROLE_ARN.replace('{family}', 's3')],
+      },
     });
     // Only runbooks for the event's resource type are candidates.
     expect(Object.keys(start?.input.Runbooks as object)).not.toContain('INCOMING_SSH_DISABLED');
@@ -105,7 +109,11 @@ describe('Playbook: config, conformance pack rules', () => {
     });
     expect(mocks.ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
       DocumentName: 'AWS-ConfigureS3BucketVersioning',
-      Parameters: { BucketName: ['acme-invoices'], VersioningState: ['Enabled'], AutomationAssumeRole: [AUTOMATION_ROLE_ARN.replace('{family}', 's3')] },
+      Parameters: {
+        BucketName: ['acme-invoices'],
+        VersioningState: ['Enabled'],
+        AutomationAssumeRole: [AUTOMATION_ROLE_ARN.replace('{family}', 's3')],
+      },
     });
     expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
   });
