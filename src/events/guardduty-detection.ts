@@ -106,9 +106,10 @@ export function attackSequenceOf(finding: GuardDutyFinding): AttackSequence | un
     description: text(sequence.description) ?? '',
     instances: instances.filter((instance) => seen.delete(instance.instanceId)),
     principals,
+    // Fields of the event are data of any shape: text() reads a string or nothing, never coerces an object.
     otherResources: resources
-      .filter((resource) => !['EC2_INSTANCE', 'EC2_NETWORK_INTERFACE'].includes(String(resource.resourceType)))
-      .map((resource) => `${String(resource.resourceType)} ${text(resource.name) ?? text(resource.uid) ?? ''}`.trim()),
+      .filter((resource) => !['EC2_INSTANCE', 'EC2_NETWORK_INTERFACE'].includes(text(resource.resourceType) ?? ''))
+      .map((resource) => `${text(resource.resourceType) ?? 'resource'} ${text(resource.name) ?? text(resource.uid) ?? ''}`.trim()),
     endpoints: list(sequence.endpoints).flatMap((endpoint) => {
       const where = text(at(endpoint, 'domain')) ?? text(at(endpoint, 'ip'));
       return where ? [where] : [];

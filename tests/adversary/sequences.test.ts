@@ -109,6 +109,16 @@ describe('Adversary: attack sequences', () => {
     ).rejects.toThrow(/does not list i-0aaaaaaaaaaaaaaaa/);
   });
 
+  it('a sequence resource whose type is not text is reported as a resource, never a crash that drops the alert', () => {
+    // Prepare: event fields are data of any shape (found by the property suite).
+    const event = loadSample('guardduty', 'attack-sequence-credentials') as Json;
+    event.detail.service.detection.sequence.resources[0].resourceType = { toString: null };
+    // Act
+    const planned = plan(event);
+    // Assess
+    expect(planned.steps.map((step) => step.operation)).toEqual(['Publish']);
+  });
+
   it('credential sequences name their principals and revoke only when WARDEN_REVOKE_SEQUENCE_PRINCIPALS says so', () => {
     // Act
     const named = planSample('guardduty', 'attack-sequence-credentials');

@@ -292,6 +292,7 @@ describe('a Config compliance change in a member account, forwarded to the centr
       report.steps.map((step: { operation: string; account?: string; region?: string }) => [step.operation, step.account, step.region]),
     ).toEqual([
       ['DescribeTags', MEMBER, REGION],
+      ['DescribeSecurityGroups', MEMBER, REGION],
       ['DescribeConfigRules', MEMBER, REGION],
       ['StartAutomationExecution', MEMBER, REGION],
       ['Publish', undefined, undefined],
