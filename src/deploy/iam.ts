@@ -37,6 +37,7 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   cloudtrail: 'CloudtrailFunctionRole',
   securityhub: 'SecurityhubFunctionRole',
   inspector: 'InspectorFunctionRole',
+  macie: 'MacieFunctionRole',
 };
 export const AUTOMATION_ROLE_ID = 'AutomationRole';
 

@@ -6,6 +6,7 @@ import { type ConfigEvent, configEvent } from './config';
 import { describeIssue, eventBridgeEnvelope } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 import { type InspectorEvent, inspectorEvent } from './inspector';
+import { type MacieEvent, macieEvent } from './macie';
 import { type SecurityHubEvent, securityHubEvent } from './securityhub';
 import { isAwsSource } from './sources';
 
@@ -17,6 +18,8 @@ export type { GuardDutyEvent, GuardDutyFinding, InstanceDetails } from './guardd
 export { guardDutyEvent, isSampleFinding } from './guardduty';
 export type { InspectorEvent, InspectorFinding } from './inspector';
 export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
+export type { MacieEvent, MacieFinding } from './macie';
+export { MACIE_DETAIL_TYPE, macieEvent } from './macie';
 export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
 export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
@@ -28,6 +31,7 @@ export const EVENT_SCHEMAS = {
   cloudtrail: cloudTrailEvent,
   securityhub: securityHubEvent,
   inspector: inspectorEvent,
+  macie: macieEvent,
 } satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
@@ -35,7 +39,8 @@ export type ParsedEvent =
   | { trigger: 'config'; event: ConfigEvent }
   | { trigger: 'cloudtrail'; event: CloudTrailEvent }
   | { trigger: 'securityhub'; event: SecurityHubEvent }
-  | { trigger: 'inspector'; event: InspectorEvent };
+  | { trigger: 'inspector'; event: InspectorEvent }
+  | { trigger: 'macie'; event: MacieEvent };
 
 /**
  * `unrouted`: a well-formed EventBridge event that no Warden rule matches. EventBridge would never

@@ -39,6 +39,7 @@ const functionIds: Record<Trigger, string> = {
   cloudtrail: 'CloudtrailLambdaFunction',
   securityhub: 'SecurityhubLambdaFunction',
   inspector: 'InspectorLambdaFunction',
+  macie: 'MacieLambdaFunction',
 };
 /** The rules that invoke a function (the tamper rule goes to a topic). */
 const functionRules = () =>
