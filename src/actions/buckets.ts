@@ -60,6 +60,7 @@ export const readPublicAccessBlock = defineAction<{ Bucket: string }>({
 export const recordPublicAccessBlock = defineAction<{
   TableName: string;
   Account: string;
+  Region: string;
   Bucket: string;
   Previous: string;
   FindingId: string;
@@ -68,11 +69,12 @@ export const recordPublicAccessBlock = defineAction<{
   operation: 'PutItem',
   runsIn: 'home',
   permissions: () => ['dynamodb:PutItem'],
-  async run({ TableName, Account, Bucket, Previous, FindingId }, context) {
+  async run({ TableName, Account, Region, Bucket, Previous, FindingId }, context) {
     const table = RecordsTable.of(context, TableName);
     const item = {
       pk: EXPOSURE_RECORDS.bucket(Account, Bucket),
       sk: EXPOSURE_RECORDS.publicAccessBlock,
+      region: Region,
       previous: Previous,
       findingId: FindingId,
       recordedAt: context.now().toISOString(),

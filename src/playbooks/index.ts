@@ -16,6 +16,7 @@ export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy'
 export { type InspectorSettings, planInspector } from './inspector';
 export { MACIE_STEPS, type MacieSettings, planMacie } from './macie';
 export { type InstanceState, planRelease, type ReleaseOptions } from './release';
+export { type BucketRecord, type BucketReleaseOptions, planBucketRelease } from './release-bucket';
 export { notedByWarden, planSecurityHub, type SecurityHubSettings } from './securityhub';
 
 /** The one place that maps a parsed event to its trigger's playbook. Pure. */

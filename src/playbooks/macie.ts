@@ -142,6 +142,7 @@ function blockSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
       input: {
         TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
         Account: finding.accountId,
+        Region: finding.region,
         Bucket: bucket,
         Previous: outputOf(MACIE_STEPS.read, 'Previous'),
         FindingId: finding.id,
