@@ -1,3 +1,4 @@
+import { PATCH_DOCUMENT } from '../exposure';
 import type { Trigger } from '../plan';
 import { automationRoleActions, catalogueRunbooks } from '../remediations';
 
@@ -93,6 +94,9 @@ function scopeOf(action: string): Resource[] {
     case 'ssm:StartAutomationExecution':
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
       return catalogueRunbooks().map((runbook) => arn(`ssm:\${AWS::Region}:*:automation-definition/${runbook}:*`));
+    case 'ssm:SendCommand':
+      // The AWS-owned patch document (no account in its ARN) on this account's instances only.
+      return [arn(`ssm:\${AWS::Region}::document/${PATCH_DOCUMENT}`), arn('ec2:${AWS::Region}:${AWS::AccountId}:instance/*')];
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
