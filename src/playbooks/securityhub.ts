@@ -5,6 +5,7 @@ import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } fro
 import type { Settings } from '../settings';
 import { CONFIG_STEPS, type ConfigSettings, decideRemediation } from './config';
 import { targetOf } from './target';
+import { verifySecurityHubStep } from './verify';
 
 export type SecurityHubSettings = ConfigSettings & Pick<Settings, 'memberRoleName'>;
 
@@ -105,7 +106,11 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
     );
 
   const key = [finding.account, finding.controlId, subject.resourceId, finding.updatedAt ?? event.time].join('/');
-  const decided = decideRemediation({ rule, ...subject, key }, settings);
+  const controlId = finding.controlId;
+  const decided = decideRemediation(
+    { rule, ...subject, key, verification: () => verifySecurityHubStep(finding, controlId, resource.id) },
+    settings,
+  );
   if (decided.decision === 'notify') return notify(`${finding.controlId} -> ${decided.reason}`, decided.remediation);
 
   const { remediation, tagNote, steps } = decided;
