@@ -20,8 +20,8 @@ export type { InspectorEvent, InspectorFinding } from './inspector';
 export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
 export type { MacieEvent, MacieFinding } from './macie';
 export { MACIE_DETAIL_TYPE, macieEvent } from './macie';
-export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
-export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
+export type { CustomActionEvent, SecurityHubEvent, SecurityHubFinding } from './securityhub';
+export { ASFF_DETAIL_TYPE, CUSTOM_ACTION_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */

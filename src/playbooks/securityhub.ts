@@ -4,6 +4,7 @@ import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
 import type { Settings } from '../settings';
 import { CONFIG_STEPS, type ConfigSettings, decideRemediation } from './config';
+import { type AnalystChoice, analystChoice, choiceFacts } from './securityhub-choice';
 import { targetOf } from './target';
 import { verifySecurityHubStep } from './verify';
 
@@ -58,12 +59,32 @@ export const notedByWarden = (finding: SecurityHubFinding) =>
 export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSettings): Plan {
   const [finding, ...others] = securityHubFindings(event) as [SecurityHubFinding, ...SecurityHubFinding[]];
   const resource = finding.resources[0];
-  const base = { trigger: 'securityhub' as const, eventId: `${finding.id}@${finding.updatedAt ?? event.time}`, resource: resource?.id };
+  const home = settings.homeAccount ?? settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
+  const choice = analystChoice(event, home);
+  const chosen = choice && !('refused' in choice) ? choice : undefined;
+  const base = {
+    trigger: 'securityhub' as const,
+    // An analyst's choice is an event of its own: choosing again is a new request.
+    eventId: `${finding.id}@${chosen ? `${event.id}` : (finding.updatedAt ?? event.time)}`,
+    resource: resource?.id,
+  };
   const extra = others.length > 0 ? ` (${others.length} more finding(s) in the event were not planned; AWS sends one per event)` : '';
   const what = finding.controlId ? `${finding.controlId} on ${resource?.id}` : `"${finding.title}"`;
-  const ignore = (reason: string): Plan => ({ ...base, decision: 'ignore', reason: reason + extra, steps: [] });
+  const ignore = (reason: string): Plan => {
+    if (!chosen) return { ...base, decision: 'ignore', reason: reason + extra, steps: [] };
+    // The analyst asked: they hear why nothing was done.
+    const said = `${chosen.name} chosen by ${chosen.who ?? 'an analyst'}: ${reason}: nothing done`;
+    const alert = findingAlert(event, finding, said, undefined, undefined, chosen);
+    return {
+      ...base,
+      decision: 'notify',
+      reason: said + extra + missingTopicNote(settings),
+      alert,
+      steps: [notifyStep(alert, [], settings)],
+    };
+  };
   const notify = (reason: string, remediation?: Remediation): Plan => {
-    const alert = findingAlert(event, finding, reason, remediation);
+    const alert = findingAlert(event, finding, reason, remediation, undefined, chosen);
     const update = updateStep(finding, 'NOTIFIED', `reported: ${reason}`, []);
     return {
       ...base,
@@ -74,19 +95,21 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
     };
   };
 
+  if (choice && 'refused' in choice) return ignore(`${choice.refused}: nothing done`);
   const own = OWN_SIGNALS.find(([product]) => product.test(finding.product));
   if (own) return ignore(`a ${finding.product} finding imported into Security Hub: left to ${own[1]}, so it is handled once`);
   if (!SECURITY_HUB_PRODUCT.test(finding.productArn))
     return ignore(
       `${what}: product ${finding.productArn || '(none)'} is not Security Hub's own; Warden acts on AWS's control findings only`,
     );
-  if (notedByWarden(finding)) return ignore(`${what}: the last update is Warden's own note; Warden does not react to itself`);
+  if (!chosen && notedByWarden(finding)) return ignore(`${what}: the last update is Warden's own note; Warden does not react to itself`);
   if (finding.recordState === 'ARCHIVED') return ignore(`${what}: the finding is archived`);
   if (!finding.controlId)
     return ignore(`"${finding.title}" is not a control finding; Warden remediates Security Hub control findings only`);
   if (finding.complianceStatus !== 'FAILED')
     return ignore(`${what}: compliance is ${finding.complianceStatus ?? 'not given'}; only FAILED acts`);
-  if (finding.workflowStatus !== 'NEW')
+  // An analyst's choice acts whatever the workflow says: a person has it in hand and asked.
+  if (!chosen && finding.workflowStatus !== 'NEW')
     return ignore(`${what}: workflow is ${finding.workflowStatus ?? 'not given'}; only NEW findings are acted on (someone has it in hand)`);
 
   const rule = controlRule(finding.controlId);
@@ -97,7 +120,6 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
       `${finding.controlId} (rule ${rule}): Warden cannot name ${resource?.type ?? 'the resource'} ${resource?.id ?? ''} as a runbook takes it: reported`,
     );
 
-  const home = settings.homeAccount ?? settings.automationRoleArn?.match(ROLE_ACCOUNT)?.[1] ?? event.account;
   const target = targetOf(finding.account, finding.region, { ...settings, homeAccount: home });
   if (target)
     return notify(
@@ -115,14 +137,16 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
 
   const { remediation, tagNote, steps } = decided;
   const roleNote = settings.automationRoleArn ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
-  const reason = `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook} (rule ${rule})`;
+  const reason =
+    (chosen ? `${chosen.name} chosen by ${chosen.who ?? 'an analyst'}: ` : '') +
+    `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook} (rule ${rule})`;
   const followed = steps.some((step) => step.id === CONFIG_STEPS.follow);
   const update = followed
     ? updateStep(finding, 'RESOLVED', `remediated with ${remediation.runbook}`, [CONFIG_STEPS.follow])
     : updateStep(finding, 'NOTIFIED', `started ${remediation.runbook}; Security Hub resolves the finding when the control passes`, [
         CONFIG_STEPS.remediate,
       ]);
-  const alert = findingAlert(event, finding, reason, remediation, tagNote.text);
+  const alert = findingAlert(event, finding, reason, remediation, tagNote.text, chosen);
   const all = [...steps, update];
   return {
     ...base,
@@ -177,6 +201,7 @@ function findingAlert(
   reason: string,
   remediation?: Remediation,
   tagNote?: string,
+  chosen?: AnalystChoice,
 ): Alert {
   const resource = finding.resources[0];
   const facts: [string, string][] = [
@@ -191,6 +216,7 @@ function findingAlert(
     facts.push(['Runbook', `${remediation.runbook} (mapping: ${remediation.matched}, from the ${remediation.source})`]);
     if (tagNote) facts.push(['Exclusion tag', tagNote]);
   }
+  if (chosen) facts.push(...choiceFacts(chosen));
   facts.push(['Finding', finding.id]);
   const console = `https://console.aws.amazon.com/securityhub/home?region=${finding.region}`;
   const links: [string, string][] = finding.controlId ? [['Control', `${console}#/controls/${encodeURIComponent(finding.controlId)}`]] : [];
