@@ -77,6 +77,8 @@ describe('settings', () => {
       homeAccount: '111122223333',
       accountAliases: { '444455556666': 'prod-web', '777788889999': 'staging' },
       verifyEvents: true,
+      macieTagObjects: false,
+      inspectorPatch: false,
     });
   });
 
