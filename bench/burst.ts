@@ -17,8 +17,8 @@ import { recordsHandlers } from '../tests/support/records-mock';
 
 // A burst of findings against an EC2 that throttles like the real API, on a simulated clock: the
 // real plans and executor run against an in-memory account; every call takes one round trip of
-// simulated time, parallel calls overlap, and mutating calls draw from a token bucket (EC2's
-// request-rate limits: a burst, then a steady refill). Lambda's side is modelled too: a fixed
+// simulated time, parallel calls overlap, and each EC2 call draws from its API's token bucket (EC2's
+// request-rate limits, applied per API action: a burst, then a steady refill). Lambda's side is modelled too: a fixed
 // number of concurrent invocations (reserved concurrency), and an invocation that fails with a
 // retryable error is retried like an asynchronous invocation, then parked in the failed-events queue.
 
@@ -26,14 +26,50 @@ export const BURST = {
   findings: 1_000,
   concurrency: 10,
   roundTripMs: 50,
-  mutating: { burst: 50, perSecond: 5 },
+  /**
+   * EC2's request token buckets, one per API action, sized by its category: "Request token bucket
+   * sizes and refill rates", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+   * ("limits are applied to individual API actions, not API action categories").
+   */
+  buckets: {
+    mutating: { burst: 50, perSecond: 5 },
+    /** AuthorizeSecurityGroupIngress and RevokeSecurityGroupIngress are "resource-intensive". */
+    resourceIntensive: { burst: 50, perSecond: 5 },
+    nonMutating: { burst: 100, perSecond: 20 },
+    /** DescribeInstances and DescribeSecurityGroups without a filter or pagination (how Warden calls them). */
+    unfilteredNonMutating: { burst: 50, perSecond: 10 },
+    /** Actions with buckets of their own ("uncategorized"). */
+    own: {
+      ModifyNetworkInterfaceAttribute: { burst: 100, perSecond: 5 },
+      CreateSnapshots: { burst: 100, perSecond: 5 },
+      CreateTags: { burst: 100, perSecond: 10 },
+    } as Record<string, { burst: number; perSecond: number }>,
+  },
   /** What the SDK's adaptive retry waits for a token inside one invocation (5 attempts) before giving up. */
   sdkRetryBudgetMs: 20_000,
   /** Lambda retries a failed asynchronous invocation twice, after about one and two minutes. */
   lambdaRetryDelaysMs: [60_000, 120_000],
 };
 
-const MUTATING = /^(Create|Modify|Authorize|Revoke|Delete|Detach)/;
+/**
+ * How EC2 throttles: `per-api`, as documented (each action its own bucket); `shared`, every mutating
+ * call from one bucket of 50 + 5/s and reads unthrottled (the model this bench used before, kept to
+ * show what evidence costs isolation when they do share a budget).
+ */
+export type Throttling = 'per-api' | 'shared';
+
+const NON_MUTATING = /^(Describe|List|Search|Get)/;
+const RESOURCE_INTENSIVE = new Set(['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress']);
+const UNFILTERED = new Set(['DescribeInstances', 'DescribeSecurityGroups']);
+
+/** The size of an EC2 API action's request token bucket. */
+export function ec2Bucket(operation: string): { burst: number; perSecond: number } {
+  const { buckets } = BURST;
+  if (buckets.own[operation]) return buckets.own[operation];
+  if (RESOURCE_INTENSIVE.has(operation)) return buckets.resourceIntensive;
+  if (UNFILTERED.has(operation)) return buckets.unfilteredNonMutating;
+  return NON_MUTATING.test(operation) ? buckets.nonMutating : buckets.mutating;
+}
 /** Every instance of the burst sits in this one VPC, so they share one quarantine group. */
 const VPC_ID = 'vpc-0be0c0000000000a';
 
@@ -96,7 +132,9 @@ function fakeAccount(count: number) {
   const moves = new Map<string, number>();
   /** When each interface reached the quarantine group, in simulated ms from the burst's start. */
   const isolatedAt = new Map<string, number>();
-  return { instances, groups, snapshots, byEni, moves, isolatedAt };
+  /** When each instance's volumes were snapshotted, by its interface. */
+  const snapshottedAt = new Map<string, number>();
+  return { instances, groups, snapshots, byEni, moves, isolatedAt, snapshottedAt };
 }
 type Account = ReturnType<typeof fakeAccount>;
 
@@ -185,8 +223,9 @@ function ec2Handlers(account: Account) {
     [c.ModifyInstanceAttributeCommand, () => ({})],
     [
       c.CreateSnapshotsCommand,
-      (input) => {
+      (input, at) => {
         const instance = account.instances.get(input.InstanceSpecification.InstanceId);
+        if (instance) account.snapshottedAt.set(instance.eni, at);
         const snapshot = {
           SnapshotId: `snap-${account.snapshots.length}`,
           VolumeId: instance?.volume ?? '',
@@ -206,6 +245,7 @@ const percentile = (times: Map<string, number>, p: number) => {
 };
 
 export interface BurstResult {
+  throttling: Throttling;
   findings: number;
   contained: number;
   parkedInFailureQueue: number;
@@ -219,42 +259,67 @@ export interface BurstResult {
   isolatedSecondsMedian: number;
   isolatedSecondsP95: number;
   simulatedSeconds: number;
+  /** Instances snapshotted before their isolation (isolation first: none). */
+  evidenceBeforeIsolation: number;
+  /** EC2 calls per finding, by API action. */
+  ec2CallsPerFinding: Record<string, number>;
+  /** What must hold whatever the timing: every finding contained, nothing done twice, every volume snapshotted once. */
+  checks: { nothingLost: boolean; nothingTwice: boolean; everyVolumeSnapshottedOnce: boolean };
 }
 
-export async function simulateBurst(): Promise<BurstResult> {
-  const account = fakeAccount(BURST.findings);
-  const bucket = new TokenBucket(BURST.mutating.burst, BURST.mutating.perSecond / 1000);
+export interface BurstOptions {
+  findings?: number;
+  throttling?: Throttling;
+}
+
+export async function simulateBurst({ findings = BURST.findings, throttling = 'per-api' }: BurstOptions = {}): Promise<BurstResult> {
+  const account = fakeAccount(findings);
+  const buckets = new Map<string, TokenBucket>();
+  const bucketOf = (operation: string) => {
+    let bucket = buckets.get(operation);
+    if (!bucket) {
+      const { burst, perSecond } = throttling === 'per-api' ? ec2Bucket(operation) : BURST.buckets.mutating;
+      bucket = new TokenBucket(burst, perSecond / 1000);
+      buckets.set(operation, bucket);
+    }
+    return bucket;
+  };
   const invocation = new AsyncLocalStorage<Invocation>();
   let throttledCalls = 0;
   let messages = 0;
+  const ec2Calls = new Map<string, number>();
 
-  /** Every call: one round trip from the invocation's frontier; mutating calls wait for a token, or are throttled. */
-  const simulated = (operation: string, handler: FakeCall) => (input: FakeInput) => {
-    const current = invocation.getStore() as Invocation;
-    const start = current.frontier;
-    const go = MUTATING.test(operation) ? bucket.reserve(start, BURST.sdkRetryBudgetMs) : start;
-    return new Promise((resolve, reject) =>
-      // Completed on a later turn of the event loop, so calls issued together overlap in simulated time.
-      setImmediate(() => {
-        if (go === undefined) {
-          throttledCalls += 1;
-          current.frontier = Math.max(current.frontier, start + BURST.sdkRetryBudgetMs);
-          reject(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded', $fault: 'client' }));
-          return;
-        }
-        current.frontier = Math.max(current.frontier, go + BURST.roundTripMs);
-        try {
-          resolve(handler(input, go + BURST.roundTripMs));
-        } catch (error) {
-          reject(error);
-        }
-      }),
-    );
-  };
+  /** Every call: one round trip from the invocation's frontier; EC2 calls wait for a token of their API, or are throttled. */
+  const simulated =
+    (operation: string, handler: FakeCall, ec2 = false) =>
+    (input: FakeInput) => {
+      const current = invocation.getStore() as Invocation;
+      const start = current.frontier;
+      if (ec2) ec2Calls.set(operation, (ec2Calls.get(operation) ?? 0) + 1);
+      const throttled = ec2 && (throttling === 'per-api' || !NON_MUTATING.test(operation));
+      const go = throttled ? bucketOf(throttling === 'per-api' ? operation : 'mutating').reserve(start, BURST.sdkRetryBudgetMs) : start;
+      return new Promise((resolve, reject) =>
+        // Completed on a later turn of the event loop, so calls issued together overlap in simulated time.
+        setImmediate(() => {
+          if (go === undefined) {
+            throttledCalls += 1;
+            current.frontier = Math.max(current.frontier, start + BURST.sdkRetryBudgetMs);
+            reject(Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded', $fault: 'client' }));
+            return;
+          }
+          current.frontier = Math.max(current.frontier, go + BURST.roundTripMs);
+          try {
+            resolve(handler(input, go + BURST.roundTripMs));
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
+    };
 
   const ec2 = mockClient(EC2Client);
   for (const [command, handler] of ec2Handlers(account))
-    ec2.on(command as never).callsFake(simulated((command as { name: string }).name, handler) as never);
+    ec2.on(command as never).callsFake(simulated((command as { name: string }).name.replace(/Command$/, ''), handler, true) as never);
   const elbv2 = mockClient(ElasticLoadBalancingV2Client);
   elbv2.on(DescribeTargetGroupsCommand).callsFake(simulated('DescribeTargetGroups', () => ({ TargetGroups: [] })) as never);
   const sns = mockClient(SNSClient);
@@ -323,15 +388,19 @@ export async function simulateBurst(): Promise<BurstResult> {
   for (const mock of [ec2, elbv2, sns, autoscaling, dynamodb]) mock.restore();
 
   const contained = [...account.instances.values()].filter((instance) => instance.tags.get('warden:state') === 'quarantined').length;
-  const perVolume = new Map<string, number>();
+  const perVolume = new Map([...account.instances.values()].map((instance) => [instance.volume, 0]));
   for (const snapshot of account.snapshots) perVolume.set(snapshot.VolumeId, (perVolume.get(snapshot.VolumeId) ?? 0) + 1);
+  const lost = findings - contained - parked;
+  // An interface moves twice when quarantined (allow-all, then quarantine); more means acted twice.
+  const actedTwice = [...account.moves.values()].filter((moves) => moves > 2).length;
+  const evidenceBeforeIsolation = [...account.snapshottedAt].filter(([eni, at]) => at < (account.isolatedAt.get(eni) ?? 0)).length;
   return {
-    findings: BURST.findings,
+    throttling,
+    findings,
     contained,
     parkedInFailureQueue: parked,
-    lost: BURST.findings - contained - parked,
-    // An interface moves twice when quarantined (allow-all, then quarantine); more means acted twice.
-    actedTwice: [...account.moves.values()].filter((moves) => moves > 2).length,
+    lost,
+    actedTwice,
     snapshotsPerVolume: Math.max(0, ...perVolume.values()),
     messages,
     invocations,
@@ -339,5 +408,12 @@ export async function simulateBurst(): Promise<BurstResult> {
     isolatedSecondsMedian: percentile(account.isolatedAt, 0.5),
     isolatedSecondsP95: percentile(account.isolatedAt, 0.95),
     simulatedSeconds: Math.round(end / 100) / 10,
+    evidenceBeforeIsolation,
+    ec2CallsPerFinding: Object.fromEntries([...ec2Calls].sort().map(([operation, calls]) => [operation, calls / findings])),
+    checks: {
+      nothingLost: contained === findings && parked === 0,
+      nothingTwice: actedTwice === 0 && messages === findings,
+      everyVolumeSnapshottedOnce: [...perVolume.values()].every((count) => count === 1),
+    },
   };
 }

@@ -47,10 +47,20 @@ async function main() {
   console.table(roundTrips.map((r) => ({ interfaces: r.interfaces, 'first in the VPC': r.firstInVpc, 'groups exist': r.groupsExist })));
 
   const burst = await simulateBurst();
+  const shared = await simulateBurst({ throttling: 'shared' });
+  const { mutating } = BURST.buckets;
   console.log(
-    `\nBurst: ${BURST.findings} findings, ${BURST.concurrency} concurrent invocations, EC2 mutations ${BURST.mutating.burst} burst + ${BURST.mutating.perSecond}/s, ${BURST.roundTripMs} ms per call (simulated clock)`,
+    `\nBurst: ${BURST.findings} findings, ${BURST.concurrency} concurrent invocations, ${BURST.roundTripMs} ms per call (simulated clock); EC2 throttled per API action as documented (ModifyNetworkInterfaceAttribute ${BURST.buckets.own.ModifyNetworkInterfaceAttribute?.burst} + ${BURST.buckets.own.ModifyNetworkInterfaceAttribute?.perSecond}/s), or every mutation from one shared bucket (${mutating.burst} + ${mutating.perSecond}/s)`,
   );
-  console.table([burst]);
+  console.table(
+    [burst, shared].map(({ ec2CallsPerFinding, checks, ...figures }) => ({
+      ...figures,
+      checks: Object.entries(checks)
+        .map(([check, holds]) => `${check}: ${holds ? 'yes' : 'NO'}`)
+        .join(', '),
+    })),
+  );
+  console.log('EC2 calls per finding:', burst.ec2CallsPerFinding);
 
   const day = await measureCloudTrailDay();
   const mb = (value: number) => `${value.toFixed(0)} MB`;
@@ -87,6 +97,7 @@ async function main() {
     planning,
     roundTrips,
     burst,
+    burstSharedBucket: shared,
     cloudTrailDay: day,
   };
   mkdirSync(join(import.meta.dirname, '..', 'bench'), { recursive: true });

@@ -597,6 +597,7 @@ export const tagQuarantinedInstance = defineAction<CreateTagsCommandInput>({
 export const enableTerminationProtection = defineAction<{ InstanceId: string; DisableApiTermination: { Value: boolean } }>({
   service: 'ec2',
   operation: 'ModifyInstanceAttribute',
+  evidence: true,
   permissions: () => ['ec2:DescribeInstanceAttribute', 'ec2:ModifyInstanceAttribute'],
   async run(input, context) {
     const ec2 = context.clients.of(EC2Client);
@@ -621,6 +622,7 @@ export const SNAPSHOT_LEASE_MINUTES = 10;
 export const snapshotVolumes = defineAction<CreateSnapshotsCommandInput & { TableName: string; FindingId: string }>({
   service: 'ec2',
   operation: 'CreateSnapshots',
+  evidence: true,
   permissions: () => ['ec2:CreateSnapshots', 'ec2:CreateTags', 'dynamodb:GetItem', 'dynamodb:PutItem'],
   async run({ TableName, FindingId, ...request }, context) {
     const instance = liveInstance(context);

@@ -41,12 +41,37 @@ export function dependenciesOf(step: Step): string[] {
   return [...new Set([...step.after, ...referenced])];
 }
 
-/** Every step id a step waits for, including those it only needs settled. */
-function waitsOf(step: Step): string[] {
-  return [...new Set([...dependenciesOf(step), ...(step.afterSettled ?? [])])];
+/**
+ * Isolation first: an evidence step (a snapshot, termination protection) waits until every other
+ * change of the plan has settled, whatever its outcome. EC2 throttles each API action on its own
+ * token bucket, but an invocation holds its concurrency slot and its SDK client's rate limiter until
+ * its calls are done, so evidence beside the swaps slows this and later findings' isolation. A
+ * change added to containment (a profile swap, a revocation) goes before evidence with no list to keep.
+ */
+export function heldUntilIsolated(step: Step, plan: Plan, actions: ActionRegistry): string[] {
+  if (!actionIn(actions, step.action).evidence) return [];
+  return plan.steps
+    .filter((other) => {
+      const action = actionIn(actions, other.action);
+      return !other.always && !action.readOnly && !action.evidence;
+    })
+    .map((other) => other.id);
 }
 
-/** Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles). */
+/** Steps a step needs settled, whatever their outcome, before it runs. */
+function settledFirst(step: Step, plan: Plan, actions: ActionRegistry): string[] {
+  return [...(step.afterSettled ?? []), ...heldUntilIsolated(step, plan, actions)];
+}
+
+/** Every step id a step waits for, including those it only needs settled. */
+function waitsOf(step: Step, plan: Plan, actions: ActionRegistry): string[] {
+  return [...new Set([...dependenciesOf(step), ...settledFirst(step, plan, actions)])];
+}
+
+/**
+ * Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles;
+ * so a plan lists its steps in an order they can run, evidence after every change it waits for).
+ */
 export function validatePlan(plan: Plan, actions: ActionRegistry): void {
   const seen = new Set<string>();
   for (const step of plan.steps) {
@@ -56,7 +81,7 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
         `step ${step.id}: action ${step.action} calls ${action.service}:${action.operation}, not ${step.service}:${step.operation}`,
         step.id,
       );
-    for (const dependency of waitsOf(step))
+    for (const dependency of waitsOf(step, plan, actions))
       if (!seen.has(dependency))
         throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
     if (step.target && runsIn(action) === 'home')
@@ -70,6 +95,7 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
  * Runs a plan's steps, each as soon as the steps it depends on have succeeded, so independent
  * calls go out in parallel and the critical path is as short as the dependencies allow. A step
  * whose dependency failed or was skipped is skipped; one failure never stops unrelated steps.
+ * Evidence steps start once every other change has settled (isolation first, see heldUntilIsolated).
  * `always` steps (notifications) run last and see every other outcome. In a dry run only read-only
  * steps and notifications run. Returns outcomes in plan order.
  */
@@ -102,7 +128,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
   // reads passed is reported as one that would run, and what depends on a change is not run.
   const readOnly = (step: Step) => Boolean(actionIn(options.actions, step.action).readOnly);
   const settle = async (step: Step): Promise<Outcome> => {
-    await Promise.all((step.afterSettled ?? []).map((id) => start(byId.get(id) as Step)));
+    await Promise.all(settledFirst(step, plan, options.actions).map((id) => start(byId.get(id) as Step)));
     const waits = await Promise.all(dependenciesOf(step).map((id) => start(byId.get(id) as Step)));
     const dryRun = options.dryRun && !step.always;
     const blocker = waits.find((outcome) => !succeeded(outcome) && !(dryRun && !readOnly(step) && wouldRun(outcome)));

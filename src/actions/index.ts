@@ -1,6 +1,6 @@
 export { type LiveInstance, readInstance } from './ec2';
 export { classifyError, errorCode } from './errors';
-export { dependenciesOf, type ExecutorOptions, executePlan, resolveReferences, validatePlan } from './executor';
+export { dependenciesOf, type ExecutorOptions, executePlan, heldUntilIsolated, resolveReferences, validatePlan } from './executor';
 export {
   ACTIONS,
   actionFor,

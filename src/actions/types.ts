@@ -46,6 +46,11 @@ export interface Action<Input = Record<string, unknown>> {
   /** Reads only: excluded from "did anything change" decisions. */
   readOnly?: boolean;
   /**
+   * Keeps evidence (a snapshot, termination protection) rather than isolating: the executor starts it
+   * once every other change of the plan has settled, so under EC2 throttling isolation goes first.
+   */
+  evidence?: boolean;
+  /**
    * Where the call goes: `target`, the account and region the finding is about (the default), or
    * `home`, Warden's own (publishing to its topic). It also says which role needs the permission:
    * the function's own, or the member role in each member account.

@@ -1,5 +1,8 @@
+import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from '@aws-sdk/client-config-service';
+import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients } from '../aws';
@@ -28,28 +31,15 @@ export interface DoctorOptions {
   regionFrom?: string;
 }
 
-/**
- * SDK packages Warden does not otherwise need (CloudTrail, EventBridge, IAM): loaded by name when
- * installed, so the check runs; otherwise the check says which package it needs.
- */
-// biome-ignore lint/suspicious/noExplicitAny: an optional package has no types to check against.
-export type OptionalSdk = (name: string) => Promise<any | undefined>;
-// biome-ignore lint/suspicious/noExplicitAny: see OptionalSdk.
-type UntypedClient = { send(command: unknown): Promise<any> };
-const loadOptional: OptionalSdk = (name) => import(name).catch(() => undefined);
-
 interface Context {
   clients: AwsClients;
   settings: Settings;
   options: DoctorOptions;
-  optional: OptionalSdk;
 }
 
 const ok = (check: string, detail: string): Finding => ({ check, verdict: 'OK', detail });
 const warn = (check: string, detail: string, fix: string): Finding => ({ check, verdict: 'WARN', detail, fix });
 const fail = (check: string, detail: string, fix: string): Finding => ({ check, verdict: 'FAIL', detail, fix });
-const notInstalled = (check: string, pkg: string, fix: string): Finding =>
-  warn(check, `not checked: ${pkg} is not installed`, `npm install ${pkg}, or check by hand: ${fix}`);
 
 async function guardDuty({ clients, settings }: Context): Promise<Finding> {
   const check = 'GuardDuty detector';
@@ -89,43 +79,38 @@ async function configRecorder({ clients }: Context): Promise<Finding> {
   return ok(check, `recorder ${recording.name} is recording`);
 }
 
-async function trail({ clients, optional }: Context): Promise<Finding> {
+async function trail({ clients }: Context): Promise<Finding> {
   const check = 'CloudTrail multi-region trail';
-  const byHand = 'aws cloudtrail describe-trails; aws cloudtrail get-trail-status --name <trail>';
-  const sdk = await optional('@aws-sdk/client-cloudtrail');
-  if (!sdk) return notInstalled(check, '@aws-sdk/client-cloudtrail', byHand);
-  const cloudtrail = clients.of<UntypedClient>(sdk.CloudTrailClient);
-  const { trailList = [] } = await cloudtrail.send(new sdk.DescribeTrailsCommand({}));
-  const multiRegion = trailList.filter((t: { IsMultiRegionTrail?: boolean }) => t.IsMultiRegionTrail);
+  const cloudtrail = clients.of(CloudTrailClient);
+  const { trailList = [] } = await cloudtrail.send(new DescribeTrailsCommand({}));
+  const multiRegion = trailList.filter((t) => t.IsMultiRegionTrail);
   const create = 'aws cloudtrail create-trail --name management --s3-bucket-name <bucket> --is-multi-region-trail, then start-logging';
   if (multiRegion.length === 0)
     return fail(check, 'no multi-region trail: root sign-ins and API calls are not recorded everywhere', create);
   for (const t of multiRegion) {
-    const status = await cloudtrail.send(new sdk.GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
+    const status = await cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN ?? t.Name }));
     if (status.IsLogging) return ok(check, `trail ${t.Name} is multi-region and logging`);
   }
   return fail(
     check,
-    `trail ${multiRegion[0].Name} is multi-region but not logging`,
-    `aws cloudtrail start-logging --name ${multiRegion[0].Name}`,
+    `trail ${multiRegion[0]?.Name} is multi-region but not logging`,
+    `aws cloudtrail start-logging --name ${multiRegion[0]?.Name}`,
   );
 }
 
-async function stackRules({ clients, options, optional, settings }: Context): Promise<Finding> {
+async function stackRules({ clients, options, settings }: Context): Promise<Finding> {
   const check = 'Warden rules and targets';
   const prefix = `warden-${options.stage}-`;
-  const sdk = await optional('@aws-sdk/client-eventbridge');
-  if (!sdk) return notInstalled(check, '@aws-sdk/client-eventbridge', `aws events list-rules --name-prefix ${prefix}`);
-  const events = clients.of<UntypedClient>(sdk.EventBridgeClient);
-  const { Rules = [] } = await events.send(new sdk.ListRulesCommand({ NamePrefix: prefix }));
+  const events = clients.of(EventBridgeClient);
+  const { Rules = [] } = await events.send(new ListRulesCommand({ NamePrefix: prefix }));
   const deploy = `npx serverless deploy --stage ${options.stage} --region ${settings.region} (see docs: Deploy)`;
   const problems: string[] = [];
   for (const trigger of TRIGGERS) {
-    const rule = Rules.find((r: { Name?: string }) => r.Name === `${prefix}${trigger}-rule-1`);
+    const rule = Rules.find((r) => r.Name === `${prefix}${trigger}-rule-1`);
     if (!rule) problems.push(`${trigger}: no rule`);
     else if (rule.State !== 'ENABLED') problems.push(`${trigger}: rule ${rule.State}`);
     else {
-      const { Targets = [] } = await events.send(new sdk.ListTargetsByRuleCommand({ Rule: rule.Name }));
+      const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: rule.Name }));
       if (Targets.length === 0) problems.push(`${trigger}: rule has no target`);
     }
   }
@@ -147,7 +132,7 @@ async function topic({ clients, settings }: Context): Promise<Finding> {
   return fail(check, 'no subscription: nobody reads the alerts', subscribe);
 }
 
-async function automationRole({ clients, settings, optional }: Context): Promise<Finding> {
+async function automationRole({ clients, settings }: Context): Promise<Finding> {
   const check = 'Automation role';
   if (!settings.automationRoleArn)
     return warn(
@@ -156,11 +141,9 @@ async function automationRole({ clients, settings, optional }: Context): Promise
       'pass --automation-role-arn (the stack output AutomationRoleArn) or set WARDEN_AUTOMATION_ROLE_ARN',
     );
   const name = settings.automationRoleArn.split('/').at(-1) ?? '';
-  const sdk = await optional('@aws-sdk/client-iam');
-  if (!sdk) return notInstalled(check, '@aws-sdk/client-iam', `aws iam get-role --role-name ${name}`);
   const { Role } = await clients
-    .of<UntypedClient>(sdk.IAMClient)
-    .send(new sdk.GetRoleCommand({ RoleName: name }))
+    .of(IAMClient)
+    .send(new GetRoleCommand({ RoleName: name }))
     .catch((error: unknown) => {
       if (errorCode(error) === 'NoSuchEntity') return { Role: undefined };
       throw error;
@@ -187,13 +170,8 @@ const CHECK_NAMES = [
 ];
 
 /** Runs every check in parallel; a check that cannot read is a FAIL that names the AWS error. */
-export async function runChecks(
-  clients: AwsClients,
-  settings: Settings,
-  options: DoctorOptions,
-  optional = loadOptional,
-): Promise<Finding[]> {
-  const context = { clients, settings, options, optional };
+export async function runChecks(clients: AwsClients, settings: Settings, options: DoctorOptions): Promise<Finding[]> {
+  const context = { clients, settings, options };
   return Promise.all(
     CHECKS.map((check, index) =>
       check(context).catch((error: Error) =>
@@ -209,10 +187,10 @@ export async function runChecks(
 }
 
 /** `warden doctor`: prints one line per check, OK / WARN / FAIL with the fix; exit code 1 on any FAIL. */
-export async function doctor(settings: Settings, options: DoctorOptions, io: Io, optional = loadOptional): Promise<number> {
+export async function doctor(settings: Settings, options: DoctorOptions, io: Io): Promise<number> {
   io.stderr(`warden: checking ${targetOf({ ...settings, regionFrom: options.regionFrom })}, reading only\n`);
   const clients = createClients({ region: settings.region, endpoint: settings.endpoint, profile: options.profile });
-  const findings = await runChecks(clients, settings, options, optional);
+  const findings = await runChecks(clients, settings, options);
   const paint = painter(io.colour);
   const style = { OK: 'green', WARN: 'yellow', FAIL: 'red' } as const;
   const width = Math.max(...findings.map((f) => f.check.length));

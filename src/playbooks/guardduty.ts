@@ -220,7 +220,9 @@ function evidenceSteps(finding: GuardDutyFinding, instance: InstanceDetails, set
  * Isolation first. The critical path once a VPC has its Warden groups: DescribeInstances (beside the
  * record reads and the guards) -> DescribeSecurityGroups of the recorded groups -> the record of the
  * original groups -> swap to the allow-all group -> swap to the quarantine group -> re-read. Every
- * interface and VPC goes in parallel; evidence runs beside it all.
+ * interface and VPC goes in parallel; evidence follows once every change has settled (the executor's
+ * heldUntilIsolated), and the Auto Scaling detach goes beside the swaps: Auto Scaling's own API limits
+ * are not EC2's, and a group that sees its instance fail health checks may terminate the evidence.
  */
 function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, settings: GuardDutySettings): Step[] {
   const instanceId = instance.instanceId;
@@ -403,7 +405,8 @@ function containmentSteps(finding: GuardDutyFinding, instance: InstanceDetails, 
     ...close,
     recordQuarantine,
     tag,
-    ...evidence,
     ...detach,
+    // Listed last because they run last: evidence waits for every change above (isolation first).
+    ...evidence,
   ];
 }

@@ -1,3 +1,4 @@
+import { CreateSnapshotsCommand, ModifyInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -99,5 +100,20 @@ describe('point 5: guards an attacker can set do not silently stop the response'
     const message = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(message?.Subject).toMatch(/^\[Warden\] NOT CONTAINED: /);
     expect(message?.Message).toMatch(/^NOT CONTAINED: circuit breaker open.*may have been set off by someone else/);
+  });
+
+  it("evidence waits for isolation, so an attacker who drains the swap API's token bucket holds the evidence back only until the swaps fail", async () => {
+    // Prepare: someone with EC2 rights floods ModifyNetworkInterfaceAttribute; every swap Warden tries is throttled.
+    mocks = mockAccount('fresh');
+    mocks.failMoves([0, 1, 2, 3, 4, 5], throttled());
+    const handler = await guardDutyHandler();
+    // Act
+    await expect(handler(event())).rejects.toMatchObject({ name: 'RetryableExecutionError' });
+    // Assess: nothing moved, yet the evidence was kept in the same delivery, and people were told at once.
+    expect(mocks.moves).toEqual([]);
+    expect(mocks.ec2.commandCalls(CreateSnapshotsCommand)).toHaveLength(1);
+    expect(mocks.ec2.commandCalls(ModifyInstanceAttributeCommand)).toHaveLength(1);
+    const message = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(message?.Subject).toMatch(/^\[Warden\] NOT CONTAINED: /);
   });
 });
