@@ -193,7 +193,8 @@ export const verifySecurityHubFindingV2 = defineAction<{ FindingInfoUid: string;
   operation: 'GetFindingsV2',
   readOnly: true,
   runsIn: 'home',
-  permissions: () => ['securityhub:GetFindingsV2'],
+  // Security Hub authorises the V2 read with the same IAM action as GetFindings.
+  permissions: () => ['securityhub:GetFindings'],
   async run({ FindingInfoUid, Expected }, context) {
     const { Findings = [] } = await context.clients.of(SecurityHubClient).send(
       new GetFindingsV2Command({
