@@ -54,6 +54,7 @@ describe('Playbook: securityhub', () => {
     expect(result.decision).toBe('act');
     expect(operations(result.steps)).toEqual([
       'ec2:DescribeTags',
+      'securityhub:GetFindings',
       'ssm:StartAutomationExecution',
       'securityhub:BatchUpdateFindings',
       'sns:Publish',
