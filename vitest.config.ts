@@ -10,6 +10,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism()),
     // A safety net, not a measure (timing belongs in npm run bench): cold starts on a shared machine can take seconds.
     testTimeout: 30_000,
+    hookTimeout: 30_000,
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
@@ -20,7 +21,8 @@ export default defineConfig({
           exclude: ['tests/e2e/**', 'tests/**/*.moto.test.ts', 'tests/adversary/**/*.emulator.test.ts'],
         },
       },
-      // Against a real AWS API emulator (moto server), one process for the whole run.
+      // Against a real AWS API emulator: one moto server per worker for the whole run (tests/e2e/moto-server.ts),
+      // so these files run beside the unit files, each worker's one at a time on its own server.
       {
         extends: true,
         test: {
@@ -28,8 +30,6 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts', 'tests/adversary/**/*.moto.test.ts', 'tests/adversary/**/*.emulator.test.ts'],
           globalSetup: ['tests/e2e/moto-server.ts'],
           env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' },
-          // Scenarios share one emulator and reset it: run them one file at a time.
-          fileParallelism: false,
         },
       },
     ],

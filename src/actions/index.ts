@@ -1,6 +1,7 @@
 export { type LiveInstance, readInstance } from './ec2';
 export { classifyError, errorCode } from './errors';
 export { dependenciesOf, type ExecutorOptions, executePlan, heldUntilIsolated, resolveReferences, validatePlan } from './executor';
+export { type QuarantinedInstance, quarantinedFrom, readQuarantined } from './quarantined';
 export {
   ACTIONS,
   actionFor,

@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { hasCode } from './errors';
 import type { ExecutionContext } from './types';
@@ -58,6 +59,29 @@ export class RecordsTable {
           TableName: this.name,
           KeyConditionExpression: range ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
           ExpressionAttributeValues: toItem(range ? { ':pk': pk, ':from': range.from, ':to': range.to } : { ':pk': pk }),
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []).map(fromItem));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Every item whose partition key starts with one of `prefixes`, page by page (the table is small). */
+  async scan(prefixes: string[]): Promise<RecordItem[]> {
+    const items: RecordItem[] = [];
+    const values = Object.fromEntries(prefixes.map((prefix, i) => [`:p${i}`, prefix]));
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.dynamodb.send(
+        new ScanCommand({
+          TableName: this.name,
+          FilterExpression: Object.keys(values)
+            .map((value) => `begins_with(pk, ${value})`)
+            .join(' OR '),
+          ExpressionAttributeValues: toItem(values),
           ConsistentRead: true,
           ExclusiveStartKey,
         }),

@@ -227,6 +227,57 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     );
   });
 
+  const quarantinedCommand = program
+    .command('quarantined')
+    .description('list the instances Warden holds, from its own records: account, region, since when, which finding, the quarantine group')
+    .option('--json', 'print one JSON array, one object per instance')
+    .option('--account <id>', 'only the instances of this account')
+    .option('--region <region>', 'only the instances of this region')
+    .option(
+      '--home-region <region>',
+      "the region Warden is deployed in, where its records table is (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)",
+    )
+    .option('--profile <name>', 'AWS profile')
+    .addHelpText(
+      'after',
+      examples(
+        'warden quarantined --records-table warden-prod-records',
+        'warden quarantined --account 444455556666 --region eu-west-1 --json',
+        'warden quarantined --endpoint http://127.0.0.1:5000',
+      ),
+    );
+  for (const [flag, , help] of [
+    ...TARGET_FLAGS.filter(([, setting]) => setting === 'endpoint'),
+    ...SETTING_FLAGS.filter(([, setting]) => setting === 'recordsTable'),
+  ])
+    quarantinedCommand.addOption(new Option(flag, help));
+  quarantinedCommand.action(async (flags: Record<string, unknown>) => {
+    const account = flags.account as string | undefined;
+    const region = flags.region as string | undefined;
+    if (account !== undefined && !/^\d{12}$/.test(account))
+      throw new SettingsError(`--account ${JSON.stringify(account)}: expected a 12-digit account id`, '--account');
+    for (const [flag, value] of [
+      ['--region', region],
+      ['--home-region', flags.homeRegion],
+    ] as const)
+      if (value !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(String(value)))
+        throw new SettingsError(`${flag} ${JSON.stringify(value)}: expected a region such as us-east-1`, flag);
+    // --region filters the list; the table is in Warden's own region, found as every command finds its region.
+    const settings = settingsFrom({ ...flags, region: flags.homeRegion }, env);
+    const { quarantined } = await import('./quarantined');
+    exitCode = await quarantined(
+      settings,
+      {
+        json: Boolean(flags.json),
+        account,
+        region,
+        profile: flags.profile as string | undefined,
+        regionFrom: settings.regionFrom === '--region' ? '--home-region' : settings.regionFrom,
+      },
+      io,
+    );
+  });
+
   program
     .command('patterns')
     .description('the security and CloudOps (SOA-C03) exam response patterns: what detects each, the response, whether Warden automates it')

@@ -1,6 +1,7 @@
 import { PATCH_DOCUMENT } from '../exposure';
 import type { Trigger } from '../plan';
 import { automationRoleActions, catalogueRunbooks } from '../remediations';
+import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './grants';
 
 /**
  * The IAM roles of the stack as CloudFormation, derived from the code: each function role holds the
@@ -163,7 +164,15 @@ const assumeMemberRole = {
   ],
 };
 
-function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean) {
+/** The config function may start the runbooks of your own that deploy/grants.json declares (src/deploy/grants.ts). */
+function startDeclaredRunbooks(trigger: Trigger, grants: Grants) {
+  if (trigger !== 'config' || grants.runbooks.length === 0) return [];
+  return [
+    { Sid: 'StartDeclaredRunbooks', Effect: 'Allow', Action: ['ssm:StartAutomationExecution'], Resource: declaredRunbookArns(grants) },
+  ];
+}
+
+function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolean, grants: Grants) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -186,6 +195,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
               },
               ...statementsFor([...actions, 'sqs:SendMessage'], FUNCTION_CONDITIONS),
               ...(actsInMembers ? [assumeMemberRole] : []),
+              ...startDeclaredRunbooks(trigger, grants),
             ],
           },
         },
@@ -194,7 +204,7 @@ function functionRole(trigger: Trigger, actions: string[], actsInMembers: boolea
   };
 }
 
-function automationRole() {
+function automationRole(grants: Grants) {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -217,7 +227,10 @@ function automationRole() {
       Policies: [
         {
           PolicyName: 'warden-runbooks',
-          PolicyDocument: { Version: '2012-10-17', Statement: statementsFor(automationRoleActions()) },
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [...statementsFor(automationRoleActions()), ...grantStatements(grants)],
+          },
         },
       ],
     },
@@ -225,16 +238,16 @@ function automationRole() {
 }
 
 /** The CloudFormation `Resources` of every Warden role. */
-export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = []) {
+export function iamResources(permissions: Record<Trigger, string[]>, memberTriggers: string[] = [], grants: Grants = NO_GRANTS) {
   return {
     Resources: {
       ...Object.fromEntries(
         (Object.keys(FUNCTION_ROLE_IDS) as Trigger[]).map((trigger) => [
           FUNCTION_ROLE_IDS[trigger],
-          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger)),
+          functionRole(trigger, permissions[trigger], memberTriggers.includes(trigger), grants),
         ]),
       ),
-      [AUTOMATION_ROLE_ID]: automationRole(),
+      [AUTOMATION_ROLE_ID]: automationRole(grants),
     },
   };
 }

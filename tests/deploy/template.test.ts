@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { grantedActions, loadGrants } from '../../src/deploy/grants';
 import { ACCOUNT_LEVEL_ACTIONS, FUNCTION_ROLE_IDS, isReadOnly, PLATFORM_ACTIONS } from '../../src/deploy/iam';
 import { memberPermissionsByTrigger } from '../../src/deploy/member';
 import { permissionsByTrigger, samplePlans } from '../../src/deploy/permissions';
@@ -125,8 +126,9 @@ describe('the packaged template', () => {
       },
     );
 
-    it('the automation role holds exactly what the catalogued runbooks need', () => {
-      expect(roleActions('AutomationRole')).toEqual(automationRoleActions());
+    it('the automation role holds exactly what the catalogued runbooks need, and what deploy/grants.json declares', () => {
+      const declared = grantedActions(loadGrants(join(import.meta.dirname, '..', '..')));
+      expect(roleActions('AutomationRole')).toEqual([...new Set([...automationRoleActions(), ...declared])].sort());
     });
 
     it('only the functions that start runbooks (config, securityhub) may pass the automation role, and only to SSM', () => {

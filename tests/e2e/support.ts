@@ -25,7 +25,13 @@ export {
   type World,
 } from '../../emulator';
 
-export const endpoint = () => inject('motoEndpoint');
+/** This worker's own moto server (tests/e2e/moto-server.ts): no other file uses it while this one runs. */
+export const endpoint = () => {
+  const endpoints = inject('motoEndpoints');
+  const server = endpoints[Number(process.env.VITEST_POOL_ID ?? 1) - 1];
+  if (!server) throw new Error(`no moto server for worker ${process.env.VITEST_POOL_ID} of ${endpoints.length}`);
+  return server;
+};
 export const motoClients = (url = endpoint(), account?: string) => emulator.motoClients(url, account);
 export const resetAccount = (url = endpoint()) => emulator.resetAccount(url);
 export const createWorld = emulator.createWorld;

@@ -45,7 +45,8 @@ describe('the README walk-through on the emulator', () => {
     expect(stdout).toMatch(/ec2 DescribeInstances .*=> DONE/);
     expect(stdout).toMatch(/to the quarantine group: no traffic in or out +=> SKIPPED: dry run \(WARDEN_DRY_RUN\): would run now/);
     expect(stdout).toMatch(/to the quarantine group: no traffic in or out +=> DONE/);
+    expect(stdout).toMatch(/^i-\w+ +123456789012 +us-east-1 +\d{4}-\d\d-\d\dT[\d:.]+Z +\d+m +\S+ +sg-\w+$/m);
     expect(stdout).toMatch(/put eni-\w+ back on its recorded groups.*=> DONE/);
     expect(stdout).not.toMatch(/=> FAILED/);
-  }, 120_000);
+  }, 300_000);
 });

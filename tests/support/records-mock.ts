@@ -5,6 +5,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -35,7 +36,10 @@ function holds(condition: string, existing: Item | undefined, values: Item = {},
   });
 }
 
-/** The table's operations as Warden calls them, over `items`: GetItem, BatchGetItem, conditional PutItem, Query. */
+/** Items per Scan page: small, so every reader of Scan is made to follow LastEvaluatedKey. */
+const SCAN_PAGE = 3;
+
+/** The table's operations as Warden calls them, over `items`: GetItem, BatchGetItem, conditional PutItem, Query, Scan. */
 export function recordsHandlers(items: Map<string, Item>) {
   // biome-ignore lint/suspicious/noExplicitAny: command inputs as the SDK hands them to a fake.
   type Fake = (input: any) => unknown;
@@ -81,6 +85,21 @@ export function recordsHandlers(items: Map<string, Item>) {
               (item) => str(item.pk) === pk && (from === undefined || ((str(item.sk) ?? '') >= from && (str(item.sk) ?? '') <= (to ?? ''))),
             )
             .sort((a, b) => (str(a.sk) ?? '').localeCompare(str(b.sk) ?? '')),
+        };
+      },
+    ],
+    [
+      ScanCommand,
+      (input) => {
+        // Warden scans with `begins_with(pk, :p0) OR begins_with(pk, :p1) ...`.
+        const prefixes = Object.values(input.ExpressionAttributeValues as Item).map((value) => str(value) ?? '');
+        const all = [...items.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+        const start = input.ExclusiveStartKey ? all.findIndex((item) => keyOf(item) === keyOf(input.ExclusiveStartKey)) + 1 : 0;
+        const page = all.slice(start, start + SCAN_PAGE);
+        const last = page.at(-1);
+        return {
+          Items: page.filter((item) => prefixes.some((prefix) => (str(item.pk) ?? '').startsWith(prefix))),
+          ...(last && start + SCAN_PAGE < all.length ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
         };
       },
     ],
