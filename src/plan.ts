@@ -3,7 +3,7 @@
  * Planning never touches the network, so a plan can be printed, diffed and reviewed (dry run)
  * before an executor runs it.
  */
-export const TRIGGERS = ['guardduty', 'config', 'cloudtrail', 'securityhub', 'inspector'] as const;
+export const TRIGGERS = ['guardduty', 'config', 'cloudtrail', 'securityhub', 'inspector', 'macie'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const DECISIONS = ['act', 'notify', 'ignore'] as const;

@@ -38,6 +38,9 @@ export const SETTINGS_ENV = {
   swapInstanceProfile: 'WARDEN_SWAP_INSTANCE_PROFILE',
   quarantineProfileName: 'WARDEN_QUARANTINE_PROFILE_NAME',
   revokeSequencePrincipals: 'WARDEN_REVOKE_SEQUENCE_PRINCIPALS',
+  macieTagObjects: 'WARDEN_MACIE_TAG_OBJECTS',
+  inspectorPatch: 'WARDEN_INSPECTOR_PATCH',
+  patchWindow: 'WARDEN_PATCH_WINDOW',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS_ENV;
@@ -61,6 +64,9 @@ const commaSeparated = z.pipe(
 /** A comma-separated list of ids, each checked: `111122223333,444455556666`. */
 const idList = (pattern: RegExp, example: string) =>
   z.pipe(commaSeparated, z.array(z.string().check(z.regex(pattern, `expected a comma-separated list such as ${example}`))));
+
+/** `02:00-05:00`: hours and minutes, UTC. */
+export const PATCH_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 const CIS_ALERT_PATTERN = new RegExp(`^(${CIS_ALERT_NAMES.join('|')})$`);
 
@@ -150,6 +156,12 @@ const SettingsSchema = z.object({
   ),
   /** AttackSequence:IAM/CompromisedCredentials: also deny the named roles' older sessions (default: name them only). */
   revokeSequencePrincipals: z._default(booleanFlag, false),
+  /** Tag an S3 object a Macie sensitive-data finding names (`warden:sensitive-data`); off: reported only. */
+  macieTagObjects: z._default(booleanFlag, false),
+  /** Patch an EC2 instance with a fixable critical or high Inspector finding (AWS-RunPatchBaseline, Install); off: reported only. */
+  inspectorPatch: z._default(booleanFlag, false),
+  /** The daily maintenance window patches start in, UTC, `HH:MM-HH:MM` (may cross midnight); unset: any time. */
+  patchWindow: z.optional(z.string().check(z.regex(PATCH_WINDOW, 'expected a UTC window such as 02:00-05:00'))),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

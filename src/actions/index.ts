@@ -9,7 +9,9 @@ export {
   CONFIG_ACTIONS,
   GUARDDUTY_ACTIONS,
   INSPECTOR_ACTIONS,
+  MACIE_ACTIONS,
   RELEASE_ACTIONS,
+  RELEASE_BUCKET_ACTIONS,
   SECURITYHUB_ACTIONS,
 } from './registry';
 export { readReleaseRecords } from './release';

@@ -35,6 +35,8 @@ export function explainEvent(raw: unknown, settings: Settings): string[] {
     }
     case 'inspector':
       return [rule, 'policy: ACTIVE CRITICAL and HIGH findings are reported (src/playbooks/inspector.ts)'];
+    case 'macie':
+      return [rule, 'policy: public-access findings turn Block Public Access on; the rest are reported (src/playbooks/macie.ts)'];
   }
 }
 

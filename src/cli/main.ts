@@ -181,8 +181,11 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
 
   const releaseCommand = program
     .command('release')
-    .description("undo Warden's quarantine of an instance: restore each interface's recorded groups, remove the quarantine tags")
-    .argument('<instance-id>', 'the quarantined instance')
+    .description(
+      "undo Warden's quarantine of an instance (restore each interface's recorded groups, remove the quarantine tags), or with --bucket its Block Public Access on a bucket",
+    )
+    .argument('[instance-id]', 'the quarantined instance')
+    .option('--bucket <name>', 'restore the Block Public Access a bucket had before Warden closed it (Macie)')
     .option('--account <id>', 'the account the instance is in, when not this one (through --member-role)')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--disable-termination-protection', 'also let the instance be terminated again')
@@ -194,6 +197,7 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
         'warden release i-0abc123def4567890 --dry-run',
         'warden release i-0abc123def4567890 --disable-termination-protection --yes',
         'warden release i-0abc123def4567890 --account 444455556666 --member-role warden-responder',
+        'warden release --bucket amzn-s3-demo-customer-exports --dry-run',
       ),
     );
   for (const [flag, , help] of [
@@ -203,8 +207,29 @@ export async function main(argv: string[], io: Io, env: Record<string, string | 
     ),
   ])
     releaseCommand.addOption(new Option(flag, help));
-  releaseCommand.action(async (instanceId: string, flags: Record<string, unknown>) => {
+  releaseCommand.action(async (instanceId: string | undefined, flags: Record<string, unknown>) => {
     const settings = settingsFrom(flags, env);
+    if (typeof flags.bucket === 'string' || !instanceId) {
+      if (instanceId || typeof flags.bucket !== 'string') {
+        io.stderr('warden release: give either an instance id or --bucket <name>\n');
+        exitCode = 2;
+        return;
+      }
+      const { releaseBucket } = await import('./release-bucket');
+      exitCode = await releaseBucket(
+        flags.bucket,
+        settings,
+        {
+          regionFrom: settings.regionFrom,
+          dryRun: Boolean(flags.dryRun) || settings.dryRun,
+          account: flags.account as string | undefined,
+          profile: flags.profile as string | undefined,
+          confirm: flags.yes ? undefined : (question: string) => askOnTerminal(question, io),
+        },
+        io,
+      );
+      return;
+    }
     // The SDK is loaded only on the paths that call AWS, so every other command starts at once.
     const { release } = await import('./release');
     exitCode = await release(

@@ -1,3 +1,4 @@
+import { PATCH_DOCUMENT } from '../exposure';
 import type { Trigger } from '../plan';
 import { CUSTOM_FAMILY, catalogueRunbooks, FAMILY_PLACEHOLDER, runbookFamilies } from '../remediations';
 import { declaredRunbookArns, type Grants, grantStatements, NO_GRANTS } from './grants';
@@ -39,6 +40,7 @@ export const FUNCTION_ROLE_IDS: Record<Trigger, string> = {
   cloudtrail: 'CloudtrailFunctionRole',
   securityhub: 'SecurityhubFunctionRole',
   inspector: 'InspectorFunctionRole',
+  macie: 'MacieFunctionRole',
 };
 /** The automation role of a runbook family, e.g. `AutomationRoleS3`. */
 export const automationRoleId = (family: string) => `AutomationRole${family.charAt(0).toUpperCase()}${family.slice(1)}`;
@@ -154,6 +156,9 @@ function scopeOf(action: string, runbooks?: string[]): Resource[] {
       // AWS-owned runbooks live in no account of ours, hence the account wildcard; the names are exact.
       // Any region: a runbook starts where the failing resource is (IAM, and so the automation role, is global).
       return (runbooks ?? catalogueRunbooks()).map((runbook) => arn(`ssm:*:*:automation-definition/${runbook}:*`));
+    case 'ssm:SendCommand':
+      // The AWS-owned patch document (no account in its ARN) on this account's instances only.
+      return [arn(`ssm:\${AWS::Region}::document/${PATCH_DOCUMENT}`), arn('ec2:${AWS::Region}:${AWS::AccountId}:instance/*')];
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':

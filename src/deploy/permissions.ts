@@ -7,10 +7,11 @@ import { loadSettings } from '../settings';
 
 /**
  * The settings a deployed stack plans with: topic and automation role set, and once more with runbooks
- * followed, so every step a function can take appears in some plan.
+ * followed and the responses that are off by default on (Macie object tags, Inspector patching), so
+ * every step a function can take appears in some plan.
  */
 const deployedSettings = (env: Record<string, string>) =>
-  [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true' }].map((extra) =>
+  [{}, { WARDEN_WAIT_FOR_AUTOMATION: 'true', WARDEN_MACIE_TAG_OBJECTS: 'true', WARDEN_INSPECTOR_PATCH: 'true' }].map((extra) =>
     loadSettings({
       WARDEN_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:warden-alerts',
       WARDEN_AUTOMATION_ROLE_ARN: 'arn:aws:iam::111122223333:role/warden-runbooks-{family}',

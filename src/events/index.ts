@@ -6,6 +6,7 @@ import { type ConfigEvent, configEvent } from './config';
 import { describeIssue, eventBridgeEnvelope } from './envelope';
 import { type GuardDutyEvent, guardDutyEvent } from './guardduty';
 import { type InspectorEvent, inspectorEvent } from './inspector';
+import { type MacieEvent, macieEvent } from './macie';
 import { type SecurityHubEvent, securityHubEvent } from './securityhub';
 import { isAwsSource } from './sources';
 
@@ -18,8 +19,10 @@ export { guardDutyEvent, isSampleFinding } from './guardduty';
 export { type AttackSequence, attackSequenceOf, type DormantResource, dormantResourceOf, isAttackSequence } from './guardduty-detection';
 export type { InspectorEvent, InspectorFinding } from './inspector';
 export { INSPECTOR_STATUSES, inspectorEvent } from './inspector';
-export type { SecurityHubEvent, SecurityHubFinding } from './securityhub';
-export { ASFF_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
+export type { MacieEvent, MacieFinding } from './macie';
+export { MACIE_DETAIL_TYPE, macieEvent } from './macie';
+export type { CustomActionEvent, SecurityHubEvent, SecurityHubFinding } from './securityhub';
+export { ASFF_DETAIL_TYPE, CUSTOM_ACTION_DETAIL_TYPE, OCSF_DETAIL_TYPE, securityHubEvent, securityHubFindings } from './securityhub';
 export { eventBridgeSourceOf, isAwsSource, sourceMismatch } from './sources';
 
 /** The schema each trigger's events must fit once its route has matched. */
@@ -29,6 +32,7 @@ export const EVENT_SCHEMAS = {
   cloudtrail: cloudTrailEvent,
   securityhub: securityHubEvent,
   inspector: inspectorEvent,
+  macie: macieEvent,
 } satisfies Record<Trigger, z.ZodMiniType>;
 
 export type ParsedEvent =
@@ -36,7 +40,8 @@ export type ParsedEvent =
   | { trigger: 'config'; event: ConfigEvent }
   | { trigger: 'cloudtrail'; event: CloudTrailEvent }
   | { trigger: 'securityhub'; event: SecurityHubEvent }
-  | { trigger: 'inspector'; event: InspectorEvent };
+  | { trigger: 'inspector'; event: InspectorEvent }
+  | { trigger: 'macie'; event: MacieEvent };
 
 /**
  * `unrouted`: a well-formed EventBridge event that no Warden rule matches. EventBridge would never

@@ -13,6 +13,8 @@ import { accountId, eventBridgeEnvelope } from './envelope';
  */
 export const ASFF_DETAIL_TYPE = 'Security Hub Findings - Imported';
 export const OCSF_DETAIL_TYPE = 'Findings Imported V2';
+/** An analyst chose a custom action on findings in the console: ASFF findings, with the action's name. */
+export const CUSTOM_ACTION_DETAIL_TYPE = 'Security Hub Findings - Custom Action';
 
 const nonEmpty = z.string().check(z.minLength(1));
 
@@ -73,12 +75,24 @@ const findings = <Finding extends z.ZodMiniType>(finding: Finding) => z.looseObj
 
 export const asffEvent = z.extend(eventBridgeEnvelope(findings(asffFinding)), { 'detail-type': z.literal(ASFF_DETAIL_TYPE) });
 export const ocsfEvent = z.extend(eventBridgeEnvelope(findings(ocsfFinding)), { 'detail-type': z.literal(OCSF_DETAIL_TYPE) });
-/** Both shapes; `detail-type` says which one the event is, and its findings must be in that shape. */
-export const securityHubEvent = z.discriminatedUnion('detail-type', [asffEvent, ocsfEvent]);
+export const customActionEvent = z.extend(
+  eventBridgeEnvelope(
+    z.extend(findings(asffFinding), {
+      actionName: z._default(z.string(), ''),
+      actionDescription: z._default(z.string(), ''),
+      // Not in every event: when present, who chose the action.
+      userIdentity: z.optional(z.looseObject({ arn: z.optional(z.string()), principalId: z.optional(z.string()) })),
+    }),
+  ),
+  { 'detail-type': z.literal(CUSTOM_ACTION_DETAIL_TYPE) },
+);
+/** Every shape; `detail-type` says which one the event is, and its findings must be in that shape. */
+export const securityHubEvent = z.discriminatedUnion('detail-type', [asffEvent, ocsfEvent, customActionEvent]);
 
 export type AsffFinding = z.infer<typeof asffFinding>;
 export type OcsfFinding = z.infer<typeof ocsfFinding>;
 export type SecurityHubEvent = z.infer<typeof securityHubEvent>;
+export type CustomActionEvent = z.infer<typeof customActionEvent>;
 
 /**
  * One finding, whichever shape it came in. Statuses are the ASFF words (`FAILED`, `NEW`), which OCSF

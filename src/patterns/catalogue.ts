@@ -471,6 +471,39 @@ export const PATTERNS: readonly Pattern[] = [
     expect: NOTIFIED,
   },
   {
+    name: 'macie-bucket-made-public',
+    title: 'Macie reports that a bucket became public or lost its Block Public Access',
+    detectedBy: 'Macie',
+    event: 'aws.macie / Macie Finding',
+    response:
+      "turn the bucket's Block Public Access fully on (unless it carries the exclusion tag), keeping the configuration it had in Warden's records so `warden release --bucket` can restore it; notify",
+    automation: 'remediate',
+    sample: 'macie/block-public-access-disabled.json',
+    expect: { decision: 'act', operation: 'PutPublicAccessBlock' },
+  },
+  {
+    name: 'macie-sensitive-data',
+    title: 'Macie finds sensitive data in an S3 object',
+    detectedBy: 'Macie',
+    event: 'aws.macie / Macie Finding',
+    response:
+      'report the bucket, object, data categories and counts (WARDEN_MACIE_TAG_OBJECTS also tags the object); data is never moved or deleted',
+    automation: 'notify',
+    sample: 'macie/sensitive-data.json',
+    expect: NOTIFIED,
+  },
+  {
+    name: 'securityhub-custom-action',
+    title: 'An analyst selects a failed control finding in Security Hub and chooses "Warden remediate"',
+    detectedBy: 'Security Hub',
+    event: 'aws.securityhub / Security Hub Findings - Custom Action',
+    response:
+      "start the Config catalogue's runbook for the control whatever the finding's workflow, with every guard; the message names the action and who chose it",
+    automation: 'remediate',
+    sample: 'securityhub/custom-action-remediate.json',
+    expect: REMEDIATED,
+  },
+  {
     name: 'macie-pii-public-bucket',
     title: 'Macie finds personal data in a publicly accessible bucket',
     detectedBy: 'Macie',

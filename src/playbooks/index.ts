@@ -5,6 +5,7 @@ import { planCloudTrail } from './cloudtrail';
 import { planConfig } from './config';
 import { planGuardDuty } from './guardduty';
 import { planInspector } from './inspector';
+import { planMacie } from './macie';
 import { planSecurityHub } from './securityhub';
 
 export { type CloudTrailSettings, cloudTrailBasis, planCloudTrail } from './cloudtrail';
@@ -13,7 +14,9 @@ export { CONFIG_STEPS, type ComplianceSubject, type ConfigSettings, decideRemedi
 export { GROUP_ROLES, type GroupRole, guardDutySeverity, planGuardDuty, QUARANTINE_TAGS, securityGroupInput } from './guardduty';
 export { DEFAULT_POLICY, GUARDDUTY_POLICY, policyFor } from './guardduty-policy';
 export { type InspectorSettings, planInspector } from './inspector';
+export { MACIE_STEPS, type MacieSettings, planMacie } from './macie';
 export { type InstanceState, planRelease, type ReleaseOptions } from './release';
+export { type BucketRecord, type BucketReleaseOptions, planBucketRelease } from './release-bucket';
 export { notedByWarden, planSecurityHub, type SecurityHubSettings } from './securityhub';
 
 /** The one place that maps a parsed event to its trigger's playbook. Pure. */
@@ -29,5 +32,7 @@ export function planFor(parsed: ParsedEvent, settings: Settings): Plan {
       return planSecurityHub(parsed.event, settings);
     case 'inspector':
       return planInspector(parsed.event, settings);
+    case 'macie':
+      return planMacie(parsed.event, settings);
   }
 }

@@ -1,9 +1,24 @@
 import type { InspectorEvent, InspectorFinding } from '../events';
+import { EXPOSURE_RECORDS, PATCH_DOCUMENT } from '../exposure';
 import { missingTopicNote, notifyStep } from '../notify';
-import type { Alert, Plan, Severity } from '../plan';
+import { type Alert, missingSetting, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
+import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 
-export type InspectorSettings = Pick<Settings, 'topicArn' | 'accountAlias' | 'homeAccount' | 'accountAliases' | 'messageFormat'>;
+export type InspectorSettings = Pick<
+  Settings,
+  | 'topicArn'
+  | 'accountAlias'
+  | 'homeAccount'
+  | 'accountAliases'
+  | 'messageFormat'
+  | 'inspectorPatch'
+  | 'patchWindow'
+  | 'recordsTable'
+  | 'excludeTag'
+  | 'region'
+  | 'memberRoleName'
+>;
 
 /** Inspector severities Warden reports; lower ones stay in the Inspector console. */
 const REPORTED: Record<string, Severity> = { CRITICAL: 'critical', HIGH: 'high' };
@@ -22,13 +37,17 @@ function describeResource(resource: InspectorFinding['resources'][number]): [lab
 }
 
 /**
- * Decides what to do about an Amazon Inspector finding and plans it. Pure. Warden reports; it never
- * patches or changes the resource here.
+ * Decides what to do about an Amazon Inspector finding and plans it. Pure: no network, no clock.
  *
  * ACTIVE CRITICAL and HIGH findings are reported: package vulnerabilities with the CVE, each package's
  * installed and fixed version, whether an exploit is known and the EPSS score, on an EC2 instance, a
  * container image (repository, tags, digest) or a Lambda function; network reachability findings with
  * the open ports. CLOSED and SUPPRESSED findings, and lower severities, are ignored.
+ *
+ * With WARDEN_INSPECTOR_PATCH (off by default), a package vulnerability on an EC2 instance with a fix
+ * available is also patched: after the exclusion tag is read, Warden claims the instance's run for the
+ * window in its records (one run per instance per UTC day, inside WARDEN_PATCH_WINDOW when set) and
+ * sends AWS-RunPatchBaseline with Operation Install through SSM Run Command.
  *
  * @example planInspector(event, loadSettings()).steps.map((s) => s.operation) // ['Publish']
  * @see https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
@@ -49,12 +68,80 @@ export function planInspector(event: InspectorEvent, settings: InspectorSettings
   const severity = REPORTED[finding.severity];
   if (!severity) return ignore(`${what}: severity ${finding.severity} is below HIGH; Warden reports CRITICAL and HIGH findings`);
 
+  const patchable = finding.type === 'PACKAGE_VULNERABILITY' && resource?.type === 'AWS_EC2_INSTANCE' && finding.fixAvailable === 'YES';
   const reason =
     finding.type === 'NETWORK_REACHABILITY'
       ? `${finding.severity} network reachability on ${resource?.id}: reported`
-      : `${finding.severity} ${cve ?? finding.type} on ${resource?.type} ${resource?.id}: reported (Warden does not patch)`;
-  const alert = inspectorAlert(event, reason, severity);
-  return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
+      : `${finding.severity} ${cve ?? finding.type} on ${resource?.type} ${resource?.id}: reported${patchable ? ' (WARDEN_INSPECTOR_PATCH is off: not patched)' : ''}`;
+  if (!(patchable && resource && settings.inspectorPatch)) {
+    const alert = inspectorAlert(event, reason, severity);
+    return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
+  }
+
+  const region = resource.region ?? event.region;
+  const target = targetOf(finding.awsAccountId, region, settings);
+  if (target && cannotEnter(target, settings)) {
+    const refused = noMemberRoleReason(`instance ${resource.id}`, target, settings);
+    const alert = inspectorAlert(event, refused, severity);
+    return { ...base, decision: 'notify', reason: refused + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
+  }
+  const window = settings.patchWindow ? `inside the maintenance window ${settings.patchWindow} UTC` : 'at any time of day';
+  const patching = `${finding.severity} ${cve ?? finding.type} on ${resource.id} has a fix: patch with ${PATCH_DOCUMENT} (Install), once per instance per day, ${window}`;
+  const steps = inTarget(patchSteps(finding, resource.id, region, settings), target);
+  const alert = inspectorAlert(event, patching, severity);
+  return {
+    ...base,
+    decision: 'act',
+    reason: patching + missingTopicNote(settings),
+    alert,
+    steps: [...steps, notifyStep(alert, steps, settings)],
+  };
+}
+
+/** Step ids of a patch plan. */
+export const PATCH_STEPS = { readTags: 'read-tags', claim: 'claim-patch-run', patch: 'patch' } as const;
+
+function patchSteps(finding: InspectorFinding, instanceId: string, region: string, settings: InspectorSettings): Step[] {
+  const cve = finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.type;
+  return [
+    {
+      id: PATCH_STEPS.readTags,
+      action: 'readResourceTags',
+      service: 'ec2',
+      operation: 'DescribeTags',
+      input: { Filters: [{ Name: 'resource-id', Values: [instanceId] }] },
+      why: `read the tags of ${instanceId} (exclusion tag ${settings.excludeTag})`,
+      after: [],
+    },
+    {
+      id: PATCH_STEPS.claim,
+      action: 'claimPatchRun',
+      service: 'dynamodb',
+      operation: 'PutItem',
+      input: {
+        TableName: settings.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
+        Partition: EXPOSURE_RECORDS.patches(finding.awsAccountId, instanceId),
+        Window: settings.patchWindow ?? '',
+        FindingArn: finding.findingArn,
+      },
+      why: `claim ${instanceId}'s one patch run of the window in Warden's records${settings.patchWindow ? ` (only inside ${settings.patchWindow} UTC)` : ''}, so many findings start one run`,
+      after: [PATCH_STEPS.readTags],
+    },
+    {
+      id: PATCH_STEPS.patch,
+      action: 'runPatchBaseline',
+      service: 'ssm',
+      operation: 'SendCommand',
+      input: {
+        DocumentName: PATCH_DOCUMENT,
+        InstanceIds: [instanceId],
+        Parameters: { Operation: ['Install'], RebootOption: ['RebootIfNeeded'] },
+        Comment: `Warden: Inspector ${cve} (${region})`.slice(0, 100),
+      },
+      why: `install the missing patches on ${instanceId} with ${PATCH_DOCUMENT} (reboots if a patch needs it)`,
+      after: [PATCH_STEPS.readTags, PATCH_STEPS.claim],
+    },
+  ];
 }
 
 function inspectorAlert(event: InspectorEvent, reason: string, severity: Severity): Alert {

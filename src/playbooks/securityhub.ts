@@ -3,7 +3,9 @@ import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
 import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote, ownGroupNote } from './config';
+import { type AnalystChoice, analystChoice, choiceFacts } from './securityhub-choice';
 import { accountRefusal, cannotEnter, noMemberRoleReason, targetOf } from './target';
+import { VERIFY_STEP_ID, verifySecurityHubStep } from './verify';
 
 export type SecurityHubSettings = ConfigSettings;
 
@@ -54,15 +56,37 @@ export const notedByWarden = (finding: SecurityHubFinding) =>
  * @see https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-event-formats.html
  * @see https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html
  */
+const atHome = ({ target: _member, ...step }: Step): Step => step;
+
 export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSettings): Plan {
   const [finding, ...others] = securityHubFindings(event) as [SecurityHubFinding, ...SecurityHubFinding[]];
   const resource = finding.resources[0];
-  const base = { trigger: 'securityhub' as const, eventId: `${finding.id}@${finding.updatedAt ?? event.time}`, resource: resource?.id };
+  const home = homeAccount(event, settings);
+  const choice = analystChoice(event, home);
+  const chosen = choice && !('refused' in choice) ? choice : undefined;
+  const base = {
+    trigger: 'securityhub' as const,
+    // An analyst's choice is an event of its own: choosing again is a new request.
+    eventId: `${finding.id}@${chosen ? `${event.id}` : (finding.updatedAt ?? event.time)}`,
+    resource: resource?.id,
+  };
   const extra = others.length > 0 ? ` (${others.length} more finding(s) in the event were not planned; AWS sends one per event)` : '';
   const what = finding.controlId ? `${finding.controlId} on ${resource?.id}` : `"${finding.title}"`;
-  const ignore = (reason: string): Plan => ({ ...base, decision: 'ignore', reason: reason + extra, steps: [] });
+  const ignore = (reason: string): Plan => {
+    if (!chosen) return { ...base, decision: 'ignore', reason: reason + extra, steps: [] };
+    // The analyst asked: they hear why nothing was done.
+    const said = `${chosen.name} chosen by ${chosen.who ?? 'an analyst'}: ${reason}: nothing done`;
+    const alert = findingAlert(event, finding, said, undefined, undefined, chosen);
+    return {
+      ...base,
+      decision: 'notify',
+      reason: said + extra + missingTopicNote(settings),
+      alert,
+      steps: [notifyStep(alert, [], settings)],
+    };
+  };
   const notify = (reason: string, remediation?: Remediation): Plan => {
-    const alert = findingAlert(event, finding, reason, remediation);
+    const alert = findingAlert(event, finding, reason, remediation, undefined, chosen);
     const update = updateStep(finding, 'NOTIFIED', `reported: ${reason}`, []);
     return {
       ...base,
@@ -73,19 +97,21 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
     };
   };
 
+  if (choice && 'refused' in choice) return ignore(`${choice.refused}: nothing done`);
   const own = OWN_SIGNALS.find(([product]) => product.test(finding.product));
   if (own) return ignore(`a ${finding.product} finding imported into Security Hub: left to ${own[1]}, so it is handled once`);
   if (!SECURITY_HUB_PRODUCT.test(finding.productArn))
     return ignore(
       `${what}: product ${finding.productArn || '(none)'} is not Security Hub's own; Warden acts on AWS's control findings only`,
     );
-  if (notedByWarden(finding)) return ignore(`${what}: the last update is Warden's own note; Warden does not react to itself`);
+  if (!chosen && notedByWarden(finding)) return ignore(`${what}: the last update is Warden's own note; Warden does not react to itself`);
   if (finding.recordState === 'ARCHIVED') return ignore(`${what}: the finding is archived`);
   if (!finding.controlId)
     return ignore(`"${finding.title}" is not a control finding; Warden remediates Security Hub control findings only`);
   if (finding.complianceStatus !== 'FAILED')
     return ignore(`${what}: compliance is ${finding.complianceStatus ?? 'not given'}; only FAILED acts`);
-  if (finding.workflowStatus !== 'NEW')
+  // An analyst's choice acts whatever the workflow says: a person has it in hand and asked.
+  if (!chosen && finding.workflowStatus !== 'NEW')
     return ignore(`${what}: workflow is ${finding.workflowStatus ?? 'not given'}; only NEW findings are acted on (someone has it in hand)`);
 
   const rule = controlRule(finding.controlId);
@@ -96,27 +122,36 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
       `${finding.controlId} (rule ${rule}): Warden cannot name ${resource?.type ?? 'the resource'} ${resource?.id ?? ''} as a runbook takes it: reported`,
     );
 
-  const where = { ...settings, homeAccount: homeAccount(event, settings) };
+  const where = { ...settings, homeAccount: home };
   const refusal = accountRefusal(finding.account, settings);
   if (refusal) return notify(`${what} ${refusal}: reported, not remediated`);
   // The resource's region (Resources[].Region) where Security Hub gives one, else the finding's.
-  const target = targetOf(finding.account, resource.region ?? finding.region, where);
+  const target = targetOf(finding.account, resource.region || finding.region, where);
   if (target && cannotEnter(target, where)) return notify(noMemberRoleReason(what, target, where));
 
   const key = [finding.account, finding.controlId, subject.resourceId, finding.updatedAt ?? event.time].join('/');
-  const decided = decideRemediation({ rule, ...subject, key, target }, where);
+  const controlId = finding.controlId;
+  // GetFindings runs in the administrator account (the action runs at home), which holds every member's findings.
+  const decided = decideRemediation(
+    { rule, ...subject, key, target, verification: () => verifySecurityHubStep(finding, controlId, resource.id) },
+    where,
+  );
   if (decided.decision === 'notify') return notify(`${finding.controlId} -> ${decided.reason}`, decided.remediation);
 
-  const { remediation, tagNote, steps } = decided;
+  const { remediation, tagNote } = decided;
+  // The administrator account holds every member's findings: GetFindings runs at home, and the plan says so.
+  const steps = decided.steps.map((step) => (step.id === VERIFY_STEP_ID ? atHome(step) : step));
   const roleNote = missingRoleNote(target, where);
-  const reason = `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook}${inAccount(target)} (rule ${rule})`;
+  const reason =
+    (chosen ? `${chosen.name} chosen by ${chosen.who ?? 'an analyst'}: ` : '') +
+    `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook}${inAccount(target)} (rule ${rule})`;
   const followed = steps.some((step) => step.id === CONFIG_STEPS.follow);
   const update = followed
     ? updateStep(finding, 'RESOLVED', `remediated with ${remediation.runbook}`, [CONFIG_STEPS.follow])
     : updateStep(finding, 'NOTIFIED', `started ${remediation.runbook}; Security Hub resolves the finding when the control passes`, [
         CONFIG_STEPS.remediate,
       ]);
-  const alert = findingAlert(event, finding, reason, remediation, tagNote.text);
+  const alert = findingAlert(event, finding, reason, remediation, tagNote.text, chosen);
   const all = [...steps, update];
   return {
     ...base,
@@ -177,6 +212,7 @@ function findingAlert(
   reason: string,
   remediation?: Remediation,
   tagNote?: string,
+  chosen?: AnalystChoice,
 ): Alert {
   const resource = finding.resources[0];
   const facts: [string, string][] = [
@@ -191,6 +227,7 @@ function findingAlert(
     facts.push(['Runbook', `${remediation.runbook} (mapping: ${remediation.matched}, from the ${remediation.source})`]);
     if (tagNote) facts.push(['Exclusion tag', tagNote]);
   }
+  if (chosen) facts.push(...choiceFacts(chosen));
   facts.push(['Finding', finding.id]);
   const console = `https://console.aws.amazon.com/securityhub/home?region=${finding.region}`;
   const links: [string, string][] = finding.controlId ? [['Control', `${console}#/controls/${encodeURIComponent(finding.controlId)}`]] : [];

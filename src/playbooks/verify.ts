@@ -1,4 +1,4 @@
-import type { ConfigComplianceChange, GuardDutyFinding } from '../events';
+import type { ConfigComplianceChange, GuardDutyFinding, SecurityHubFinding } from '../events';
 import type { Step } from '../plan';
 
 /**
@@ -57,6 +57,34 @@ export function verifyComplianceStep(change: ConfigComplianceChange, sourceIdent
       },
     },
     why: `confirm with AWS Config that ${change.configRuleName} is ${sourceIdentifier ? `the AWS-managed rule ${sourceIdentifier}` : 'a rule of this account'} and ${change.resourceId} is still NON_COMPLIANT`,
+    after: [],
+  };
+}
+
+/**
+ * Security Hub (the administrator, Warden's account) still holds the finding, active, FAILED, about
+ * this control and resource: GetFindings for ASFF, GetFindingsV2 for OCSF.
+ */
+export function verifySecurityHubStep(finding: SecurityHubFinding, controlId: string, resourceId: string): Step {
+  const Expected = { ControlId: controlId, ResourceId: resourceId };
+  const why = `confirm with Security Hub that finding ${finding.id} exists, active and FAILED, for ${controlId} on ${resourceId}`;
+  if (finding.format === 'ocsf')
+    return {
+      id: VERIFY_STEP_ID,
+      action: 'verifySecurityHubFindingV2',
+      service: 'securityhub',
+      operation: 'GetFindingsV2',
+      input: { FindingInfoUid: finding.id, Expected },
+      why,
+      after: [],
+    };
+  return {
+    id: VERIFY_STEP_ID,
+    action: 'verifySecurityHubFinding',
+    service: 'securityhub',
+    operation: 'GetFindings',
+    input: { Id: finding.id, ProductArn: finding.productArn, Expected },
+    why,
     after: [],
   };
 }

@@ -25,9 +25,19 @@ export const TAMPER_ROUTE: EventPattern = (routes as unknown as { tamper: EventP
  */
 export const CIS_ROUTE: EventPattern = (routes as unknown as { cis: EventPattern }).cis;
 
-/** Every rule that delivers to a trigger's function: its own, and for CloudTrail the CIS rule. */
+/**
+ * An analyst's choice of one of Warden's Security Hub custom actions (`action/custom/Warden...`),
+ * delivered to the Security Hub function by a second rule of its own.
+ */
+export const CUSTOM_ACTION_ROUTE: EventPattern = (routes as unknown as { securityhubActions: EventPattern }).securityhubActions;
+
+/** Every rule that delivers to a trigger's function: its own, for CloudTrail the CIS rule, for Security Hub the custom actions'. */
 export const routesOf = (trigger: Trigger): EventPattern[] =>
-  trigger === 'cloudtrail' ? [ROUTES.cloudtrail, CIS_ROUTE] : [ROUTES[trigger]];
+  trigger === 'cloudtrail'
+    ? [ROUTES.cloudtrail, CIS_ROUTE]
+    : trigger === 'securityhub'
+      ? [ROUTES.securityhub, CUSTOM_ACTION_ROUTE]
+      : [ROUTES[trigger]];
 
 /** EventBridge's default quota for the size of an event pattern, in characters. */
 export const EVENT_PATTERN_MAX_LENGTH = 2048;

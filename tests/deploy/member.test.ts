@@ -53,7 +53,7 @@ describe('deploy/member-account.json', () => {
 
   it('grants each trigger exactly the calls its plans make in a member account, usable only by a session tagged with it', () => {
     // Assess
-    expect(Object.keys(derived).sort()).toEqual(['cloudtrail', 'config', 'guardduty', 'release', 'securityhub']);
+    expect(Object.keys(derived).sort()).toEqual(['cloudtrail', 'config', 'guardduty', 'inspector', 'macie', 'release', 'securityhub']);
     for (const policy of policies) {
       const trigger = policy.PolicyName.replace(/^warden-/, '');
       const actions = policy.PolicyDocument.Statement.flatMap((statement) => statement.Action).sort();

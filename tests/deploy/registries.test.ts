@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUDTRAIL_ACTIONS, CONFIG_ACTIONS, GUARDDUTY_ACTIONS, INSPECTOR_ACTIONS, SECURITYHUB_ACTIONS } from '../../src/actions';
+import {
+  CLOUDTRAIL_ACTIONS,
+  CONFIG_ACTIONS,
+  GUARDDUTY_ACTIONS,
+  INSPECTOR_ACTIONS,
+  MACIE_ACTIONS,
+  SECURITYHUB_ACTIONS,
+} from '../../src/actions';
 import { samplePlans } from '../../src/deploy/permissions';
 import { TRIGGERS, type Trigger } from '../../src/plan';
 import { EVENTS_DIR } from '../fixtures';
@@ -13,6 +20,7 @@ const REGISTRIES = {
   cloudtrail: CLOUDTRAIL_ACTIONS,
   securityhub: SECURITYHUB_ACTIONS,
   inspector: INSPECTOR_ACTIONS,
+  macie: MACIE_ACTIONS,
 } satisfies Record<Trigger, object>;
 
 describe.each(TRIGGERS)("the %s function's actions", (trigger) => {

@@ -47,6 +47,7 @@ const functionIds: Record<Trigger, string> = {
   cloudtrail: 'CloudtrailLambdaFunction',
   securityhub: 'SecurityhubLambdaFunction',
   inspector: 'InspectorLambdaFunction',
+  macie: 'MacieLambdaFunction',
 };
 /** The rules that invoke a function (the tamper rule goes to a topic). */
 const functionRules = () =>
@@ -271,10 +272,12 @@ describe('the packaged template', () => {
       ]);
     });
 
-    it("writes Warden's records only to its own table, from the GuardDuty role only", () => {
+    it("writes Warden's records only to its own table, from the roles that keep records (quarantines, patch runs, closed buckets)", () => {
       const writes = statements.filter(({ statement }) => list(statement.Action).includes('dynamodb:PutItem'));
-      expect(writes.map(({ where }) => where)).toEqual([FUNCTION_ROLE_IDS.guardduty]);
-      expect(JSON.stringify(writes[0]?.statement.Resource)).toContain('table/${AWS::StackName}-records');
+      expect(writes.map(({ where }) => where).sort()).toEqual(
+        [FUNCTION_ROLE_IDS.guardduty, FUNCTION_ROLE_IDS.inspector, FUNCTION_ROLE_IDS.macie].sort(),
+      );
+      for (const write of writes) expect(JSON.stringify(write.statement.Resource)).toContain('table/${AWS::StackName}-records');
     });
 
     it('lets only the function roles and the delivering AWS services use the key; the account administers it', () => {

@@ -85,6 +85,8 @@ describe('settings', () => {
       swapInstanceProfile: false,
       quarantineProfileName: 'acme-quarantine',
       revokeSequencePrincipals: true,
+      macieTagObjects: false,
+      inspectorPatch: false,
     });
   });
 

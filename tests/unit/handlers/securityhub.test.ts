@@ -1,4 +1,11 @@
-import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
+import {
+  BatchUpdateFindingsCommand,
+  BatchUpdateFindingsV2Command,
+  GetFindingsCommand,
+  GetFindingsV2Command,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -18,12 +25,21 @@ const securityHubHandler = (env: Record<string, string> = {}) =>
     ...env,
   });
 const event = (name: string) => loadSample('securityhub', name) as unknown as EventBridgeEvent<string, unknown>;
+type Finding = Record<string, unknown> & { Id?: string; finding_info?: { uid: string } };
+const findingsOf = (name: string) => (loadSample('securityhub', name).detail as { findings: Finding[] }).findings;
+/** What Security Hub holds: the samples' findings, as GetFindings and GetFindingsV2 return them. */
+const HELD = ['ec2-19-high-risk-ports', 's3-8-block-public-access', 'ocsf-s3-8-block-public-access'].flatMap(findingsOf);
+const held = (id: string | undefined) => HELD.filter((finding) => finding.Id === id || finding.finding_info?.uid === id);
 
 beforeEach(() => {
   mocks = mockRemediation();
   securityHub.reset();
   securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
   securityHub.on(BatchUpdateFindingsV2Command).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+  securityHub.on(GetFindingsCommand).callsFake((input) => ({ Findings: held(input.Filters?.Id?.[0]?.Value) }));
+  securityHub
+    .on(GetFindingsV2Command)
+    .callsFake((input) => ({ Findings: held(input.Filters?.CompositeFilters?.[0]?.StringFilters?.[0]?.Filter?.Value) }));
   quietConsole();
 });
 afterEach(() => {
@@ -114,5 +130,68 @@ describe('Lambda handler: securityhub', () => {
     expect(mocks.ssm.calls()).toHaveLength(0);
     expect(mocks.sns.calls()).toHaveLength(0);
     expect(securityHub.calls()).toHaveLength(0);
+  });
+
+  it('changes nothing when Security Hub does not hold the finding the event names', async () => {
+    // Prepare
+    securityHub.on(GetFindingsCommand).resolves({ Findings: [] });
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event('ec2-19-high-risk-ports'));
+    // Assess
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'verify-event')).toMatchObject({ status: 'failed' });
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+  });
+
+  it('changes nothing when Security Hub says the control now passes', async () => {
+    // Prepare
+    const [finding] = findingsOf('ec2-19-high-risk-ports') as [Finding];
+    securityHub
+      .on(GetFindingsCommand)
+      .resolves({ Findings: [{ ...finding, Compliance: { Status: 'PASSED', SecurityControlId: 'EC2.19' } }] as never });
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event('ec2-19-high-risk-ports'));
+    // Assess
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'verify-event')?.detail).toMatch(/PASSED, not FAILED/);
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+  });
+});
+
+describe('Lambda handler: securityhub, an analyst choosing "Warden remediate"', () => {
+  it('starts the runbook for a finding someone already has in hand, and the message names who chose it', async () => {
+    // Prepare
+    const chosen = structuredClone(event('custom-action-remediate')) as EventBridgeEvent<string, { userIdentity?: object }>;
+    chosen.detail.userIdentity = { arn: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice' };
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(chosen);
+    // Assess
+    expect(response.decision).toBe('act');
+    expect(mocks.ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    const message = mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(message).toContain('arn:aws:sts::111122223333:assumed-role/SecOps/alice');
+    expect(message).toContain('Warden remediate');
+  });
+
+  it('still honours the exclusion tag', async () => {
+    // Prepare
+    mocks.ec2.on(DescribeTagsCommand).resolves({ Tags: [{ Key: 'warden:exclude', Value: 'yes', ResourceId: 'sg-0a1b2c3d4e5f60718' }] });
+    const handler = await securityHubHandler();
+    // Act
+    await handler(event('custom-action-remediate'));
+    // Assess
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+  });
+
+  it("ignores a custom action of another account, even one named like Warden's", async () => {
+    // Prepare
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(event('custom-action-other-account'));
+    // Assess
+    expect(response.decision).toBe('ignore');
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+    expect(securityHub).not.toHaveReceivedCommand(BatchUpdateFindingsCommand);
   });
 });

@@ -55,6 +55,7 @@ describe('Playbook: securityhub', () => {
     expect(operations(result.steps)).toEqual([
       'ec2:DescribeTags',
       'ec2:DescribeSecurityGroups',
+      'securityhub:GetFindings',
       'ssm:StartAutomationExecution',
       'securityhub:BatchUpdateFindings',
       'sns:Publish',
@@ -154,6 +155,8 @@ describe('Playbook: securityhub', () => {
     expect(result.steps.map((step) => [step.operation, step.target])).toEqual([
       ['DescribeTags', member],
       ['DescribeSecurityGroups', member],
+      // The administrator account holds the member's findings: the verification reads them at home.
+      ['GetFindings', undefined],
       ['StartAutomationExecution', member],
       ['BatchUpdateFindings', undefined],
       ['Publish', undefined],
