@@ -503,16 +503,6 @@ export const PATTERNS: readonly Pattern[] = [
     sample: 'securityhub/custom-action-remediate.json',
     expect: REMEDIATED,
   },
-  {
-    name: 'macie-pii-public-bucket',
-    title: 'Macie finds personal data in a publicly accessible bucket',
-    detectedBy: 'Macie',
-    event: 'aws.macie / Macie Finding',
-    response: 'block public access, then review who read the objects (S3 server access logs, CloudTrail data events)',
-    automation: 'none',
-    sample: null,
-    instead: 'the s3-bucket-public-read-prohibited pattern closes the bucket through Config; Macie findings themselves are not handled',
-  },
 ];
 
 export const patternNamed = (name: string): Pattern | undefined => PATTERNS.find((pattern) => pattern.name === name);
