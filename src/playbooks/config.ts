@@ -124,12 +124,7 @@ export function planConfig(event: ConfigEvent, settings: ConfigSettings): Plan {
   return {
     ...base,
     decision: 'act',
-    reason:
-      reason +
-      (tagNote.checked ? '' : ` (${tagNote.text})`) +
-      ownGroupNote(change.resourceType, settings) +
-      missingRoleNote(target, where) +
-      missingTopicNote(settings),
+    reason: reason + remediationNotes(tagNote, change.resourceType, target, where) + missingTopicNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
   };
@@ -211,10 +206,19 @@ export function automationRoleIn(
 }
 
 /** Said in the reason when the runbook cannot start for want of WARDEN_AUTOMATION_ROLE_ARN. */
-export const missingRoleNote = (
+const missingRoleNote = (target: Target | undefined, settings: ConfigSettings) =>
+  automationRoleIn(target, settings) ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
+
+/**
+ * What a remediation's reason adds after its first clause, whichever signal reported the failing check:
+ * an exclusion tag Warden cannot read, a group it cannot clear as not its own, a missing automation role.
+ */
+export const remediationNotes = (
+  tagNote: { checked: boolean; text: string },
+  resourceType: string,
   target: Target | undefined,
-  settings: Pick<Settings, 'homeAccount' | 'memberRoleName' | 'automationRoleArn'>,
-) => (automationRoleIn(target, settings) ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)');
+  settings: ConfigSettings,
+) => (tagNote.checked ? '' : ` (${tagNote.text})`) + ownGroupNote(resourceType, settings) + missingRoleNote(target, settings);
 
 const subject = (change: ConfigComplianceChange) => `${change.resourceType} ${change.resourceId}`;
 
@@ -234,7 +238,7 @@ function wardenResource(
 }
 
 /** Said in the reason when a security group's runbook cannot be cleared: without its records, Warden cannot tell its own groups. */
-export const ownGroupNote = (resourceType: string, settings: ConfigSettings) =>
+const ownGroupNote = (resourceType: string, settings: ConfigSettings) =>
   resourceType === SECURITY_GROUP && !settings.recordsTable
     ? ' (WARDEN_RECORDS_TABLE is not set: Warden cannot tell whether the group is one of its own, so the runbook will not start)'
     : '';
@@ -410,7 +414,6 @@ function planConformancePackRule(
   };
   const planned = inTarget([...steps, resolve, start, ...followSteps('the runbook', settings)], target);
   const tagNote = tagCheckNote(change.resourceType, settings.excludeTag);
-  const roleNote = missingRoleNote(target, settings);
   const reason =
     `${change.configRuleName}: ${subject(change)} is NON_COMPLIANT${inAccount(target)}: a conformance pack's rule, so the runbook is chosen by the ` +
     `managed rule it evaluates (SourceIdentifier, read when the plan runs) among ${runbooks.size} catalogued for ${change.resourceType}`;
@@ -422,12 +425,7 @@ function planConformancePackRule(
   return {
     ...base,
     decision: 'act',
-    reason:
-      reason +
-      (tagNote.checked ? '' : ` (${tagNote.text})`) +
-      ownGroupNote(change.resourceType, settings) +
-      roleNote +
-      missingTopicNote(settings),
+    reason: reason + remediationNotes(tagNote, change.resourceType, target, settings) + missingTopicNote(settings),
     alert,
     steps: [...planned, notifyStep(alert, planned, settings)],
   };

@@ -2,7 +2,7 @@ import { type SecurityHubEvent, type SecurityHubFinding, securityHubFindings } f
 import { missingTopicNote, notifyStep } from '../notify';
 import type { Alert, Plan, Severity, Step } from '../plan';
 import { configResource, controlRule, type Remediation, WARDEN_NOTE_AUTHOR } from '../remediations';
-import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, missingRoleNote, ownGroupNote } from './config';
+import { CONFIG_STEPS, type ConfigSettings, decideRemediation, homeAccount, inAccount, remediationNotes } from './config';
 import { type AnalystChoice, analystChoice, choiceFacts } from './securityhub-choice';
 import { accountRefusal, cannotEnter, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifySecurityHubStep } from './verify';
@@ -141,7 +141,6 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   const { remediation, tagNote } = decided;
   // The administrator account holds every member's findings: GetFindings runs at home, and the plan says so.
   const steps = decided.steps.map((step) => (step.id === VERIFY_STEP_ID ? atHome(step) : step));
-  const roleNote = missingRoleNote(target, where);
   const reason =
     (chosen ? `${chosen.name} chosen by ${chosen.who ?? 'an analyst'}: ` : '') +
     `${finding.controlId} FAILED on ${subject.resourceType} ${subject.resourceId}: start ${remediation.runbook}${inAccount(target)} (rule ${rule})`;
@@ -156,13 +155,7 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   return {
     ...base,
     decision: 'act',
-    reason:
-      reason +
-      (tagNote.checked ? '' : ` (${tagNote.text})`) +
-      ownGroupNote(subject.resourceType, settings) +
-      roleNote +
-      extra +
-      missingTopicNote(settings),
+    reason: reason + remediationNotes(tagNote, subject.resourceType, target, where) + extra + missingTopicNote(settings),
     alert,
     steps: [...all, notifyStep(alert, all, settings)],
   };
