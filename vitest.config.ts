@@ -17,6 +17,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // One module graph per worker instead of one per file: loading the AWS SDK afresh for each of ~75 files
+          // was most of this project's time. The files keep no state between them (environment stubs are undone,
+          // handlers are cold-started with vi.resetModules), and pass in any order (--sequence.shuffle).
+          isolate: false,
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', 'tests/**/*.moto.test.ts', 'tests/adversary/**/*.emulator.test.ts'],
         },

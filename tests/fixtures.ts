@@ -39,6 +39,12 @@ export function loadSample(trigger: string, name: string): Record<string, unknow
   return JSON.parse(readFileSync(join(EVENTS_DIR, trigger, `${name}.json`), 'utf8'));
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests rewrite samples field by field; Warden's schemas check the result.
+export type EditableJson = Record<string, any>;
+
+/** A fresh copy of a sample (each call parses the file anew) for a test to rewrite field by field. */
+export const editableSample = (trigger: string, name: string): EditableJson => loadSample(trigger, name);
+
 /** Parse and plan a sample; throws if the sample does not parse (samples must). */
 export function planSample(trigger: string, name: string, settings: Settings = settingsWith()): Plan {
   const parsed = parseEvent(loadSample(trigger, name));

@@ -10,7 +10,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planEvent } from '../../src/respond';
 import { matchesPattern, ROUTES, TAMPER_ROUTE } from '../../src/routing';
-import { AUTOMATION_ROLE_ARN, loadSample, settingsWith, TOPIC_ARN } from '../fixtures';
+import { AUTOMATION_ROLE_ARN, type EditableJson, editableSample, settingsWith, TOPIC_ARN } from '../fixtures';
 import { mockAccount, mutatingCalls, restoreAccount } from '../support/aws-mocks';
 import { runWarden } from '../support/cli';
 import { complianceChange, mockRemediation } from '../support/config-fixtures';
@@ -20,8 +20,8 @@ import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 // tagging and EC2 rights, tries to make Warden act on what it wrote, or to stay unheard.
 
 type Event = EventBridgeEvent<string, unknown>;
-type Json = Record<string, any>;
-const sample = (trigger: string, name: string) => structuredClone(loadSample(trigger, name)) as Json;
+type Json = EditableJson;
+const sample = editableSample;
 const env = { WARDEN_TOPIC_ARN: TOPIC_ARN, WARDEN_AUTOMATION_ROLE_ARN: AUTOMATION_ROLE_ARN };
 const published = (sns: { commandCalls: (command: typeof PublishCommand) => { args: [{ input: Json }] }[] }) =>
   sns.commandCalls(PublishCommand).map((call) => call.args[0].input);

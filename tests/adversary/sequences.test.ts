@@ -6,14 +6,13 @@ import { verifyGuardDutyFinding } from '../../src/actions/verify';
 import { containmentVerdict } from '../../src/notify';
 import type { Outcome } from '../../src/plan';
 import { planEvent } from '../../src/respond';
-import { loadSample, planSample, settingsWith, testClients } from '../fixtures';
+import { type EditableJson, loadSample, planSample, settingsWith, testClients } from '../fixtures';
 
 // Attack sequences, credential findings and malware findings, from the attacker's side: an event
 // that names more than GuardDuty said, a finding that dresses a snapshot up as an instance, a
 // sequence that mixes an excluded instance in, and one half-contained sequence reported as contained.
 
-// biome-ignore lint/suspicious/noExplicitAny: samples are rewritten field by field; Warden's schema checks them.
-type Json = Record<string, any>;
+type Json = EditableJson;
 const plan = (event: Json, settings: Record<string, string> = {}) => {
   const planned = planEvent(event, settingsWith(settings));
   if (!planned.ok) throw new Error(planned.error);

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../../src/events';
 import { planFor } from '../../../src/playbooks';
 import { MACIE_UNVERIFIED } from '../../../src/playbooks/macie';
-import { loadSample, settingsWith } from '../../fixtures';
+import { editableSample, settingsWith } from '../../fixtures';
 
-type Json = Record<string, any>;
-const sample = (name: string) => structuredClone(loadSample('macie', name)) as Json;
+const sample = (name: string) => editableSample('macie', name);
 const plan = (event: unknown, settings: Record<string, string> = {}) => {
   const parsed = parseEvent(event);
   if (!parsed.ok) throw new Error(parsed.error);
