@@ -55,11 +55,14 @@ export class PlanValidationError extends WardenError {
   }
 }
 
+/** The error code a step's outcome carries when the service did not confirm the event. */
+export const EVENT_NOT_VERIFIED = 'EventNotVerified';
+
 /** The service that produced an event does not confirm it: forged, stale or misrouted. Nothing may change. */
 export class EventNotVerifiedError extends WardenError {
   constructor(message: string) {
     super(`the event could not be verified: ${message}`);
-    this.name = 'EventNotVerified';
+    this.name = EVENT_NOT_VERIFIED;
   }
 }
 

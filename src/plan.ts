@@ -21,6 +21,8 @@ export const SERVICES = [
   'dynamodb',
   'securityhub',
   'iam',
+  'macie2',
+  'inspector2',
 ] as const;
 export type Service = (typeof SERVICES)[number];
 

@@ -2,9 +2,11 @@ import { blockPublicAccess, readPublicAccessBlock, recordPublicAccessBlock, tagS
 import { publishNotification } from './sns';
 import { readBucketTags } from './tags';
 import type { ActionRegistry } from './types';
+import { verifyMacieFinding } from './verify';
 
-/** What the Macie function may run: read a bucket, keep its configuration, block public access, label an object, notify. */
+/** What the Macie function may run: confirm the finding with Macie, read a bucket, keep its configuration, block public access, label an object, notify. */
 export const MACIE_ACTIONS: ActionRegistry = {
+  verifyMacieFinding,
   readBucketTags,
   readPublicAccessBlock,
   recordPublicAccessBlock,

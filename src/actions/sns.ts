@@ -26,6 +26,7 @@ export const publishNotification = defineAction<PublishCommandInput>({
       accountAliases: context.accountAliases,
       messageFormat: context.messageFormat,
       dryRun: context.dryRun,
+      acting: plan.decision === 'act',
     };
     const held = outcomes.find((outcome) => outcome.output?.HoldNotification === true);
     if (held) return { status: 'skipped', detail: held.detail };

@@ -6,6 +6,8 @@ import {
   GetComplianceDetailsByConfigRuleCommand,
 } from '@aws-sdk/client-config-service';
 import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
+import { GetFindingsCommand as GetMacieFindingsCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { GetFindingsV2Command, GetFindingsCommand as GetSecurityHubFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { EventNotVerifiedError } from '../errors';
 import { hasCode } from './errors';
@@ -234,6 +236,107 @@ export const verifySecurityHubFindingV2 = defineAction<{ FindingInfoUid: string;
     return {
       status: 'done',
       detail: `Security Hub confirms finding ${FindingInfoUid} (${Expected.ControlId} FAILED on ${Expected.ResourceId})`,
+    };
+  },
+});
+
+/** What a Macie finding must still say for Warden to change the bucket or object it names. */
+export interface MacieExpectation {
+  Type: string;
+  AccountId: string;
+  Bucket: string;
+  /** Set when the change is to one object (the sensitive-data label). */
+  ObjectKey?: string;
+}
+
+/**
+ * Macie GetFindings in the administrator account (Warden's), which holds every member's findings: the
+ * finding exists with the event's type, account, bucket and object, and is neither archived nor a sample.
+ */
+export const verifyMacieFinding = defineAction<{ FindingIds: string[]; Expected: MacieExpectation }>({
+  service: 'macie2',
+  operation: 'GetFindings',
+  readOnly: true,
+  runsIn: 'home',
+  permissions: () => ['macie2:GetFindings'],
+  async run({ FindingIds, Expected }, context) {
+    const [id] = FindingIds;
+    const { findings = [] } = await settle(
+      context.clients.of(Macie2Client).send(new GetMacieFindingsCommand({ findingIds: FindingIds })),
+      (error) =>
+        hasCode(error, 'ValidationException', 'ResourceNotFoundException')
+          ? new EventNotVerifiedError(`Macie refused GetFindings for ${id}: ${(error as Error).message}`)
+          : error,
+    );
+    const finding = findings.find((candidate) => candidate.id === id);
+    if (!finding) throw new EventNotVerifiedError(`Macie has no finding ${id}`);
+    const { s3Bucket, s3Object } = finding.resourcesAffected ?? {};
+    const wrong =
+      (finding.type !== Expected.Type && `Macie says finding ${id} is ${finding.type ?? 'of no type'}, not ${Expected.Type}`) ||
+      (finding.accountId !== Expected.AccountId &&
+        `Macie says finding ${id} is in account ${finding.accountId ?? 'none'}, not ${Expected.AccountId}`) ||
+      (s3Bucket?.name !== Expected.Bucket &&
+        `Macie says finding ${id} is about bucket ${s3Bucket?.name ?? 'none'}, not ${Expected.Bucket}`) ||
+      (Expected.ObjectKey !== undefined &&
+        s3Object?.key !== Expected.ObjectKey &&
+        `Macie says finding ${id} is about object ${s3Object?.key ?? 'none'}, not ${Expected.ObjectKey}`) ||
+      (finding.archived && `Macie says finding ${id} is archived`) ||
+      (finding.sample && `Macie says finding ${id} is a sample finding`);
+    if (wrong) throw new EventNotVerifiedError(wrong);
+    return {
+      status: 'done',
+      detail: `Macie confirms finding ${id} (${finding.type} on ${Expected.ObjectKey ?? Expected.Bucket}, not archived)`,
+    };
+  },
+});
+
+/** What an Inspector finding must still say for Warden to patch the instance it names. */
+export interface InspectorExpectation {
+  Type: string;
+  AccountId: string;
+  ResourceId: string;
+  VulnerabilityId?: string;
+}
+
+/**
+ * Inspector ListFindings by ARN in the delegated administrator account (Warden's), which lists every
+ * member's findings: the finding is ACTIVE, about the event's account, instance and vulnerability, and
+ * Inspector itself says a fix is available.
+ */
+export const verifyInspectorFinding = defineAction<{ FindingArn: string; Expected: InspectorExpectation }>({
+  service: 'inspector2',
+  operation: 'ListFindings',
+  readOnly: true,
+  runsIn: 'home',
+  permissions: () => ['inspector2:ListFindings'],
+  async run({ FindingArn, Expected }, context) {
+    const { findings = [] } = await settle(
+      context.clients
+        .of(Inspector2Client)
+        .send(new ListFindingsCommand({ filterCriteria: { findingArn: [{ comparison: 'EQUALS', value: FindingArn }] }, maxResults: 1 })),
+      (error) =>
+        hasCode(error, 'ValidationException')
+          ? new EventNotVerifiedError(`Inspector refused ListFindings for ${FindingArn}: ${(error as Error).message}`)
+          : error,
+    );
+    const finding = findings.find((candidate) => candidate.findingArn === FindingArn);
+    if (!finding) throw new EventNotVerifiedError(`Inspector has no finding ${FindingArn}`);
+    const vulnerability = finding.packageVulnerabilityDetails?.vulnerabilityId;
+    const resources = (finding.resources ?? []).map((resource) => resource.id);
+    const wrong =
+      (finding.status !== 'ACTIVE' && `Inspector says the finding is ${finding.status ?? 'without a status'}, not ACTIVE`) ||
+      (finding.type !== Expected.Type && `Inspector says the finding is ${finding.type ?? 'of no type'}, not ${Expected.Type}`) ||
+      (finding.awsAccountId !== Expected.AccountId &&
+        `Inspector says the finding is in account ${finding.awsAccountId ?? 'none'}, not ${Expected.AccountId}`) ||
+      (!resources.includes(Expected.ResourceId) && `Inspector says the finding is not about ${Expected.ResourceId}`) ||
+      (Expected.VulnerabilityId !== undefined &&
+        vulnerability !== Expected.VulnerabilityId &&
+        `Inspector says the finding is about ${vulnerability ?? 'no vulnerability'}, not ${Expected.VulnerabilityId}`) ||
+      (finding.fixAvailable !== 'YES' && `Inspector says no fix is available (fixAvailable ${finding.fixAvailable ?? 'unset'})`);
+    if (wrong) throw new EventNotVerifiedError(wrong);
+    return {
+      status: 'done',
+      detail: `Inspector confirms ${Expected.VulnerabilityId ?? Expected.Type} on ${Expected.ResourceId} (ACTIVE, fix available)`,
     };
   },
 });

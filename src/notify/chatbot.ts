@@ -1,5 +1,5 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { accountLabel, containmentVerdict, type MessageOptions, plainAlert, responseSection } from './render';
+import { accountLabel, type MessageOptions, plainAlert, responseSection, responseVerdict } from './render';
 import { markdownText, plainText } from './text';
 
 /**
@@ -17,7 +17,7 @@ export function renderChatbot(raw: Alert, steps: Step[], options: MessageOptions
     ...alert.facts,
   ];
   const response = responseSection(steps, options, outcomes);
-  const verdict = containmentVerdict(alert, options, outcomes);
+  const verdict = responseVerdict(alert, options, outcomes);
   const description = [
     ...(verdict ? [`*${verdict.verdict}:* ${markdownText(verdict.why)}`, ''] : []),
     markdownText(alert.summary),

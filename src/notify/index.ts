@@ -1,7 +1,7 @@
 import type { Alert, Outcome, Step } from '../plan';
 import { missingSetting } from '../plan';
 import { renderChatbot } from './chatbot';
-import { containmentVerdict, type MessageOptions, renderAttributes, renderBody, renderSubject } from './render';
+import { type MessageOptions, renderAttributes, renderBody, renderSubject, responseVerdict } from './render';
 
 export { renderChatbot } from './chatbot';
 export {
@@ -11,6 +11,7 @@ export {
   renderAttributes,
   renderBody,
   renderSubject,
+  responseVerdict,
   SUBJECT_MAX_LENGTH,
   VERDICTS,
 } from './render';
@@ -27,7 +28,7 @@ export const NOTIFY_STEP_ID = 'notify';
 export function publishInput(alert: Alert, steps: Step[], settings: NotifySettings, outcomes?: Outcome[]) {
   return {
     TopicArn: settings.topicArn ?? missingSetting('WARDEN_TOPIC_ARN'),
-    Subject: renderSubject(alert, containmentVerdict(alert, settings, outcomes)?.verdict),
+    Subject: renderSubject(alert, responseVerdict(alert, settings, outcomes)?.verdict),
     Message: (settings.messageFormat === 'chatbot' ? renderChatbot : renderBody)(alert, steps, settings, outcomes),
     MessageAttributes: renderAttributes(alert),
   };

@@ -1,3 +1,4 @@
+import { EVENT_NOT_VERIFIED } from '../errors';
 import { type Alert, type Outcome, type Step, WOULD_RUN } from '../plan';
 import { plainText } from './text';
 
@@ -24,6 +25,8 @@ export interface MessageOptions {
    * subjects stay as they are, the event itself being real.
    */
   dryRun?: boolean;
+  /** The plan's decision was to act: once it ran, a failed step leads the subject (FAILED, NOT VERIFIED). */
+  acting?: boolean;
 }
 
 /** `123456789012 (prod)` when the account has a known alias. */
@@ -73,7 +76,13 @@ export function responseSection(steps: Step[], options: MessageOptions, outcomes
   return { heading, lines };
 }
 
-export const VERDICTS = { contained: 'CONTAINED', notContained: 'NOT CONTAINED', dryRun: 'DRY RUN' } as const;
+export const VERDICTS = {
+  contained: 'CONTAINED',
+  notContained: 'NOT CONTAINED',
+  dryRun: 'DRY RUN',
+  notVerified: 'NOT VERIFIED',
+  failed: 'FAILED',
+} as const;
 export type Verdict = (typeof VERDICTS)[keyof typeof VERDICTS];
 /** The containment step whose success, and only whose success, means every interface is quarantined. */
 export const CONTAINMENT_CHECK_STEP = 'verify-containment';
@@ -119,9 +128,25 @@ function instanceVerdict(outcomes: Outcome[]): { verdict: Verdict; why: string }
 }
 
 /**
+ * What the message leads with. A containment: its verdict. Any other response, once it ran: NOT
+ * VERIFIED when the service did not confirm the event (nothing changed), FAILED when a step failed,
+ * so a response that did not happen says so in the subject; nothing when all went as planned.
+ */
+export function responseVerdict(alert: Alert, options: MessageOptions, outcomes?: Outcome[]) {
+  const containment = containmentVerdict(alert, options, outcomes);
+  if (containment || !outcomes || !options.acting) return containment;
+  const failed = outcomes.filter((outcome) => outcome.service !== 'sns' && outcome.status === 'failed');
+  const unconfirmed = failed.find((outcome) => outcome.error?.code === EVENT_NOT_VERIFIED);
+  if (unconfirmed) return { verdict: VERDICTS.notVerified, why: `nothing was changed: ${unconfirmed.detail}` };
+  const [first] = failed;
+  return first ? { verdict: VERDICTS.failed, why: `${first.stepId}: ${first.detail}` } : undefined;
+}
+
+/**
  * `[Warden] HIGH: <title>`, printable ASCII only, cut to the SNS limit with an ellipsis. For a
- * containment the verdict takes the severity's place (`[Warden] NOT CONTAINED: <title>`): it is what a
- * responder must see first, and the severity is in the body and the attributes.
+ * containment, or a response that failed, the verdict takes the severity's place (`[Warden] NOT
+ * CONTAINED: <title>`, `[Warden] FAILED: <title>`): it is what a responder must see first, and the
+ * severity is in the body and the attributes.
  */
 export function renderSubject(alert: Alert, verdict?: Verdict): string {
   const subject = `[Warden] ${verdict ?? alert.severity.toUpperCase()}: ${plainText(alert.title)}`
@@ -147,7 +172,7 @@ export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, o
     ...alert.facts,
   ];
   const width = Math.max(...facts.map(([label]) => label.length));
-  const verdict = containmentVerdict(alert, options, outcomes);
+  const verdict = responseVerdict(alert, options, outcomes);
   const lines = [
     ...(verdict ? [`${verdict.verdict}: ${verdict.why}`, ''] : []),
     alert.title,

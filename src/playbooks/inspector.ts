@@ -4,6 +4,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { verifyInspectorStep } from './verify';
 
 export type InspectorSettings = Pick<
   Settings,
@@ -18,6 +19,7 @@ export type InspectorSettings = Pick<
   | 'excludeTag'
   | 'region'
   | 'memberRoleName'
+  | 'verifyEvents'
 >;
 
 /** Inspector severities Warden reports; lower ones stay in the Inspector console. */
@@ -47,7 +49,8 @@ function describeResource(resource: InspectorFinding['resources'][number]): [lab
  * With WARDEN_INSPECTOR_PATCH (off by default), a package vulnerability on an EC2 instance with a fix
  * available is also patched: after the exclusion tag is read, Warden claims the instance's run for the
  * window in its records (one run per instance per UTC day, inside WARDEN_PATCH_WINDOW when set) and
- * sends AWS-RunPatchBaseline with Operation Install through SSM Run Command.
+ * sends AWS-RunPatchBaseline with Operation Install through SSM Run Command. The claim and the run wait
+ * for Inspector's own ListFindings to confirm the finding, its CVE and its fix (WARDEN_VERIFY_EVENTS).
  *
  * @example planInspector(event, loadSettings()).steps.map((s) => s.operation) // ['Publish']
  * @see https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
@@ -87,7 +90,16 @@ export function planInspector(event: InspectorEvent, settings: InspectorSettings
   }
   const window = settings.patchWindow ? `inside the maintenance window ${settings.patchWindow} UTC` : 'at any time of day';
   const patching = `${finding.severity} ${cve ?? finding.type} on ${resource.id} has a fix: patch with ${PATCH_DOCUMENT} (Install), once per instance per day, ${window}`;
-  const steps = inTarget(patchSteps(finding, resource.id, region, settings), target);
+  // Confirmed with Inspector first (WARDEN_VERIFY_EVENTS), at home: the delegated administrator lists every member's findings.
+  const verify = settings.verifyEvents ? [verifyInspectorStep(finding, resource.id)] : [];
+  const changes = patchSteps(
+    finding,
+    resource.id,
+    region,
+    settings,
+    verify.map((step) => step.id),
+  );
+  const steps = [...verify, ...inTarget(changes, target)];
   const alert = inspectorAlert(event, patching, severity);
   return {
     ...base,
@@ -101,7 +113,13 @@ export function planInspector(event: InspectorEvent, settings: InspectorSettings
 /** Step ids of a patch plan. */
 export const PATCH_STEPS = { readTags: 'read-tags', claim: 'claim-patch-run', patch: 'patch' } as const;
 
-function patchSteps(finding: InspectorFinding, instanceId: string, region: string, settings: InspectorSettings): Step[] {
+function patchSteps(
+  finding: InspectorFinding,
+  instanceId: string,
+  region: string,
+  settings: InspectorSettings,
+  verified: string[],
+): Step[] {
   const cve = finding.packageVulnerabilityDetails?.vulnerabilityId ?? finding.type;
   return [
     {
@@ -125,7 +143,7 @@ function patchSteps(finding: InspectorFinding, instanceId: string, region: strin
         FindingArn: finding.findingArn,
       },
       why: `claim ${instanceId}'s one patch run of the window in Warden's records${settings.patchWindow ? ` (only inside ${settings.patchWindow} UTC)` : ''}, so many findings start one run`,
-      after: [PATCH_STEPS.readTags],
+      after: [PATCH_STEPS.readTags, ...verified],
     },
     {
       id: PATCH_STEPS.patch,
@@ -139,7 +157,7 @@ function patchSteps(finding: InspectorFinding, instanceId: string, region: strin
         Comment: `Warden: Inspector ${cve} (${region})`.slice(0, 100),
       },
       why: `install the missing patches on ${instanceId} with ${PATCH_DOCUMENT} (reboots if a patch needs it)`,
-      after: [PATCH_STEPS.readTags, PATCH_STEPS.claim],
+      after: [PATCH_STEPS.readTags, PATCH_STEPS.claim, ...verified],
     },
   ];
 }

@@ -4,6 +4,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { verifyMacieStep } from './verify';
 
 export type MacieSettings = Pick<
   Settings,
@@ -35,10 +36,6 @@ export const MACIE_STEPS = {
   tag: 'tag-object',
 } as const;
 
-/** Macie has no GetFindings client in this build (@aws-sdk/client-macie2 is not a dependency): said in every plan that changes something. */
-export const MACIE_UNVERIFIED =
-  'Macie GetFindings not called: this build has no Macie client; S3 itself is read before and after the change';
-
 const SEVERITY: Record<string, Severity> = { High: 'high', Medium: 'medium', Low: 'low' };
 
 /**
@@ -51,9 +48,10 @@ const SEVERITY: Record<string, Severity> = { High: 'high', Medium: 'medium', Low
  * Other policy findings (shared or replicated externally, encryption) are reported. A sensitive data
  * finding (`SensitiveData:S3Object/*`) is reported with the bucket, object, data categories and
  * counts, and the object tagged `warden:sensitive-data` when WARDEN_MACIE_TAG_OBJECTS is set. Data is
- * never deleted or moved. Archived findings are ignored; Macie's sample findings only reported.
+ * never deleted or moved. Archived findings are ignored; Macie's sample findings only reported. Every
+ * change waits for Macie's own GetFindings to confirm the finding (WARDEN_VERIFY_EVENTS).
  *
- * @example planMacie(event, loadSettings()).steps.map((s) => s.operation) // ['GetBucketTagging', 'GetPublicAccessBlock', 'PutItem', 'PutPublicAccessBlock', 'Publish']
+ * @example planMacie(event, loadSettings()).steps.map((s) => s.operation) // ['GetFindings', 'GetBucketTagging', 'GetPublicAccessBlock', 'PutItem', 'PutPublicAccessBlock', 'Publish']
  * @see https://docs.aws.amazon.com/macie/latest/user/findings-publish-event-schemas.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html
  */
@@ -71,11 +69,14 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     const alert = macieAlert(event, reason);
     return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
   };
+  // Confirmed with Macie first (WARDEN_VERIFY_EVENTS): every change waits for it, the reads run beside it.
+  const verify = settings.verifyEvents ? [verifyMacieStep(finding, object?.key)] : [];
+  const verified = verify.map((step) => step.id);
   const act = (reason: string, changes: Step[]): Plan => {
     const target = targetOf(finding.accountId, finding.region, settings);
-    const steps = inTarget(changes, target);
-    const where = target ? ` in account ${target.account}, ${target.region}` : '';
-    const full = `${reason}${where}${settings.verifyEvents ? ` (${MACIE_UNVERIFIED})` : ''}`;
+    // The verification asks Warden's own Macie, the administrator that holds every member's findings.
+    const steps = [...verify, ...inTarget(changes, target)];
+    const full = target ? `${reason} in account ${target.account}, ${target.region}` : reason;
     const alert = macieAlert(event, full);
     return {
       ...base,
@@ -96,7 +97,7 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     if (entering) return report(noMemberRoleReason(`bucket ${bucket}`, target, settings));
     return act(
       `${opened}: turn Block Public Access on for bucket ${bucket}, keeping its configuration for warden release`,
-      blockSteps(finding, settings),
+      blockSteps(finding, settings, verified),
     );
   }
   if (finding.type.startsWith('SensitiveData:')) {
@@ -105,7 +106,7 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     if (entering) return report(noMemberRoleReason(`object ${base.resource}`, target, settings));
     return act(
       `${found}: tag the object ${SENSITIVE_DATA_TAG} (WARDEN_MACIE_TAG_OBJECTS); data is never deleted or moved`,
-      tagSteps(finding, settings),
+      tagSteps(finding, settings, verified),
     );
   }
   return report(`${what}: reported; Warden closes buckets only for public-access findings`);
@@ -121,7 +122,7 @@ const readTagsStep = (bucket: string, settings: MacieSettings): Step => ({
   after: [],
 });
 
-function blockSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
+function blockSteps(finding: MacieFinding, settings: MacieSettings, verified: string[]): Step[] {
   const bucket = finding.resourcesAffected.s3Bucket.name;
   return [
     readTagsStep(bucket, settings),
@@ -148,7 +149,7 @@ function blockSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
         FindingId: finding.id,
       },
       why: `keep the configuration bucket ${bucket} had in Warden's records (key ${EXPOSURE_RECORDS.bucket(finding.accountId, bucket)}), so warden release --bucket can restore it`,
-      after: [MACIE_STEPS.readTags],
+      after: [MACIE_STEPS.readTags, ...verified],
     },
     {
       id: MACIE_STEPS.block,
@@ -161,12 +162,12 @@ function blockSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
         FullyBlocked: outputOf(MACIE_STEPS.read, 'FullyBlocked'),
       },
       why: `turn every Block Public Access setting on for bucket ${bucket}, then read it back`,
-      after: [MACIE_STEPS.readTags, MACIE_STEPS.record],
+      after: [MACIE_STEPS.readTags, MACIE_STEPS.record, ...verified],
     },
   ];
 }
 
-function tagSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
+function tagSteps(finding: MacieFinding, settings: MacieSettings, verified: string[]): Step[] {
   const bucket = finding.resourcesAffected.s3Bucket.name;
   const object = finding.resourcesAffected.s3Object as NonNullable<MacieFinding['resourcesAffected']['s3Object']>;
   const categories = [...new Set(sensitiveData(finding).map((item) => item.category))].join(' ') || 'unknown';
@@ -184,7 +185,7 @@ function tagSteps(finding: MacieFinding, settings: MacieSettings): Step[] {
         Tag: { Key: SENSITIVE_DATA_TAG, Value: categories.slice(0, 256) },
       },
       why: `label s3://${bucket}/${object.key} with the data categories Macie found, keeping its other tags`,
-      after: [MACIE_STEPS.readTags],
+      after: [MACIE_STEPS.readTags, ...verified],
     },
   ];
 }

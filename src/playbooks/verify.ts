@@ -1,4 +1,4 @@
-import type { ConfigComplianceChange, GuardDutyFinding, SecurityHubFinding } from '../events';
+import type { ConfigComplianceChange, GuardDutyFinding, InspectorFinding, MacieFinding, SecurityHubFinding } from '../events';
 import type { Step } from '../plan';
 
 /**
@@ -6,7 +6,7 @@ import type { Step } from '../plan';
  * change of the plan waits for them; they run beside the other reads, so they add no round trip to
  * the critical path. Anyone with events:PutEvents (a custom source) or sqs:SendMessage (the failed-events
  * queue) can write an event's text; only the service can confirm it. WARDEN_VERIFY_EVENTS=false
- * leaves them out (emulators implement neither call).
+ * leaves them out (emulators implement none of these calls).
  */
 export const VERIFY_STEP_ID = 'verify-event';
 
@@ -85,6 +85,45 @@ export function verifySecurityHubStep(finding: SecurityHubFinding, controlId: st
     operation: 'GetFindings',
     input: { Id: finding.id, ProductArn: finding.productArn, Expected },
     why,
+    after: [],
+  };
+}
+
+/** Macie (the administrator, Warden's account) still holds the finding, not archived, about this bucket (and object). */
+export function verifyMacieStep(finding: MacieFinding, objectKey?: string): Step {
+  const Bucket = finding.resourcesAffected.s3Bucket.name;
+  return {
+    id: VERIFY_STEP_ID,
+    action: 'verifyMacieFinding',
+    service: 'macie2',
+    operation: 'GetFindings',
+    input: {
+      FindingIds: [finding.id],
+      Expected: { Type: finding.type, AccountId: finding.accountId, Bucket, ...(objectKey === undefined ? {} : { ObjectKey: objectKey }) },
+    },
+    why: `confirm with Macie that finding ${finding.id} exists as the event says (type, account, ${objectKey === undefined ? 'bucket' : 'object'}, not archived)`,
+    after: [],
+  };
+}
+
+/** Inspector (the delegated administrator, Warden's account) lists the finding ACTIVE, about this instance and CVE, with a fix. */
+export function verifyInspectorStep(finding: InspectorFinding, resourceId: string): Step {
+  const vulnerability = finding.packageVulnerabilityDetails?.vulnerabilityId;
+  return {
+    id: VERIFY_STEP_ID,
+    action: 'verifyInspectorFinding',
+    service: 'inspector2',
+    operation: 'ListFindings',
+    input: {
+      FindingArn: finding.findingArn,
+      Expected: {
+        Type: finding.type,
+        AccountId: finding.awsAccountId,
+        ResourceId: resourceId,
+        ...(vulnerability ? { VulnerabilityId: vulnerability } : {}),
+      },
+    },
+    why: `confirm with Inspector that the finding is ACTIVE, about ${resourceId}${vulnerability ? ` and ${vulnerability}` : ''}, with a fix available`,
     after: [],
   };
 }

@@ -1,7 +1,6 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { coldStart } from '../support/lambda';
 import {
   ACCOUNT,
   createWorld,
@@ -11,7 +10,6 @@ import {
   launchInstance,
   loadEvent,
   motoClients,
-  RECORDS_TABLE,
   resetAccount,
 } from './support';
 
@@ -24,18 +22,10 @@ beforeAll(async () => {
   await createWorld(motoClients());
 }, 120_000);
 const account = freshAccountPerTest();
-handlersOn(account);
+const handlers = handlersOn(account);
 const ssm = () =>
   new SSMClient({ region: 'us-east-1', endpoint: endpoint(), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-const inspectorHandler = (env: Record<string, string> = {}) =>
-  coldStart('inspector', {
-    WARDEN_ENDPOINT: endpoint(),
-    WARDEN_TOPIC_ARN: account.world.topicArn,
-    WARDEN_HOME_ACCOUNT: ACCOUNT,
-    WARDEN_RECORDS_TABLE: RECORDS_TABLE,
-    WARDEN_INSPECTOR_PATCH: 'true',
-    ...env,
-  });
+const inspectorHandler = (env: Record<string, string> = {}) => handlers('inspector', { WARDEN_INSPECTOR_PATCH: 'true', ...env });
 
 /** The EC2 sample about `instanceId`, as the `n`th CVE finding of the instance. */
 function findingAbout(instanceId: string, n = 0) {

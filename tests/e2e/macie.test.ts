@@ -6,7 +6,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { coldStart } from '../support/lambda';
 import { warden } from './cli';
 import {
   ACCOUNT,
@@ -16,7 +15,6 @@ import {
   handlersOn,
   loadEvent,
   motoClients,
-  RECORDS_TABLE,
   resetAccount,
   topicMessages,
 } from './support';
@@ -30,7 +28,7 @@ beforeAll(async () => {
   await createWorld(motoClients());
 }, 120_000);
 const account = freshAccountPerTest();
-handlersOn(account);
+const handlers = handlersOn(account);
 const s3 = () =>
   new S3Client({
     region: 'us-east-1',
@@ -38,13 +36,7 @@ const s3 = () =>
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-const macieHandler = () =>
-  coldStart('macie', {
-    WARDEN_ENDPOINT: endpoint(),
-    WARDEN_TOPIC_ARN: account.world.topicArn,
-    WARDEN_HOME_ACCOUNT: ACCOUNT,
-    WARDEN_RECORDS_TABLE: RECORDS_TABLE,
-  });
+const macieHandler = () => handlers('macie');
 
 /** The sample finding, about `bucket`. */
 function findingAbout(bucket: string, sample = 'macie/block-public-access-disabled.json') {
@@ -145,13 +137,7 @@ describe('the macie handler', () => {
     // Prepare
     const bucket = 'warden-e2e-dry-run-bucket';
     await s3().send(new CreateBucketCommand({ Bucket: bucket }));
-    const handler = await coldStart('macie', {
-      WARDEN_ENDPOINT: endpoint(),
-      WARDEN_TOPIC_ARN: account.world.topicArn,
-      WARDEN_HOME_ACCOUNT: ACCOUNT,
-      WARDEN_RECORDS_TABLE: RECORDS_TABLE,
-      WARDEN_DRY_RUN: 'true',
-    });
+    const handler = await handlers('macie', { WARDEN_DRY_RUN: 'true' });
     // Act
     const response = await handler(findingAbout(bucket) as never);
     // Assess

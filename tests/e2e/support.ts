@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, inject } from 'vitest';
 import * as emulator from '../../emulator';
+import type { Trigger } from '../../src/plan';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
 // The emulator module, bound to the moto server of this test run, and the per-test set-up of the
@@ -55,8 +56,9 @@ export function freshAccountPerTest(): { aws: emulator.MotoClients; world: emula
 export function handlersOn(account: { world: emulator.World }) {
   beforeEach(quietConsole);
   afterEach(restoreEnvironment);
-  return (name: 'guardduty' | 'config' | 'cloudtrail', env: Record<string, string> = {}) =>
-    // moto implements neither GuardDuty GetFindings nor Config rules' evaluations: no verification on the emulator.
+  return (name: Trigger, env: Record<string, string> = {}) =>
+    // moto implements neither the findings reads (GuardDuty, Macie, Inspector) nor Config rules' evaluations:
+    // no verification on the emulator.
     coldStart(name, {
       WARDEN_ENDPOINT: endpoint(),
       WARDEN_TOPIC_ARN: account.world.topicArn,

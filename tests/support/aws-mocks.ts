@@ -23,6 +23,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { GetFindingsCommand as GetMacieFindingsCommand, Macie2Client, type Finding as MacieFinding } from '@aws-sdk/client-macie2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -219,4 +220,14 @@ export function mutatingCalls(mock: { calls(): { args: unknown[] }[] }): string[
     .calls()
     .map((call) => (call.args[0] as object).constructor.name)
     .filter((name) => !name.startsWith('Describe'));
+}
+
+/** Macie as Warden's administrator account sees it: GetFindings answers with these samples' findings, by id. */
+export function mockMacieFindings(...names: string[]) {
+  const held = names.map((name) => loadSample('macie', name).detail as MacieFinding);
+  const macie = mockClient(Macie2Client);
+  macie
+    .on(GetMacieFindingsCommand)
+    .callsFake(({ findingIds = [] }) => ({ findings: held.filter((finding) => findingIds.includes(finding.id)) }));
+  return macie;
 }

@@ -5,11 +5,12 @@ import { loadSample, settingsWith } from '../../fixtures';
 
 type Json = Record<string, unknown>;
 const sample = (name: string) => structuredClone(loadSample('inspector', name)) as Json & { detail: Json };
-const plan = (event: unknown) => {
+const plan = (event: unknown, settings: Record<string, string> = {}) => {
   const parsed = parseEvent(event);
   if (!parsed.ok) throw new Error(parsed.error);
-  return planFor(parsed, settingsWith());
+  return planFor(parsed, settingsWith(settings));
 };
+const PATCH = { WARDEN_INSPECTOR_PATCH: 'true' };
 const facts = (event: unknown) => Object.fromEntries(plan(event).alert?.facts ?? []);
 
 describe('Event: Inspector2 Finding', () => {
@@ -59,5 +60,44 @@ describe('Playbook: inspector', () => {
     const details = event.detail.packageVulnerabilityDetails as { vulnerablePackages: Json[] };
     Object.assign(details.vulnerablePackages[0] ?? {}, { fixedInVersion: 'NotAvailable' });
     expect(facts(event).Package).toContain('no fixed version yet');
+  });
+
+  it('patches only after Inspector confirms the finding, its CVE and its fix; the tag read runs beside the check', () => {
+    // Act
+    const result = plan(sample('ec2-package-vulnerability'), PATCH);
+    // Assess
+    expect(result.steps.map((step) => [step.id, step.operation, step.after])).toEqual([
+      ['verify-event', 'ListFindings', []],
+      ['read-tags', 'DescribeTags', []],
+      ['claim-patch-run', 'PutItem', ['read-tags', 'verify-event']],
+      ['patch', 'SendCommand', ['read-tags', 'claim-patch-run', 'verify-event']],
+      ['notify', 'Publish', []],
+    ]);
+    const detail = sample('ec2-package-vulnerability').detail as { findingArn: string; awsAccountId: string };
+    expect(result.steps[0]?.input).toEqual({
+      FindingArn: detail.findingArn,
+      Expected: {
+        Type: 'PACKAGE_VULNERABILITY',
+        AccountId: detail.awsAccountId,
+        ResourceId: 'i-0abcdef1234567890',
+        VulnerabilityId: 'CVE-2024-2961',
+      },
+    });
+  });
+
+  it('asks Inspector at home about a member instance, and patches in the member', () => {
+    const result = plan(sample('member-account'), {
+      ...PATCH,
+      WARDEN_HOME_ACCOUNT: '111122223333',
+      WARDEN_MEMBER_ROLE_NAME: 'warden-responder',
+    });
+    const where = Object.fromEntries(result.steps.map((step) => [step.id, step.target]));
+    expect(where['verify-event']).toBeUndefined();
+    expect(where.patch).toMatchObject({ account: '444455556666' });
+  });
+
+  it('plans no Inspector check with WARDEN_VERIFY_EVENTS=false (emulators)', () => {
+    const result = plan(sample('ec2-package-vulnerability'), { ...PATCH, WARDEN_VERIFY_EVENTS: 'false' });
+    expect(result.steps.map((step) => step.id)).toEqual(['read-tags', 'claim-patch-run', 'patch', 'notify']);
   });
 });

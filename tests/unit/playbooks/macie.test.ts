@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../../src/events';
 import { planFor } from '../../../src/playbooks';
-import { MACIE_UNVERIFIED } from '../../../src/playbooks/macie';
 import { editableSample, settingsWith } from '../../fixtures';
 
 const sample = (name: string) => editableSample('macie', name);
@@ -30,20 +29,26 @@ describe('Event: Macie Finding', () => {
 
 describe('Playbook: macie', () => {
   it.each(['block-public-access-disabled', 'bucket-public'])(
-    'turns Block Public Access on for %s, after the exclusion tag and the record',
+    'turns Block Public Access on for %s, after Macie confirms the finding, the exclusion tag and the record',
     (name) => {
       // Act
       const result = plan(sample(name));
       // Assess
       expect(result.decision).toBe('act');
       expect(result.steps.map((step) => [step.id, step.operation, step.after])).toEqual([
+        ['verify-event', 'GetFindings', []],
         ['read-tags', 'GetBucketTagging', []],
         ['read-public-access-block', 'GetPublicAccessBlock', []],
-        ['record-previous', 'PutItem', ['read-tags']],
-        ['block-public-access', 'PutPublicAccessBlock', ['read-tags', 'record-previous']],
+        ['record-previous', 'PutItem', ['read-tags', 'verify-event']],
+        ['block-public-access', 'PutPublicAccessBlock', ['read-tags', 'record-previous', 'verify-event']],
         ['notify', 'Publish', []],
       ]);
-      expect(result.steps[3]?.input).toMatchObject({
+      const event = sample(name);
+      expect(result.steps[0]?.input).toEqual({
+        FindingIds: [event.detail.id],
+        Expected: { Type: event.detail.type, AccountId: event.detail.accountId, Bucket: event.detail.resourcesAffected.s3Bucket.name },
+      });
+      expect(result.steps[4]?.input).toMatchObject({
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           IgnorePublicAcls: true,
@@ -51,9 +56,14 @@ describe('Playbook: macie', () => {
           RestrictPublicBuckets: true,
         },
       });
-      expect(result.reason).toContain(MACIE_UNVERIFIED);
     },
   );
+
+  it('plans no verification with WARDEN_VERIFY_EVENTS=false (emulators), and the changes wait for nothing else', () => {
+    const result = plan(sample('bucket-public'), { WARDEN_VERIFY_EVENTS: 'false' });
+    expect(result.steps.map((step) => step.id)).not.toContain('verify-event');
+    expect(result.steps.find((step) => step.id === 'block-public-access')?.after).toEqual(['read-tags', 'record-previous']);
+  });
 
   it('acts in the account and region the finding body names, keeping the record at home', () => {
     // Act
@@ -62,6 +72,8 @@ describe('Playbook: macie', () => {
     const where = Object.fromEntries(result.steps.map((step) => [step.id, step.target]));
     expect(where['block-public-access']).toEqual({ account: '444455556666', region: 'eu-west-1' });
     expect(where['record-previous']).toBeUndefined();
+    // Macie's administrator, Warden's own account, holds the member's finding.
+    expect(where['verify-event']).toBeUndefined();
   });
 
   it('only reports a member account bucket without a member role', () => {
@@ -91,10 +103,12 @@ describe('Playbook: macie', () => {
     // Act
     const result = plan(sample('sensitive-data'), { WARDEN_MACIE_TAG_OBJECTS: 'true' });
     // Assess
-    expect(result.steps.map((step) => step.operation)).toEqual(['GetBucketTagging', 'PutObjectTagging', 'Publish']);
-    expect(result.steps[1]?.input).toMatchObject({
-      Key: '2026/11/customers.csv',
-      Tag: { Key: 'warden:sensitive-data', Value: 'PERSONAL_INFORMATION FINANCIAL_INFORMATION' },
+    expect(result.steps.map((step) => step.operation)).toEqual(['GetFindings', 'GetBucketTagging', 'PutObjectTagging', 'Publish']);
+    // Macie must confirm the object, not only the bucket, before its tags change.
+    expect(result.steps[0]?.input.Expected).toMatchObject({ Bucket: 'amzn-s3-demo-customer-exports', ObjectKey: '2026/11/customers.csv' });
+    expect(result.steps[2]).toMatchObject({
+      input: { Key: '2026/11/customers.csv', Tag: { Key: 'warden:sensitive-data', Value: 'PERSONAL_INFORMATION FINANCIAL_INFORMATION' } },
+      after: ['read-tags', 'verify-event'],
     });
   });
 
@@ -107,6 +121,6 @@ describe('Playbook: macie', () => {
 
   it('shows the record step with a placeholder when WARDEN_RECORDS_TABLE is not set', () => {
     const result = plan(sample('bucket-public'), { WARDEN_RECORDS_TABLE: '' });
-    expect(result.steps[2]?.input.TableName).toBe('<missing: WARDEN_RECORDS_TABLE>');
+    expect(result.steps.find((step) => step.id === 'record-previous')?.input.TableName).toBe('<missing: WARDEN_RECORDS_TABLE>');
   });
 });
