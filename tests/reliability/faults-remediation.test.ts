@@ -53,6 +53,9 @@ describe.each(Object.entries(FAULTS))('Config remediation, fault: %s', (_fault, 
     // A runbook never starts for a resource whose exclusion tag could not be read.
     if (stepId === 'read-tags') expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
     if (stepId !== 'notify') expect(outcomeOf(outcomes, 'notify')?.status).toBe(retryable ? 'skipped' : 'done');
+    // Told at once, and the subject says the remediation failed, not only how severe the finding was.
+    if (stepId !== 'notify' && !retryable)
+      expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toMatch(/^\[Warden\] FAILED: /);
   });
 });
 

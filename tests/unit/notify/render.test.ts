@@ -2,8 +2,8 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, executePlan } from '../../../src/actions';
-import { publishInput, renderAttributes, renderSubject, SUBJECT_MAX_LENGTH } from '../../../src/notify';
-import { type Alert, SEVERITIES, TRIGGERS } from '../../../src/plan';
+import { publishInput, renderAttributes, renderBody, renderSubject, responseVerdict, SUBJECT_MAX_LENGTH } from '../../../src/notify';
+import { type Alert, type Outcome, SEVERITIES, TRIGGERS } from '../../../src/plan';
 import { planEvent } from '../../../src/respond';
 import { loadSample, planSample, sampleCases, settingsWith, TOPIC_ARN, testClients } from '../../fixtures';
 import { mockAccount, restoreAccount } from '../../support/aws-mocks';
@@ -61,6 +61,47 @@ describe('Notification format', () => {
     expect(message.content.description).toContain('*MFA:* NO');
     expect(message.content.description).toContain('*Account:* 111122223333 (prod)');
     expect(message.content.nextSteps).toHaveLength(3);
+  });
+});
+
+describe('Notification subject: a response that did not happen says so', () => {
+  const plan = planSample('macie', 'bucket-public');
+  const alert = plan.alert as Alert;
+  const outcome = (stepId: string, status: Outcome['status'], detail: string, code?: string): Outcome => ({
+    stepId,
+    service: stepId === 'verify-event' ? 'macie2' : 's3',
+    operation: 'Op',
+    status,
+    detail,
+    durationMs: 1,
+    ...(code ? { error: { code, message: detail, retryable: false } } : {}),
+  });
+  const unverified = [
+    outcome('verify-event', 'failed', 'the event could not be verified: Macie has no finding x', 'EventNotVerified'),
+    outcome('block-public-access', 'skipped', 'needs verify-event, which failed'),
+  ];
+  const subjectOf = (outcomes: Outcome[], acting = true) =>
+    publishInput(alert, plan.steps, { topicArn: TOPIC_ARN, acting }, outcomes).Subject;
+
+  it('leads with NOT VERIFIED when the service did not confirm the event, and the body says nothing changed', () => {
+    expect(subjectOf(unverified)).toBe('[Warden] NOT VERIFIED: Macie: The S3 bucket is publicly accessible');
+    expect(renderBody(alert, plan.steps, { acting: true }, unverified)).toMatch(
+      /^NOT VERIFIED: nothing was changed: the event could not be verified: Macie has no finding x\n/,
+    );
+  });
+
+  it('leads with FAILED, naming the step, when a change failed', () => {
+    const failed = [outcome('verify-event', 'done', 'Macie confirms'), outcome('block-public-access', 'failed', 'AccessDenied', 'AccessDenied')];
+    expect(subjectOf(failed)).toMatch(/^\[Warden\] FAILED: Macie: /);
+    expect(responseVerdict(alert, { acting: true }, failed)?.why).toBe('block-public-access: AccessDenied');
+  });
+
+  it('keeps the severity when everything went as planned, before anything ran, and for a plan that only notifies', () => {
+    const done = [outcome('verify-event', 'done', 'Macie confirms'), outcome('block-public-access', 'done', 'blocked')];
+    expect(subjectOf(done)).toMatch(/^\[Warden\] HIGH: /);
+    expect(publishInput(alert, plan.steps, { topicArn: TOPIC_ARN, acting: true }).Subject).toMatch(/^\[Warden\] HIGH: /);
+    // A read that failed in a plan that only tells people: the telling is the response, and it happened.
+    expect(subjectOf(unverified, false)).toMatch(/^\[Warden\] HIGH: /);
   });
 });
 

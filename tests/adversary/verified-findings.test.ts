@@ -7,12 +7,15 @@ import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { editableSample, TOPIC_ARN } from '../../fixtures';
-import { mockRecordsTable, RECORDS_TABLE } from '../../support/aws-mocks';
-import { coldStart, quietConsole, restoreEnvironment } from '../../support/lambda';
+import { editableSample, TOPIC_ARN } from '../fixtures';
+import { mockRecordsTable, RECORDS_TABLE } from '../support/aws-mocks';
+import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
 
-// Macie and Inspector findings change something (Block Public Access, a patch run) only after the
-// service that produced them confirms them: an event's text is not proof.
+// Someone who can put an edited finding in front of Warden (a message redriven from the failed-events
+// queue, a file handed to `warden replay --apply`) retargets a real Macie or Inspector finding at a
+// bucket to close or an instance to patch and reboot. Warden changes something only after the service
+// that produced the finding confirms it, as the event says it, in Warden's own (administrator) account;
+// otherwise nothing changes and the subject says NOT VERIFIED.
 
 const macie = mockClient(Macie2Client);
 const inspector = mockClient(Inspector2Client);
