@@ -4,7 +4,7 @@ import { publishNotification } from './sns';
 import { followAutomation, startAutomation } from './ssm';
 import { readBucketTags, readResourceTags } from './tags';
 import type { ActionRegistry } from './types';
-import { verifyConfigEvaluation } from './verify';
+import { verifyConfigEvaluation } from './verify-config';
 
 /** What the Config function may run. */
 export const CONFIG_ACTIONS: ActionRegistry = {

@@ -61,3 +61,12 @@ export function classifyError(error: unknown): StepError {
 export function hasCode(error: unknown, ...codes: string[]): boolean {
   return codes.includes(errorCode(error));
 }
+
+/** Awaits a call; a failure is rethrown as `translate` says (a "no such thing" answer means the event is not confirmed). */
+export async function settle<T>(call: Promise<T>, translate: (error: unknown) => unknown): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw translate(error);
+  }
+}

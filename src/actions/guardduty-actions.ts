@@ -20,7 +20,7 @@ import {
 import { checkIsolationBudget, checkSoleLoadBalancerTarget } from './guards';
 import { publishNotification } from './sns';
 import type { ActionRegistry } from './types';
-import { verifyGuardDutyFinding } from './verify';
+import { verifyGuardDutyFinding } from './verify-guardduty';
 
 /** What the GuardDuty function may run. One module per function, so its bundle holds only these and their SDK clients. */
 export const GUARDDUTY_ACTIONS: ActionRegistry = {

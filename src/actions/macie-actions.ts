@@ -2,7 +2,7 @@ import { blockPublicAccess, readPublicAccessBlock, recordPublicAccessBlock, tagS
 import { publishNotification } from './sns';
 import { readBucketTags } from './tags';
 import type { ActionRegistry } from './types';
-import { verifyMacieFinding } from './verify';
+import { verifyMacieFinding } from './verify-macie';
 
 /** What the Macie function may run: confirm the finding with Macie, read a bucket, keep its configuration, block public access, label an object, notify. */
 export const MACIE_ACTIONS: ActionRegistry = {

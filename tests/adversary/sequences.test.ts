@@ -2,7 +2,7 @@ import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionContext } from '../../src/actions/types';
-import { verifyGuardDutyFinding } from '../../src/actions/verify';
+import { verifyGuardDutyFinding } from '../../src/actions/verify-guardduty';
 import { containmentVerdict } from '../../src/notify';
 import type { Outcome } from '../../src/plan';
 import { planEvent } from '../../src/respond';

@@ -91,7 +91,10 @@ describe('Notification subject: a response that did not happen says so', () => {
   });
 
   it('leads with FAILED, naming the step, when a change failed', () => {
-    const failed = [outcome('verify-event', 'done', 'Macie confirms'), outcome('block-public-access', 'failed', 'AccessDenied', 'AccessDenied')];
+    const failed = [
+      outcome('verify-event', 'done', 'Macie confirms'),
+      outcome('block-public-access', 'failed', 'AccessDenied', 'AccessDenied'),
+    ];
     expect(subjectOf(failed)).toMatch(/^\[Warden\] FAILED: Macie: /);
     expect(responseVerdict(alert, { acting: true }, failed)?.why).toBe('block-public-access: AccessDenied');
   });
