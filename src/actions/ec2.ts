@@ -591,29 +591,34 @@ export const verifyContainment = defineAction<{ InstanceId: string; TableName: s
 
 // ---- What is left once contained: the quarantine record, and labels for people ----
 
-/** Records the quarantine time (the circuit breaker counts these, and only these) once per quarantine. */
-export const recordQuarantine = defineAction<{ TableName: string; InstanceId: string; FindingId: string; Partition: string }>({
-  service: 'dynamodb',
-  runsIn: 'home',
-  operation: 'PutItem',
-  permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
-  async run({ TableName, InstanceId, FindingId, Partition }, context) {
-    const table = RecordsTable.of(context, TableName);
-    const now = context.now().toISOString();
-    const key = { pk: RECORD_KEYS.instance(InstanceId), sk: RECORD_KEYS.quarantine };
-    const first = await table.putIfAbsent(
-      { ...key, findingId: FindingId, quarantinedAt: now },
-      { condition: 'attribute_exists(releasedAt)' },
-    );
-    if (!first) {
-      const existing = (await table.get(key.pk, key.sk)) ?? {};
-      const since = { QuarantinedAt: String(existing.quarantinedAt), FindingId: String(existing.findingId) };
-      return { status: 'already-done', detail: `quarantined since ${since.QuarantinedAt} for finding ${since.FindingId}`, output: since };
-    }
-    await table.put({ pk: Partition, sk: `${now}#${InstanceId}`, findingId: FindingId });
-    return { status: 'done', detail: `quarantine recorded at ${now}`, output: { QuarantinedAt: now, FindingId } };
+/**
+ * Records the quarantine once per quarantine: its time, finding, account and region (what `warden
+ * quarantined` lists), and the isolation item the circuit breaker counts, and only these.
+ */
+export const recordQuarantine = defineAction<{ TableName: string; InstanceId: string; FindingId: string; Account: string; Region: string }>(
+  {
+    service: 'dynamodb',
+    runsIn: 'home',
+    operation: 'PutItem',
+    permissions: () => ['dynamodb:PutItem', 'dynamodb:GetItem'],
+    async run({ TableName, InstanceId, FindingId, Account, Region }, context) {
+      const table = RecordsTable.of(context, TableName);
+      const now = context.now().toISOString();
+      const key = { pk: RECORD_KEYS.instance(InstanceId), sk: RECORD_KEYS.quarantine };
+      const first = await table.putIfAbsent(
+        { ...key, findingId: FindingId, quarantinedAt: now, account: Account, region: Region },
+        { condition: 'attribute_exists(releasedAt)' },
+      );
+      if (!first) {
+        const existing = (await table.get(key.pk, key.sk)) ?? {};
+        const since = { QuarantinedAt: String(existing.quarantinedAt), FindingId: String(existing.findingId) };
+        return { status: 'already-done', detail: `quarantined since ${since.QuarantinedAt} for finding ${since.FindingId}`, output: since };
+      }
+      await table.put({ pk: RECORD_KEYS.isolations(Account, Region), sk: `${now}#${InstanceId}`, findingId: FindingId });
+      return { status: 'done', detail: `quarantine recorded at ${now}`, output: { QuarantinedAt: now, FindingId } };
+    },
   },
-});
+);
 
 /**
  * Labels the instance for people: quarantined, by which finding, since when, and each interface's

@@ -98,17 +98,20 @@ export class RecordsTable {
     return items;
   }
 
-  /** Every item whose partition key starts with one of `prefixes`, page by page (the table is small). */
-  async scan(prefixes: string[]): Promise<RecordItem[]> {
+  /**
+   * Every item whose partition key contains one of `parts` (a kind of record, such as `instance#`), in
+   * Warden's account and every member's, keys as stored; page by page (the table is small).
+   */
+  async scanContaining(parts: string[]): Promise<RecordItem[]> {
     const items: RecordItem[] = [];
-    const values = Object.fromEntries(prefixes.map((prefix, i) => [`:p${i}`, prefix]));
+    const values = Object.fromEntries(parts.map((part, i) => [`:p${i}`, part]));
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.dynamodb.send(
         new ScanCommand({
           TableName: this.name,
           FilterExpression: Object.keys(values)
-            .map((value) => `begins_with(pk, ${value})`)
+            .map((value) => `contains(pk, ${value})`)
             .join(' OR '),
           ExpressionAttributeValues: toItem(values),
           ConsistentRead: true,

@@ -93,7 +93,7 @@ export async function quarantined(settings: Settings, options: QuarantinedOption
   const scope = filters.length > 0 ? ` in ${filters.join(', ')}` : '';
   io.stderr(
     shown.length > 0
-      ? `${shown.length} instance(s) quarantined by Warden${scope}; undo one with warden release <instance-id>\n`
+      ? `${shown.length} instance(s) quarantined by Warden${scope}; undo one with warden release <instance-id> --account <account> --region <region>\n`
       : `No instance is quarantined by Warden${scope}.\n`,
   );
   return 0;

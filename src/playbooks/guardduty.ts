@@ -442,9 +442,10 @@ export function containmentSteps(
       TableName,
       InstanceId: instanceId,
       FindingId: finding.id,
-      Partition: RECORD_KEYS.isolations(finding.accountId, finding.region),
+      Account: finding.accountId,
+      Region: finding.region,
     },
-    why: 'record the quarantine and its time (what the circuit breaker counts)',
+    why: 'record the quarantine, its time and place (what the circuit breaker counts and warden quarantined lists)',
     after: [verify.id],
   };
   const tag = ec2Step({

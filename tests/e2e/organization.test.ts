@@ -125,6 +125,9 @@ describe('a finding about a member account, delivered to the central account', {
     expect(after).toEqual({ ...before, messages: before.messages + 1 });
     const [message] = await topicMessages(central.world.topicArn);
     expect(message?.message).toMatch(new RegExp(`Account\\s+${MEMBER}`));
+    // warden quarantined lists it from the central records table, with the member's account and region.
+    const listed = async () => JSON.parse((await warden('quarantined', '--json', '--endpoint', endpoint())).stdout);
+    expect(await listed()).toEqual([expect.objectContaining({ instanceId, account: MEMBER, region: REGION })]);
 
     // Act: release, through the member role
     const released = await warden('release', instanceId, '--account', MEMBER, '--member-role', ROLE, '--endpoint', endpoint(), '--yes');
@@ -134,6 +137,7 @@ describe('a finding about a member account, delivered to the central account', {
     expect(groupsByInterface(restored)).toEqual(groupsByInterface(launched));
     expect(tagsOf(restored)['warden:state']).toBeUndefined();
     expect(await accountState(central.aws, central.world.topicArn)).toEqual(after);
+    expect(await listed()).toEqual([]);
   });
 
   it('through the Lambda handler: contained in the member account, the audit record names it, the central account untouched', async () => {

@@ -91,14 +91,16 @@ export function recordsHandlers(items: Map<string, Item>) {
     [
       ScanCommand,
       (input) => {
-        // Warden scans with `begins_with(pk, :p0) OR begins_with(pk, :p1) ...`.
-        const prefixes = Object.values(input.ExpressionAttributeValues as Item).map((value) => str(value) ?? '');
+        // Warden scans with `contains(pk, :p0) OR contains(pk, :p1) ...`.
+        if (!/^contains\(pk, :p\d+\)( OR contains\(pk, :p\d+\))*$/.test(input.FilterExpression))
+          throw new Error(`the records mock does not know the filter ${input.FilterExpression}`);
+        const parts = Object.values(input.ExpressionAttributeValues as Item).map((value) => str(value) ?? '');
         const all = [...items.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
         const start = input.ExclusiveStartKey ? all.findIndex((item) => keyOf(item) === keyOf(input.ExclusiveStartKey)) + 1 : 0;
         const page = all.slice(start, start + SCAN_PAGE);
         const last = page.at(-1);
         return {
-          Items: page.filter((item) => prefixes.some((prefix) => (str(item.pk) ?? '').startsWith(prefix))),
+          Items: page.filter((item) => parts.some((part) => (str(item.pk) ?? '').includes(part))),
           ...(last && start + SCAN_PAGE < all.length ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
         };
       },

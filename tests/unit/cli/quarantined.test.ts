@@ -12,14 +12,25 @@ const MEMBER = '444455556666';
 const OTHER = 'i-0ffeeddccbbaa9988';
 const OTHER_VPC = 'vpc-0ffeeddccbbaa9988';
 
-/** Warden's records: the sample's quarantine (home account), another in a member account, and a released one. */
+/**
+ * Warden's records as containment writes them: the sample's quarantine at home (an older record, whose
+ * account and region only its isolation item says), another in a member account (under the member's
+ * key prefix, records.ts), and a released one.
+ */
 const RECORDS = [
   ...QUARANTINED_RECORDS,
   { pk: 'isolations#111122223333#us-east-1', sk: `${QUARANTINED_AT}#${INSTANCE}`, findingId: FINDING },
-  { pk: `groups#${OTHER_VPC}`, sk: 'quarantine', groupId: 'sg-0memberquarantine1' },
-  { pk: `instance#${OTHER}`, sk: 'eni#eni-0ffeeddccbbaa9988', groups: ['sg-0app'], vpcId: OTHER_VPC },
-  { pk: `instance#${OTHER}`, sk: 'quarantine', findingId: 'f-member', quarantinedAt: '2026-11-20T08:00:00.000Z' },
-  { pk: `isolations#${MEMBER}#eu-west-1`, sk: `2026-11-20T08:00:00.000Z#${OTHER}`, findingId: 'f-member' },
+  { pk: `${MEMBER}#groups#${OTHER_VPC}`, sk: `${MEMBER}#quarantine`, groupId: 'sg-0memberquarantine1' },
+  { pk: `${MEMBER}#instance#${OTHER}`, sk: 'eni#eni-0ffeeddccbbaa9988', groups: ['sg-0app'], vpcId: OTHER_VPC },
+  {
+    pk: `${MEMBER}#instance#${OTHER}`,
+    sk: 'quarantine',
+    findingId: 'f-member',
+    quarantinedAt: '2026-11-20T08:00:00.000Z',
+    account: MEMBER,
+    region: 'eu-west-1',
+  },
+  { pk: `${MEMBER}#isolations#${MEMBER}#eu-west-1`, sk: `2026-11-20T08:00:00.000Z#${OTHER}`, findingId: 'f-member' },
   // Released: kept as history, never listed.
   {
     pk: 'instance#i-0released000000001',
@@ -50,7 +61,7 @@ describe('warden quarantined', () => {
     expect(code).toBe(0);
     expect(stderr).toBe(
       `warden: reading Warden's records in ${RECORDS_TABLE}, AWS (region us-east-1, from AWS_REGION)\n` +
-        '2 instance(s) quarantined by Warden; undo one with warden release <instance-id>\n',
+        '2 instance(s) quarantined by Warden; undo one with warden release <instance-id> --account <account> --region <region>\n',
     );
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^INSTANCE +ACCOUNT +REGION +QUARANTINED SINCE +HELD +FINDING +QUARANTINE GROUP$/);
@@ -111,7 +122,7 @@ describe('warden quarantined', () => {
 
   it('says so when nothing is quarantined, whatever the tags say', async () => {
     table.dynamodb.restore();
-    table = mockRecordsTable(RECORDS.filter((record) => !String(record.pk).startsWith('instance#') || record.releasedAt));
+    table = mockRecordsTable(RECORDS.filter((record) => !String(record.pk).includes('instance#') || record.releasedAt));
     const { code, stdout, stderr } = await warden();
     expect(code).toBe(0);
     expect(stdout).toBe('');
@@ -162,6 +173,22 @@ describe('warden quarantined', () => {
 });
 
 describe('quarantinedFrom', () => {
+  it('lists the same instance id in two accounts as two quarantines, each with its own account, region and group', () => {
+    // Prepare: a copied AMI or an emulator gives two accounts the same id.
+    const member = (account: string, region: string, group: string): Record<string, string | string[]>[] => [
+      { pk: `${account}#groups#${VPC}`, sk: `${account}#quarantine`, groupId: group },
+      { pk: `${account}#instance#${INSTANCE}`, sk: 'eni#eni-1', groups: ['sg-1'], vpcId: VPC },
+      { pk: `${account}#instance#${INSTANCE}`, sk: 'quarantine', findingId: FINDING, quarantinedAt: QUARANTINED_AT, account, region },
+    ];
+    // Act
+    const listed = quarantinedFrom([...member(MEMBER, 'eu-west-1', 'sg-0aaa'), ...member('777788889999', 'ap-south-1', 'sg-0bbb')]);
+    // Assess
+    expect(listed.map(({ instanceId, account, region, quarantineGroups }) => [instanceId, account, region, quarantineGroups])).toEqual([
+      [INSTANCE, '444455556666', 'eu-west-1', ['sg-0aaa']],
+      [INSTANCE, '777788889999', 'ap-south-1', ['sg-0bbb']],
+    ]);
+  });
+
   it('keeps a quarantine whose isolation record is missing, with the account and region unknown', () => {
     const [instance] = quarantinedFrom([
       { pk: `instance#${INSTANCE}`, sk: 'quarantine', findingId: FINDING, quarantinedAt: QUARANTINED_AT },
