@@ -19,7 +19,8 @@ export default defineConfig({
           name: 'unit',
           // One module graph per worker instead of one per file: loading the AWS SDK afresh for each of ~75 files
           // was most of this project's time. The files keep no state between them (environment stubs are undone,
-          // handlers are cold-started with vi.resetModules), and pass in any order (--sequence.shuffle).
+          // handlers are cold-started with vi.resetModules, client mocks restored by tests/setup.ts), and pass in
+          // any order (--sequence.shuffle, also with --maxWorkers=1).
           isolate: false,
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', 'tests/**/*.moto.test.ts', 'tests/adversary/**/*.emulator.test.ts'],
