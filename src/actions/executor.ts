@@ -72,7 +72,7 @@ function waitsOf(step: Step, plan: Plan, actions: ActionRegistry): string[] {
  * Load-time checks: known actions, matching operations, dependencies on earlier steps only (no cycles;
  * so a plan lists its steps in an order they can run, evidence after every change it waits for).
  */
-export function validatePlan(plan: Plan, actions: ActionRegistry): void {
+export function validatePlan(plan: Plan, actions: ActionRegistry, homeAccount?: string): void {
   const seen = new Set<string>();
   for (const step of plan.steps) {
     const action = actionIn(actions, step.action);
@@ -86,6 +86,11 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
         throw new PlanValidationError(`step ${step.id} depends on ${dependency}, which is not an earlier step`, step.id);
     if (step.target && runsIn(action) === 'home')
       throw new PlanValidationError(`step ${step.id}: ${step.action} runs in Warden's own account, not in ${step.target.account}`, step.id);
+    if (step.target && runsIn(action) === 'administrator' && homeAccount && step.target.account !== homeAccount)
+      throw new PlanValidationError(
+        `step ${step.id}: ${step.action} asks the administrator, Warden's own account ${homeAccount}, not ${step.target.account}`,
+        step.id,
+      );
     if (seen.has(step.id)) throw new PlanValidationError(`duplicate step id ${step.id}`, step.id);
     seen.add(step.id);
   }
@@ -100,7 +105,7 @@ export function validatePlan(plan: Plan, actions: ActionRegistry): void {
  * steps and notifications run. Returns outcomes in plan order.
  */
 export async function executePlan(plan: Plan, options: ExecutorOptions): Promise<Outcome[]> {
-  validatePlan(plan, options.actions);
+  validatePlan(plan, options.actions, options.homeAccount);
   const now = options.now ?? (() => new Date());
   const outputs = new Map<string, Record<string, unknown>>();
   const settled = new Map<string, Outcome>();

@@ -51,16 +51,18 @@ export interface Action<Input = Record<string, unknown>> {
    */
   evidence?: boolean;
   /**
-   * Where the call goes: `target`, the account and region the finding is about (the default), or
-   * `home`, Warden's own (publishing to its topic). It also says which role needs the permission:
-   * the function's own, or the member role in each member account.
+   * Where the call goes: `target`, the account and region the finding is about (the default);
+   * `home`, Warden's own account and region (publishing to its topic, its records); or
+   * `administrator`, Warden's own account in the finding's region (GuardDuty, Macie and Inspector keep
+   * every member's findings in the administrator account, region by region). It also says which role
+   * needs the permission: the function's own, or the member role in each member account.
    */
   runsIn?: RunsIn;
   permissions: (input: Input) => string[];
   run(input: Input, context: ExecutionContext): Promise<ActionResult>;
 }
 
-export const RUNS_IN = ['target', 'home'] as const;
+export const RUNS_IN = ['target', 'home', 'administrator'] as const;
 export type RunsIn = (typeof RUNS_IN)[number];
 export const runsIn = (action: Pick<Action<never>, 'runsIn'>): RunsIn => action.runsIn ?? 'target';
 

@@ -17,8 +17,8 @@ export const verifyGuardDutyFinding = defineAction<{
   service: 'guardduty',
   operation: 'GetFindings',
   readOnly: true,
-  // The GuardDuty administrator (Warden's account) holds every member's findings.
-  runsIn: 'home',
+  // The GuardDuty administrator (Warden's account) holds every member's findings, in their region.
+  runsIn: 'administrator',
   permissions: () => ['guardduty:GetFindings'],
   async run({ DetectorId, FindingIds, Expected }, context) {
     const [id] = FindingIds;

@@ -20,7 +20,7 @@ export const verifyInspectorFinding = defineAction<{ FindingArn: string; Expecte
   service: 'inspector2',
   operation: 'ListFindings',
   readOnly: true,
-  runsIn: 'home',
+  runsIn: 'administrator',
   permissions: () => ['inspector2:ListFindings'],
   async run({ FindingArn, Expected }, context) {
     const { findings = [] } = await settle(

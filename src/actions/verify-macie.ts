@@ -20,7 +20,7 @@ export const verifyMacieFinding = defineAction<{ FindingIds: string[]; Expected:
   service: 'macie2',
   operation: 'GetFindings',
   readOnly: true,
-  runsIn: 'home',
+  runsIn: 'administrator',
   permissions: () => ['macie2:GetFindings'],
   async run({ FindingIds, Expected }, context) {
     const [id] = FindingIds;

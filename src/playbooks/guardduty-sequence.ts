@@ -3,7 +3,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, isReference, type Plan, type Reference, type Step } from '../plan';
 import { containmentSteps, EVIDENCE_STEP_IDS, type GuardDutySettings, missingRecordsNote, revokeStep } from './guardduty';
 import { findingAlert } from './guardduty-alert';
-import { accountRefusal, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { accountRefusal, atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 /**
@@ -85,8 +85,8 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
       : []),
     ...notes,
   ].join('; ');
-  const steps = inTarget([...verify, ...changes], target).map(({ target: at, ...step }) =>
-    step.id === VERIFY_STEP_ID || !at ? step : { ...step, target: at },
+  const steps = inTarget([...verify, ...changes], target).map((step) =>
+    step.id === VERIFY_STEP_ID ? atAdministrator(step, finding.accountId, finding.region, settings) : step,
   );
   return tell(reason, steps, contained.length > 0);
 }

@@ -21,7 +21,7 @@ import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
 import { type Connection, decide } from './guardduty-policy';
 import { planAttackSequence } from './guardduty-sequence';
-import { accountRefusal, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { accountRefusal, atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 export { GROUP_ROLES, type GroupRole, ISOLATION_WINDOW_MINUTES, QUARANTINE_TAGS, securityGroupInput } from '../quarantine';
@@ -125,7 +125,7 @@ export function planGuardDuty(event: GuardDutyEvent, settings: GuardDutySettings
   const steps = inTarget(
     protectedVpc ? evidenceSteps(finding, instance, settings) : containmentSteps(finding, instance, settings, { roleName: stolenRole }),
     target,
-  ).map(({ target: where, ...step }) => (step.id === VERIFY_STEP_ID || !where ? step : { ...step, target: where }));
+  ).map((step) => (step.id === VERIFY_STEP_ID ? atAdministrator(step, finding.accountId, finding.region, settings) : step));
   const alert = { ...findingAlert(finding, reason), containment: true };
   return {
     ...base,
@@ -165,7 +165,9 @@ function planRoleRevocation(
   if (refusal) return notify(`role ${roleName} ${refusal}: reported, sessions not revoked`);
   const target = targetOf(finding.accountId, finding.region, settings);
   if (target && cannotEnter(target, settings)) return notify(noMemberRoleReason(`role ${roleName}`, target, settings));
-  const verify: Step[] = settings.verifyEvents ? [verifyFindingStep(finding)] : [];
+  const verify: Step[] = settings.verifyEvents
+    ? [atAdministrator(verifyFindingStep(finding), finding.accountId, finding.region, settings)]
+    : [];
   const revoke = revokeStep(finding, settings, { roleName, after: verify.map((step) => step.id) });
   const steps = [...verify, ...inTarget([revoke], target)];
   const reason = `${what}; the finding names no instance to contain: revoke the role's older sessions`;

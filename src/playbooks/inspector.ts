@@ -3,7 +3,7 @@ import { EXPOSURE_RECORDS, PATCH_DOCUMENT } from '../exposure';
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
-import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { verifyInspectorStep } from './verify';
 
 export type InspectorSettings = Pick<
@@ -91,7 +91,9 @@ export function planInspector(event: InspectorEvent, settings: InspectorSettings
   const window = settings.patchWindow ? `inside the maintenance window ${settings.patchWindow} UTC` : 'at any time of day';
   const patching = `${finding.severity} ${cve ?? finding.type} on ${resource.id} has a fix: patch with ${PATCH_DOCUMENT} (Install), once per instance per day, ${window}`;
   // Confirmed with Inspector first (WARDEN_VERIFY_EVENTS), at home: the delegated administrator lists every member's findings.
-  const verify = settings.verifyEvents ? [verifyInspectorStep(finding, resource.id)] : [];
+  const verify = settings.verifyEvents
+    ? [atAdministrator(verifyInspectorStep(finding, resource.id), finding.awsAccountId, region, settings)]
+    : [];
   const changes = patchSteps(
     finding,
     resource.id,

@@ -3,7 +3,7 @@ import { EXPOSURE_RECORDS, FULL_PUBLIC_ACCESS_BLOCK, SENSITIVE_DATA_TAG } from '
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
-import { cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
+import { atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { verifyMacieStep } from './verify';
 
 export type MacieSettings = Pick<
@@ -69,12 +69,14 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     const alert = macieAlert(event, reason);
     return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
   };
-  // Confirmed with Macie first (WARDEN_VERIFY_EVENTS): every change waits for it, the reads run beside it.
-  const verify = settings.verifyEvents ? [verifyMacieStep(finding, object?.key)] : [];
+  // Confirmed first (WARDEN_VERIFY_EVENTS) by Warden's own Macie, the administrator that holds every member's
+  // findings: every change waits for it, the reads run beside it.
+  const verify = settings.verifyEvents
+    ? [atAdministrator(verifyMacieStep(finding, object?.key), finding.accountId, finding.region, settings)]
+    : [];
   const verified = verify.map((step) => step.id);
   const act = (reason: string, changes: Step[]): Plan => {
     const target = targetOf(finding.accountId, finding.region, settings);
-    // The verification asks Warden's own Macie, the administrator that holds every member's findings.
     const steps = [...verify, ...inTarget(changes, target)];
     const full = target ? `${reason} in account ${target.account}, ${target.region}` : reason;
     const alert = macieAlert(event, full);

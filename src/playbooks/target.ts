@@ -30,6 +30,17 @@ export function accountRefusal(account: string, settings: Pick<Settings, 'allowe
   return undefined;
 }
 
+/**
+ * A step for the administrator of a regional service (GuardDuty, Macie, Inspector): Warden's own
+ * account, which holds every member's findings, in the finding's region, where the finding is kept.
+ * Without WARDEN_HOME_ACCOUNT, the finding's account is taken to be home, as in targetOf.
+ */
+export function atAdministrator(step: Step, account: string, region: string, settings: HomeSettings): Step {
+  const { target: _resource, ...rest } = step;
+  const target = targetOf(settings.homeAccount ?? account, region, settings);
+  return target ? { ...rest, target } : rest;
+}
+
 /** Steps that run in the target carry it; notifications and Warden's records stay home. */
 export const inTarget = (steps: Step[], target: Target | undefined): Step[] =>
   target ? steps.map((step) => (step.service === 'dynamodb' ? step : { ...step, target })) : steps;

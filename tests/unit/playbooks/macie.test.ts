@@ -72,8 +72,8 @@ describe('Playbook: macie', () => {
     const where = Object.fromEntries(result.steps.map((step) => [step.id, step.target]));
     expect(where['block-public-access']).toEqual({ account: '444455556666', region: 'eu-west-1' });
     expect(where['record-previous']).toBeUndefined();
-    // Macie's administrator, Warden's own account, holds the member's finding.
-    expect(where['verify-event']).toBeUndefined();
+    // Macie's administrator, Warden's own account, holds the member's finding, in the finding's region.
+    expect(where['verify-event']).toEqual({ account: '111122223333', region: 'eu-west-1' });
   });
 
   it('only reports a member account bucket without a member role', () => {

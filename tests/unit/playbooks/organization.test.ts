@@ -77,6 +77,14 @@ describe('Playbook: guardduty, for a finding about another account', () => {
     expect(planned.steps.find((step) => step.id === 'inspect')?.target).toEqual({ account: ACCOUNT, region: 'eu-west-1' });
   });
 
+  it('asks GuardDuty about a finding from another region there, in Warden’s own account (the administrator)', () => {
+    // GuardDuty keeps findings per region: a finding forwarded from eu-west-1 is only known there.
+    const planned = plan(memberFinding(MEMBER, 'eu-west-1'), { WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    expect(planned.steps.find((step) => step.id === 'verify-event')?.target).toEqual({ account: ACCOUNT, region: 'eu-west-1' });
+    const sameRegion = plan(memberFinding(MEMBER, 'us-east-1'), { WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    expect(sameRegion.steps.find((step) => step.id === 'verify-event')).not.toHaveProperty('target');
+  });
+
   it('planned without knowing its own account (replay without --apply), takes the finding’s account as home', () => {
     const parsed = parseEvent(memberFinding());
     if (!parsed.ok) throw new Error(parsed.error);
@@ -124,6 +132,26 @@ describe('executing a plan with targets', () => {
     const notify = planned.steps.find((step) => step.service === 'sns');
     if (notify) notify.target = { account: MEMBER, region: 'us-east-1' };
     expect(() => validatePlan(planned, GUARDDUTY_ACTIONS)).toThrow(/publishNotification runs in Warden's own account, not in 444455556666/);
+  });
+
+  it('refuses a plan that asks a member account, not the administrator, to confirm the finding', () => {
+    const planned = plan(memberFinding(), { WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    const verify = planned.steps.find((step) => step.id === 'verify-event');
+    if (verify) verify.target = { account: MEMBER, region: 'eu-west-1' };
+    expect(() => validatePlan(planned, GUARDDUTY_ACTIONS, ACCOUNT)).toThrow(
+      /verifyGuardDutyFinding asks the administrator, Warden's own account 111122223333, not 444455556666/,
+    );
+  });
+
+  it('runs the verification with Warden’s own credentials in the finding’s region', async () => {
+    // Prepare
+    const planned = plan(memberFinding(MEMBER, 'eu-west-1'), { WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    const { clients, scoped } = recordingClients();
+    const verifyOnly = { ...planned, steps: planned.steps.filter((step) => step.id === 'verify-event') };
+    // Act
+    await executePlan(verifyOnly, { actions: GUARDDUTY_ACTIONS, clients, excludeTag: 'warden:exclude', homeAccount: ACCOUNT });
+    // Assess
+    expect(scoped.map((call) => call.target)).toEqual([{ account: ACCOUNT, region: 'eu-west-1' }]);
   });
 });
 
