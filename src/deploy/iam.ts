@@ -117,19 +117,20 @@ const TRIGGER_GRANTS: Partial<Record<Trigger, Record<string, Grant>>> = { guardd
 
 /**
  * In an automation role, what the runbooks' changes act on, by action: a resource type of this account
- * and region rather than the whole service (buckets have no account or region in their ARN).
+ * rather than the whole service (buckets have no account or region in their ARN). Any region: a runbook
+ * runs where the failing resource is, and findings of every region reach Warden.
  */
 const RUNBOOK_SCOPES: Record<string, string> = {
-  'ec2:RevokeSecurityGroupIngress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
-  'ec2:RevokeSecurityGroupEgress': 'ec2:${AWS::Region}:${AWS::AccountId}:security-group/*',
-  'ec2:ModifyInstanceMetadataOptions': 'ec2:${AWS::Region}:${AWS::AccountId}:instance/*',
-  'ec2:ModifySubnetAttribute': 'ec2:${AWS::Region}:${AWS::AccountId}:subnet/*',
+  'ec2:RevokeSecurityGroupIngress': 'ec2:*:${AWS::AccountId}:security-group/*',
+  'ec2:RevokeSecurityGroupEgress': 'ec2:*:${AWS::AccountId}:security-group/*',
+  'ec2:ModifyInstanceMetadataOptions': 'ec2:*:${AWS::AccountId}:instance/*',
+  'ec2:ModifySubnetAttribute': 'ec2:*:${AWS::AccountId}:subnet/*',
   iam: 'iam::${AWS::AccountId}:user/*',
-  dynamodb: 'dynamodb:${AWS::Region}:${AWS::AccountId}:table/*',
-  rds: 'rds:${AWS::Region}:${AWS::AccountId}:db:*',
-  kms: 'kms:${AWS::Region}:${AWS::AccountId}:key/*',
-  cloudtrail: 'cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/*',
-  codebuild: 'codebuild:${AWS::Region}:${AWS::AccountId}:project/*',
+  dynamodb: 'dynamodb:*:${AWS::AccountId}:table/*',
+  rds: 'rds:*:${AWS::AccountId}:db:*',
+  kms: 'kms:*:${AWS::AccountId}:key/*',
+  cloudtrail: 'cloudtrail:*:${AWS::AccountId}:trail/*',
+  codebuild: 'codebuild:*:${AWS::AccountId}:project/*',
 };
 
 /**
@@ -157,8 +158,8 @@ function scopeOf(action: string, runbooks?: string[]): Resource[] {
       // Any region: a runbook starts where the failing resource is (IAM, and so the automation role, is global).
       return (runbooks ?? catalogueRunbooks()).map((runbook) => arn(`ssm:*:*:automation-definition/${runbook}:*`));
     case 'ssm:SendCommand':
-      // The AWS-owned patch document (no account in its ARN) on this account's instances only.
-      return [arn(`ssm:\${AWS::Region}::document/${PATCH_DOCUMENT}`), arn('ec2:${AWS::Region}:${AWS::AccountId}:instance/*')];
+      // The AWS-owned patch document (no account in its ARN) on this account's instances only, in any region.
+      return [arn(`ssm:*::document/${PATCH_DOCUMENT}`), arn('ec2:*:${AWS::AccountId}:instance/*')];
     case 'dynamodb:UpdateItem':
       return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
     case 'sqs:SendMessage':
@@ -172,8 +173,10 @@ function scopeOf(action: string, runbooks?: string[]): Resource[] {
   if (service === 'dynamodb') return [arn(`dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${STACK_NAMES.recordsTable}`)];
   if (service === 'iam') return [arn('iam::${AWS::AccountId}:*')];
   if (service === 's3') return [arn('s3:::*')];
-  // Snapshot ARNs carry no account id.
-  if (service === 'ec2') return [arn('ec2:${AWS::Region}:${AWS::AccountId}:*'), arn('ec2:${AWS::Region}::snapshot/*')];
+  // Where the finding's resource is: this account, any region (findings of every region reach Warden,
+  // docs/organizations.md). Snapshot ARNs carry no account id.
+  if (service === 'ec2') return [arn('ec2:*:${AWS::AccountId}:*'), arn('ec2:*::snapshot/*')];
+  if (service === 'autoscaling') return [arn('autoscaling:*:${AWS::AccountId}:*')];
   return [arn(`${service}:\${AWS::Region}:\${AWS::AccountId}:*`)];
 }
 
@@ -288,7 +291,7 @@ const WARDEN_RESOURCES_DENIED: Record<string, Statement & { Effect: 'Deny' }> = 
     Sid: 'NeverWardensGroups',
     Effect: 'Deny',
     Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
-    Resource: arn('ec2:${AWS::Region}:${AWS::AccountId}:security-group/*'),
+    Resource: arn('ec2:*:${AWS::AccountId}:security-group/*'),
     Condition: { StringEquals: { 'ec2:ResourceTag/warden:role': ['untrack', 'quarantine'] } },
   },
   sns: {

@@ -248,11 +248,11 @@ describe('the packaged template', () => {
       }
     });
 
-    it('scopes EC2 mutations to the account and region', () => {
+    it('scopes EC2 mutations to the account, in every region its findings come from', () => {
       const ec2Writes = statements.find(({ where, statement }) => where === FUNCTION_ROLE_IDS.guardduty && statement.Sid === 'Ec2Writes');
       expect(ec2Writes?.statement.Resource).toEqual([
-        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*' },
-        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:*' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*::snapshot/*' },
       ]);
     });
 
