@@ -3,16 +3,24 @@ import { join } from 'node:path';
 import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
-import { MEMBER_AUTOMATION_SUFFIX } from '../playbooks/target';
-import { automationRoleActions, catalogueRunbooks } from '../remediations';
-import { automationRole, FUNCTION_ROLE_IDS, type Grant, quarantineProfileResources, quarantineRoleGrants, statementsFor } from './iam';
+import { MEMBER_RUNBOOKS_INFIX } from '../playbooks/target';
+import { runbookFamilies } from '../remediations';
+import {
+  automationRole,
+  automationRoleId,
+  FUNCTION_ROLE_IDS,
+  type Grant,
+  quarantineProfileResources,
+  quarantineRoleGrants,
+  statementsFor,
+} from './iam';
 import { samplePlans } from './permissions';
 
 /**
  * deploy/member-account.json, derived from the code: the CloudFormation template each member account
  * runs (a StackSet with service-managed permissions, in every region). It creates, once per account
- * (in IamRegion), the responder role Warden assumes there, the role the runbooks Warden starts there
- * assume, and the role its rules forward events with;
+ * (in IamRegion), the responder role Warden assumes there, one role per runbook family for the
+ * runbooks Warden starts there, and the role its rules forward events with;
  * in every region, the rules that forward Config compliance changes and the CloudTrail events Warden
  * routes to the central event bus. `npm run generate` writes it; a test fails when it is stale.
  */
@@ -60,11 +68,16 @@ export function memberPermissionsByTrigger(eventsDir: string): Record<string, st
 const sub = (template: string) => ({ 'Fn::Sub': template });
 const centralBus = sub('arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default');
 const FORWARDER_ROLE = '${MemberRoleName}-forwarder';
-const AUTOMATION_ROLE = `\${MemberRoleName}${MEMBER_AUTOMATION_SUFFIX}`;
-/** The responder role passes this account's automation role, and no other, to the runbooks it starts (SSM only). */
+const AUTOMATION_ROLE = (family: string) => `\${MemberRoleName}${MEMBER_RUNBOOKS_INFIX}${family}`;
+/** IAM role names are at most 64 characters: the responder role's name leaves room for the longest family role's suffix. */
+export const MEMBER_ROLE_NAME_MAX =
+  64 - Math.max(...Object.keys(runbookFamilies()).map((family) => `${MEMBER_RUNBOOKS_INFIX}${family}`.length));
+/** The responder role passes this account's runbook roles, and no other, to the runbooks it starts (SSM only). */
 const PASS_AUTOMATION_ROLE: Record<string, Grant> = {
   'iam:PassRole': {
-    resources: [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE}`)],
+    resources: Object.keys(runbookFamilies()).map((family) =>
+      sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${AUTOMATION_ROLE(family)}`),
+    ),
     condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
   },
 };
@@ -175,8 +188,8 @@ export function memberAccountTemplate(root: string) {
       MemberRoleName: {
         Type: 'String',
         Default: MEMBER_ROLE_FOR_DERIVATION,
-        // IAM role names are at most 64 characters, `-automation` included.
-        AllowedPattern: '^[\\w+=,.@-]{1,53}$',
+        // IAM role names are at most 64 characters, `-runbooks-<family>` included.
+        AllowedPattern: `^[\\w+=,.@-]{1,${MEMBER_ROLE_NAME_MAX}}$`,
         Description: "The responder role's name: the central stack's memberRoleName (WARDEN_MEMBER_ROLE_NAME).",
       },
       IamRegion: {
@@ -222,7 +235,7 @@ export function memberAccountTemplate(root: string) {
           Policies: triggers.map((trigger) => policyFor(trigger, permissions[trigger] ?? [])),
         },
       },
-      AutomationRole: memberAutomationRole(),
+      ...memberAutomationRoles(),
       ...quarantineProfileResources('CreatesRoles'),
       ForwarderRole: {
         Type: 'AWS::IAM::Role',
@@ -269,21 +282,25 @@ export function memberAccountTemplate(root: string) {
 }
 
 /**
- * The role runbooks assume in this account: the central automation role's trust (SSM, executions of
- * this account only) and grants (what the catalogued runbooks need), in every region.
+ * The roles runbooks assume in this account, one per runbook family as in the central stack: each the
+ * central family role's trust (SSM, executions of this account only) and grants, in every region.
  */
-function memberAutomationRole() {
-  // One role for every catalogued runbook in a member account (the central stack splits them by family),
-  // scoped to this account's resources as the family roles are.
-  const central = automationRole('member', catalogueRunbooks(), automationRoleActions());
-  return {
-    ...central,
-    Condition: 'CreatesRoles',
-    Properties: {
-      ...central.Properties,
-      RoleName: sub(AUTOMATION_ROLE),
-      Description: 'Assumed by the SSM Automation runbooks Warden starts in this account: exactly what the catalogued runbooks need',
-      Policies: inEveryRegion(central.Properties.Policies),
-    },
-  };
+function memberAutomationRoles() {
+  return Object.fromEntries(
+    Object.entries(runbookFamilies()).map(([family, { runbooks, actions }]) => {
+      const central = automationRole(family, runbooks, actions);
+      return [
+        automationRoleId(family),
+        {
+          ...central,
+          Condition: 'CreatesRoles',
+          Properties: {
+            ...central.Properties,
+            RoleName: sub(AUTOMATION_ROLE(family)),
+            Policies: inEveryRegion(central.Properties.Policies),
+          },
+        },
+      ];
+    }),
+  );
 }

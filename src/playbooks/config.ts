@@ -189,25 +189,30 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
 /** ` in account 444455556666, eu-west-1` when the runbook runs away from home. */
 export const inAccount = (target: Target | undefined) => (target ? ` in account ${target.account}, ${target.region}` : '');
 
+/** True when the runbook runs in a member account that Warden enters through its member role. */
+const inMemberAccount = (target: Target | undefined, settings: Pick<Settings, 'homeAccount' | 'memberRoleName'>) =>
+  Boolean(target && target.account !== (settings.homeAccount ?? target.account) && settings.memberRoleName);
+
 /**
- * The role a runbook assumes where it runs: in a member account, the automation role the member stack
- * creates beside the responder role; in Warden's own account (any region: IAM is global), WARDEN_AUTOMATION_ROLE_ARN.
+ * The role a runbook assumes where it runs: in a member account, the role of the runbook's family the
+ * member stack creates beside the responder role; in Warden's own account (any region: IAM is global),
+ * WARDEN_AUTOMATION_ROLE_ARN with `{family}` filled in (or the one role given).
  */
 export function automationRoleIn(
   target: Target | undefined,
   settings: Pick<Settings, 'homeAccount' | 'memberRoleName' | 'automationRoleArn'>,
-  runbook?: string,
-) {
-  if (target && target.account !== (settings.homeAccount ?? target.account) && settings.memberRoleName)
-    return memberAutomationRoleArn(target.account, settings.memberRoleName, target.region);
-  // At home, the role of the runbook's family (WARDEN_AUTOMATION_ROLE_ARN names `{family}`), or the one role given.
-  if (settings.automationRoleArn && runbook) return automationRoleFor(settings.automationRoleArn, runbook);
-  return settings.automationRoleArn;
+  runbook: string,
+): string | undefined {
+  if (target && settings.memberRoleName && inMemberAccount(target, settings))
+    return memberAutomationRoleArn(target.account, settings.memberRoleName, target.region, runbook);
+  return settings.automationRoleArn && automationRoleFor(settings.automationRoleArn, runbook);
 }
 
 /** Said in the reason when the runbook cannot start for want of WARDEN_AUTOMATION_ROLE_ARN. */
 const missingRoleNote = (target: Target | undefined, settings: ConfigSettings) =>
-  automationRoleIn(target, settings) ? '' : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
+  inMemberAccount(target, settings) || settings.automationRoleArn
+    ? ''
+    : ' (the runbook cannot start: WARDEN_AUTOMATION_ROLE_ARN is not set)';
 
 /**
  * What a remediation's reason adds after its first clause, whichever signal reported the failing check:

@@ -1,4 +1,5 @@
 import type { Step, Target } from '../plan';
+import { runbookFamily } from '../remediations';
 import type { Settings } from '../settings';
 
 export type HomeSettings = Pick<Settings, 'homeAccount' | 'region' | 'memberRoleName'>;
@@ -46,13 +47,14 @@ export const inTarget = (steps: Step[], target: Target | undefined): Step[] =>
   target ? steps.map((step) => (step.service === 'dynamodb' ? step : { ...step, target })) : steps;
 
 /**
- * The role runbooks assume in a member account: created by the member stack beside the responder role
- * (deploy/member-account.json), named after it, so the central stack needs no setting more.
+ * The roles runbooks assume in a member account, one per runbook family as in the central stack:
+ * created by the member stack beside the responder role (deploy/member-account.json) and named after
+ * it, `<member role>-runbooks-<family>`, so the central stack needs no setting more.
  */
-export const MEMBER_AUTOMATION_SUFFIX = '-automation';
+export const MEMBER_RUNBOOKS_INFIX = '-runbooks-';
 
-/** The ARN of that role in an account (partition from the region: aws-cn, aws-us-gov, aws). */
-export function memberAutomationRoleArn(account: string, memberRoleName: string, region: string): string {
+/** The ARN of a runbook's role in an account (partition from the region: aws-cn, aws-us-gov, aws). */
+export function memberAutomationRoleArn(account: string, memberRoleName: string, region: string, runbook: string): string {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:iam::${account}:role/${memberRoleName}${MEMBER_AUTOMATION_SUFFIX}`;
+  return `arn:${partition}:iam::${account}:role/${memberRoleName}${MEMBER_RUNBOOKS_INFIX}${runbookFamily(runbook)}`;
 }

@@ -65,7 +65,7 @@ describe('Adversary: a principal of a member account', () => {
     expect(start?.after).toContain(verify?.id);
   });
 
-  it('cannot choose the role a runbook assumes in its account: Warden names the member stack’s own, whatever the event says', () => {
+  it('cannot choose the role a runbook assumes in its account: Warden names the member stack’s own role of the runbook’s family, whatever the event says', () => {
     // Prepare: a resource id shaped like a role of another account
     const event = structuredClone(loadSample('config', 'restricted-ssh')) as Record<string, Record<string, unknown>>;
     Object.assign(event.detail ?? {}, { awsAccountId: MEMBER, resourceId: 'arn:aws:iam::999999999999:role/admin' });
@@ -75,16 +75,22 @@ describe('Adversary: a principal of a member account', () => {
     const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
     // Assess
     const start = plan.steps.find((step) => step.action === 'startAutomation');
-    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-automation`] });
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-runbooks-ec2`] });
   });
 
-  it('cannot have its own runbooks, or another account’s, assume the automation role Warden uses in its account', () => {
-    // Assess: SSM may assume it only for executions of the account the role is in (confused-deputy guard)
-    const [trust] = memberTemplate.Resources.AutomationRole.Properties.AssumeRolePolicyDocument.Statement;
-    expect(trust.Principal).toEqual({ Service: 'ssm.amazonaws.com' });
-    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ 'Fn::Sub': '${AWS::AccountId}' });
-    expect(trust.Condition.ArnLike['aws:SourceArn']).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*',
-    });
+  it('cannot have its own runbooks, or another account’s, assume the runbook roles Warden uses in its account', () => {
+    // Assess: SSM may assume each only for executions of the account the role is in (confused-deputy guard)
+    type Role = { Properties: { AssumeRolePolicyDocument: { Statement: Record<string, Record<string, Record<string, unknown>>>[] } } };
+    const roles = Object.entries(memberTemplate.Resources as Record<string, Role>).filter(([id]) => id.startsWith('AutomationRole'));
+    expect(roles.length).toBeGreaterThan(1);
+    for (const [id, role] of roles) {
+      const [trust, ...others] = role.Properties.AssumeRolePolicyDocument.Statement;
+      expect(others, id).toEqual([]);
+      expect(trust?.Principal, id).toEqual({ Service: 'ssm.amazonaws.com' });
+      expect(trust?.Condition?.StringEquals?.['aws:SourceAccount'], id).toEqual({ 'Fn::Sub': '${AWS::AccountId}' });
+      expect(trust?.Condition?.ArnLike?.['aws:SourceArn'], id).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*',
+      });
+    }
   });
 });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, runsIn } from '../../src/actions';
 import { generatedFiles } from '../../src/deploy/generated';
-import { automationRole, FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
+import { automationRole, automationRoleId, FUNCTION_ROLE_IDS } from '../../src/deploy/iam';
 import { memberPermissionsByTrigger, TRIGGER_TAG } from '../../src/deploy/member';
-import { automationRoleActions, catalogueRunbooks } from '../../src/remediations';
+import { catalogueRunbooks, runbookFamilies } from '../../src/remediations';
 import { type EventPattern, matchesPattern, ROUTES } from '../../src/routing';
 import { EVENTS_DIR, loadSample, sampleCases } from '../fixtures';
 
@@ -27,6 +27,7 @@ interface Resource {
 const template = JSON.parse(readFileSync(join(ROOT, 'deploy', 'member-account.json'), 'utf8')) as {
   Resources: Record<string, Resource>;
   Conditions: Json;
+  Parameters: Record<string, { AllowedPattern?: string }>;
 };
 const role = template.Resources.ResponderRole as Resource;
 const policies = role.Properties.Policies as { PolicyName: string; PolicyDocument: { Statement: Statement[] } }[];
@@ -63,21 +64,32 @@ describe('deploy/member-account.json', () => {
     }
   });
 
-  it('lets runbooks started in the account assume its automation role: every catalogued runbook’s grants, SSM of this account only', () => {
-    // Prepare: one role for the member account, where the central stack has one per runbook family
-    const automation = template.Resources.AutomationRole as Resource;
-    const central = automationRole('member', catalogueRunbooks(), automationRoleActions());
-    // Assess
-    expect(automation.Properties.RoleName).toEqual({ 'Fn::Sub': '${MemberRoleName}-automation' });
-    expect(automation.Properties.AssumeRolePolicyDocument).toEqual(central.Properties.AssumeRolePolicyDocument);
-    expect(JSON.stringify(automation.Properties.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount":{"Fn::Sub":"${AWS::AccountId}"}');
-    expect(automation.Properties.Policies).toEqual(
-      JSON.parse(JSON.stringify(central.Properties.Policies).replaceAll('${AWS::Region}', '*')),
+  it('gives each runbook family its own role, as the central stack does: that family’s grants, SSM of this account only', () => {
+    for (const [family, { runbooks, actions }] of Object.entries(runbookFamilies())) {
+      // Prepare
+      const role = template.Resources[automationRoleId(family)] as Resource;
+      const central = automationRole(family, runbooks, actions);
+      // Assess
+      expect(role.Properties.RoleName, family).toEqual({ 'Fn::Sub': `\${MemberRoleName}-runbooks-${family}` });
+      expect(role.Properties.AssumeRolePolicyDocument, family).toEqual(central.Properties.AssumeRolePolicyDocument);
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('"aws:SourceAccount":{"Fn::Sub":"${AWS::AccountId}"}');
+      expect(role.Properties.Policies, family).toEqual(
+        JSON.parse(JSON.stringify(central.Properties.Policies).replaceAll('${AWS::Region}', '*')),
+      );
+    }
+    // One role for every runbook would let any runbook borrow every other's rights.
+    expect(Object.keys(template.Resources).filter((id) => id.startsWith('AutomationRole'))).toHaveLength(
+      Object.keys(runbookFamilies()).length,
     );
   });
 
+  it('leaves the member role name room for the longest runbook role name (64 characters)', () => {
+    const longest = Math.max(...Object.keys(runbookFamilies()).map((family) => `-runbooks-${family}`.length));
+    expect(template.Parameters.MemberRoleName?.AllowedPattern).toBe(`^[\\w+=,.@-]{1,${64 - longest}}$`);
+  });
+
   it.each(['config', 'securityhub'])(
-    'lets the %s session pass only that automation role, to SSM only, and start only the catalogued runbooks',
+    'lets the %s session pass only the runbook roles, to SSM only, and start only the catalogued runbooks',
     (trigger) => {
       // Prepare
       const statements = policies.find((policy) => policy.PolicyName === `warden-${trigger}`)?.PolicyDocument.Statement ?? [];
@@ -86,7 +98,11 @@ describe('deploy/member-account.json', () => {
       // Assess
       const [passRole, ...otherPassRoles] = granting('iam:PassRole');
       expect(otherPassRoles).toEqual([]);
-      expect(passRole?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}-automation' }]);
+      expect(passRole?.Resource).toEqual(
+        Object.keys(runbookFamilies()).map((family) => ({
+          'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/\${MemberRoleName}-runbooks-${family}`,
+        })),
+      );
       expect(passRole?.Condition.StringEquals).toMatchObject({ 'iam:PassedToService': 'ssm.amazonaws.com' });
       const [start, ...otherStarts] = granting('ssm:StartAutomationExecution');
       expect(otherStarts).toEqual([]);

@@ -272,7 +272,7 @@ describe('a Config compliance change in a member account, forwarded to the centr
     const start = calls.find(({ operation }) => operation === 'StartAutomationExecution');
     expect(start?.input).toMatchObject({
       DocumentName: 'AWS-DisableIncomingSSHOnPort22',
-      Parameters: expect.objectContaining({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/${ROLE}-automation`] }),
+      Parameters: expect.objectContaining({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/${ROLE}-runbooks-ec2`] }),
     });
     expect(Object.values(start?.input.Parameters as Record<string, string[]>).flat()).toContain(groupId);
     // Central: one message, nothing else; the member: nothing Warden changes itself (the runbook would).

@@ -67,7 +67,7 @@ describe('Playbook: config, conformance pack rules', () => {
     expect(stepOf(plan, 'remediate')?.target).toEqual(member);
     const runbooks = stepOf(plan, 'remediate')?.input.Runbooks as Record<string, { Parameters: Record<string, string[]> }> | undefined;
     const candidate = runbooks?.S3_BUCKET_VERSIONING_ENABLED;
-    expect(candidate?.Parameters.AutomationAssumeRole).toEqual([`arn:aws:iam::${member.account}:role/warden-responder-automation`]);
+    expect(candidate?.Parameters.AutomationAssumeRole).toEqual([`arn:aws:iam::${member.account}:role/warden-responder-runbooks-s3`]);
   });
 
   it('ignores a catalogued name inside a conformance pack rule’s name', () => {

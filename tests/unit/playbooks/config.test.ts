@@ -132,7 +132,7 @@ describe('Playbook: config', () => {
       ['Publish', undefined],
     ]);
     const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
-    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-automation`] });
+    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-runbooks-ec2`] });
   });
 
   it('starts one execution per account: the same rule, resource and evaluation time in two accounts have two ClientTokens', () => {

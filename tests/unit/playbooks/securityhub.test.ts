@@ -162,7 +162,9 @@ describe('Playbook: securityhub', () => {
       ['Publish', undefined],
     ]);
     const start = result.steps.find((step) => step.operation === 'StartAutomationExecution');
-    expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: ['arn:aws:iam::444455556666:role/warden-responder-automation'] });
+    expect(start?.input.Parameters).toMatchObject({
+      AutomationAssumeRole: ['arn:aws:iam::444455556666:role/warden-responder-runbooks-ec2'],
+    });
   });
 
   it('keeps another account’s evaluation its own: the same control, resource and time in two accounts start two executions', () => {
