@@ -35,9 +35,11 @@ export const publishNotification = defineAction<PublishCommandInput>({
     if (verdict === VERDICTS.notContained) {
       // Never deferred, never deduplicated: an instance that may still talk is news every time.
     } else if (verdict === VERDICTS.contained) {
-      // Warden's record says people were told of this finding (a publish that failed left no record).
-      const notified = context.output<{ notified?: string[] }>('read-records')?.notified ?? [];
-      if (repeat && notified.includes(plan.eventId))
+      // Warden's records say people were told of this finding (a publish that failed left no record): for an
+      // attack sequence, the record of every instance it contains.
+      const reads = plan.steps.filter((step) => step.id === 'read-records' || step.id.endsWith('/read-records'));
+      const told = (id: string) => (context.output<{ notified?: string[] }>(id)?.notified ?? []).includes(plan.eventId);
+      if (repeat && reads.length > 0 && reads.every((step) => told(step.id)))
         return { status: 'skipped', detail: 'contained and already notified for this finding; no second notification' };
     } else {
       if (outcomes.some((outcome) => outcome.error?.retryable))

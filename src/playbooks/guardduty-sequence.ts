@@ -1,7 +1,14 @@
 import { type AttackSequence, attackSequenceOf, type GuardDutyEvent, type GuardDutyFinding, type InstanceDetails } from '../events';
 import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, isReference, type Plan, type Reference, type Step } from '../plan';
-import { containmentSteps, EVIDENCE_STEP_IDS, type GuardDutySettings, missingRecordsNote, revokeStep } from './guardduty';
+import {
+  containmentSteps,
+  EVIDENCE_STEP_IDS,
+  type GuardDutySettings,
+  missingRecordsNote,
+  recordNotifiedStep,
+  revokeStep,
+} from './guardduty';
 import { findingAlert } from './guardduty-alert';
 import { accountRefusal, atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
@@ -19,14 +26,17 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
   const finding = event.detail;
   const sequence = attackSequenceOf(finding);
   const base = { trigger: 'guardduty' as const, eventId: finding.id, resource: sequence?.uid || finding.type };
-  const tell = (reason: string, steps: Step[] = [], containment = false): Plan => {
-    const alert: Alert = { ...sequenceAlert(finding, sequence, reason), ...(containment ? { containment: true } : {}) };
+  /** `told`: the instances contained, each of which records that people were told (a redelivery is then not told twice). */
+  const tell = (reason: string, steps: Step[] = [], told: string[] = []): Plan => {
+    const alert: Alert = { ...sequenceAlert(finding, sequence, reason), ...(told.length > 0 ? { containment: true } : {}) };
+    const { recordsTable } = settings;
+    const records = recordsTable ? told.map((id) => recordNotifiedStep(finding, id, recordsTable, `${id}/record-notified`)) : [];
     return {
       ...base,
       decision: steps.length > 0 ? 'act' : 'notify',
       reason: reason + missingTopicNote(settings) + (steps.length > 0 ? missingRecordsNote(settings) : ''),
       alert,
-      steps: [...steps, notifyStep(alert, steps, settings)],
+      steps: [...steps, notifyStep(alert, steps, settings), ...records],
     };
   };
   if (!sequence) return tell('attack sequence without a readable service.detection.sequence: reported');
@@ -88,7 +98,7 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
   const steps = inTarget([...verify, ...changes], target).map((step) =>
     step.id === VERIFY_STEP_ID ? atAdministrator(step, finding.accountId, finding.region, settings) : step,
   );
-  return tell(reason, steps, contained.length > 0);
+  return tell(reason, steps, contained);
 }
 
 /** GetFindings must confirm the sequence lists every instance Warden is about to contain. */

@@ -207,18 +207,21 @@ export function notifiedSteps(
   settings: GuardDutySettings,
 ): Step[] {
   const notify = notifyStep(alert, steps, settings);
-  if (!settings.recordsTable) return [notify];
-  const record: Step = {
-    id: 'record-notified',
+  return settings.recordsTable ? [notify, recordNotifiedStep(finding, instance.instanceId, settings.recordsTable)] : [notify];
+}
+
+/** Records, once the message is published, that people were told of this finding about this instance. */
+export function recordNotifiedStep(finding: GuardDutyFinding, instanceId: string, TableName: string, id = 'record-notified'): Step {
+  return {
+    id,
     action: 'recordNotified',
     service: 'dynamodb',
     operation: 'PutItem',
-    input: { TableName: settings.recordsTable, InstanceId: instance.instanceId, FindingId: finding.id },
-    why: 'record that people were told of this finding, once the message is published',
+    input: { TableName, InstanceId: instanceId, FindingId: finding.id },
+    why: `record that people were told of this finding about ${instanceId}, once the message is published`,
     after: [],
     always: true,
   };
-  return [notify, record];
 }
 
 export const missingRecordsNote = (settings: GuardDutySettings) =>

@@ -128,7 +128,7 @@ describe('containing an instance that holds an instance profile', () => {
 });
 
 describe('an attack sequence over two instances', () => {
-  it('contains both, with one message naming each instance and its outcome', async () => {
+  it('contains both, with one message naming each instance and its outcome, and a redelivery tells no one twice', async () => {
     // Prepare
     const first = await launchInstance(aws, account.world, { interfaces: 1 });
     const second = await launchInstance(aws, account.world, { interfaces: 1 });
@@ -148,6 +148,13 @@ describe('an attack sequence over two instances', () => {
     expect(messages[0]?.subject).toMatch(/^\[Warden\] CONTAINED/);
     for (const id of ids) expect(messages[0]?.message).toContain(id);
     expect(messages[0]?.message).toContain('2 of 2 instance(s) contained');
+    // Act: GuardDuty delivers the sequence again (an update of the same finding)
+    const again = await contain(event);
+    // Assess: nothing changed twice, and nobody is told twice
+    expect(again.code, again.stdout).toBe(0);
+    const [report] = JSON.parse(again.stdout);
+    expect(report.outcomes.find((outcome: { stepId: string }) => outcome.stepId === 'notify')).toMatchObject({ status: 'skipped' });
+    expect(await topicMessages(account.world.topicArn)).toHaveLength(1);
   });
 });
 
