@@ -1,5 +1,6 @@
 import { SettingsError } from './errors';
 import { CIS_ALERT_NAMES } from './playbooks/cloudtrail-cis';
+import { MEMBER_ROLE_NAME_MAX } from './remediations/member-roles';
 import { remediationOverrides } from './remediations/overrides';
 import * as z from './validation/zod';
 
@@ -131,7 +132,16 @@ const SettingsSchema = z.object({
    * `arn:aws:iam::<account>:role/<name>` (deploy/member-account.json). Unset, a finding about another
    * account is reported, never acted on.
    */
-  memberRoleName: z.optional(z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as warden-responder'))),
+  memberRoleName: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          new RegExp(`^[\\w+=,.@-]{1,${MEMBER_ROLE_NAME_MAX}}$`),
+          `expected an IAM role name of at most ${MEMBER_ROLE_NAME_MAX} characters such as warden-responder (its runbook roles add -runbooks-<family>)`,
+        ),
+      ),
+  ),
   /**
    * Warden's own account. The stack sets it; the CLI asks STS (GetCallerIdentity) once, on --apply only.
    * Planned without it, a finding's own account is taken to be home (a single-account deployment).

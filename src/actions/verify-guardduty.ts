@@ -1,5 +1,6 @@
 import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { EventNotVerifiedError } from '../errors';
+import { actorRoleName } from '../events/guardduty-detection';
 import { hasCode, settle } from './errors';
 import { defineAction } from './types';
 
@@ -7,13 +8,24 @@ import { defineAction } from './types';
 // and every change, which waits for it, is skipped; the notification says the event could not be verified.
 // One module per service, so each function bundles only the client it asks.
 
-/** GuardDuty GetFindings: the finding exists, with the event's type and instance, and is not archived. */
-export const verifyGuardDutyFinding = defineAction<{
-  DetectorId: string;
-  FindingIds: string[];
-  /** `UserName`: the credentials' user or role; `SequenceInstances`: instances an attack sequence must list. */
-  Expected: { Type: string; InstanceId: string; UserName?: string; SequenceInstances?: string[] };
-}>({
+/** What a GuardDuty finding must still say for Warden to act on it. */
+export interface GuardDutyExpectation {
+  Type: string;
+  AccountId: string;
+  Region: string;
+  InstanceId: string;
+  /** The credentials' user or role (a credential finding's sessions are revoked). */
+  UserName?: string;
+  /** Instances an attack sequence must list, and roles among its actors whose sessions are revoked. */
+  SequenceInstances?: string[];
+  SequenceRoles?: string[];
+}
+
+/**
+ * GuardDuty GetFindings: the finding exists, in the event's account and region, with its type,
+ * instance, user, and the sequence's instances and roles, and is not archived.
+ */
+export const verifyGuardDutyFinding = defineAction<{ DetectorId: string; FindingIds: string[]; Expected: GuardDutyExpectation }>({
   service: 'guardduty',
   operation: 'GetFindings',
   readOnly: true,
@@ -33,6 +45,11 @@ export const verifyGuardDutyFinding = defineAction<{
     const finding = Findings.find((candidate) => candidate.Id === id);
     if (!finding) throw new EventNotVerifiedError(`GuardDuty detector ${DetectorId} has no finding ${id}`);
     const instance = finding.Resource?.InstanceDetails?.InstanceId ?? '';
+    // The account and region say where Warden acts: a real finding moved to another account is not that finding.
+    if (finding.AccountId !== Expected.AccountId || finding.Region !== Expected.Region)
+      throw new EventNotVerifiedError(
+        `GuardDuty says finding ${id} is in account ${finding.AccountId ?? 'none'}, ${finding.Region ?? 'no region'}, not ${Expected.AccountId}, ${Expected.Region}`,
+      );
     if (finding.Type !== Expected.Type)
       throw new EventNotVerifiedError(`GuardDuty says finding ${id} is ${finding.Type}, not ${Expected.Type}`);
     if (instance !== Expected.InstanceId)
@@ -48,6 +65,14 @@ export const verifyGuardDutyFinding = defineAction<{
     );
     const unlisted = (Expected.SequenceInstances ?? []).filter((instanceId) => !listed.has(instanceId));
     if (unlisted.length > 0) throw new EventNotVerifiedError(`GuardDuty's sequence in finding ${id} does not list ${unlisted.join(', ')}`);
+    const actors = new Set(
+      (finding.Service?.Detection?.Sequence?.Actors ?? []).map((actor) =>
+        actorRoleName(actor.User?.Type, actor.Session?.Issuer, actor.User?.Name),
+      ),
+    );
+    const unnamed = (Expected.SequenceRoles ?? []).filter((role) => !actors.has(role));
+    if (unnamed.length > 0)
+      throw new EventNotVerifiedError(`GuardDuty's sequence in finding ${id} names no actor role ${unnamed.join(', ')}`);
     return { status: 'done', detail: `GuardDuty confirms finding ${id} (${finding.Type} on ${instance}, not archived)` };
   },
 });

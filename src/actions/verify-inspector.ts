@@ -8,13 +8,15 @@ export interface InspectorExpectation {
   Type: string;
   AccountId: string;
   ResourceId: string;
+  /** The severity the plan acted on (a MEDIUM finding edited to HIGH is not the finding). */
+  Severity: string;
   VulnerabilityId?: string;
 }
 
 /**
  * Inspector ListFindings by ARN in the delegated administrator account (Warden's), which lists every
- * member's findings: the finding is ACTIVE, about the event's account, instance and vulnerability, and
- * Inspector itself says a fix is available.
+ * member's findings: the finding is ACTIVE, of the event's severity, about its account, instance and
+ * vulnerability, and Inspector itself says a fix is available.
  */
 export const verifyInspectorFinding = defineAction<{ FindingArn: string; Expected: InspectorExpectation }>({
   service: 'inspector2',
@@ -39,6 +41,8 @@ export const verifyInspectorFinding = defineAction<{ FindingArn: string; Expecte
     const wrong =
       (finding.status !== 'ACTIVE' && `Inspector says the finding is ${finding.status ?? 'without a status'}, not ACTIVE`) ||
       (finding.type !== Expected.Type && `Inspector says the finding is ${finding.type ?? 'of no type'}, not ${Expected.Type}`) ||
+      (finding.severity !== Expected.Severity &&
+        `Inspector says the finding is ${finding.severity ?? 'of no severity'}, not ${Expected.Severity}`) ||
       (finding.awsAccountId !== Expected.AccountId &&
         `Inspector says the finding is in account ${finding.awsAccountId ?? 'none'}, not ${Expected.AccountId}`) ||
       (!resources.includes(Expected.ResourceId) && `Inspector says the finding is not about ${Expected.ResourceId}`) ||

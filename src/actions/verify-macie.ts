@@ -1,4 +1,4 @@
-import { GetFindingsCommand, Macie2Client } from '@aws-sdk/client-macie2';
+import { type Finding, GetFindingsCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { EventNotVerifiedError } from '../errors';
 import { hasCode, settle } from './errors';
 import { defineAction } from './types';
@@ -8,8 +8,17 @@ export interface MacieExpectation {
   Type: string;
   AccountId: string;
   Bucket: string;
-  /** Set when the change is to one object (the sensitive-data label). */
+  /** Set when the change is to one object (the sensitive-data label)... */
   ObjectKey?: string;
+  /** ...with the data categories the label will say, each of which Macie must report. */
+  Categories?: string[];
+}
+
+/** The data categories of a finding as Macie reports them; custom data identifiers as one, as the plan names them. */
+function categoriesOf(finding: Finding): Set<string> {
+  const result = finding.classificationDetails?.result;
+  const custom = (result?.customDataIdentifiers?.detections ?? []).length > 0 ? ['CUSTOM_IDENTIFIER'] : [];
+  return new Set([...(result?.sensitiveData ?? []).flatMap((item) => item.category ?? []), ...custom]);
 }
 
 /**
@@ -43,6 +52,8 @@ export const verifyMacieFinding = defineAction<{ FindingIds: string[]; Expected:
       (Expected.ObjectKey !== undefined &&
         s3Object?.key !== Expected.ObjectKey &&
         `Macie says finding ${id} is about object ${s3Object?.key ?? 'none'}, not ${Expected.ObjectKey}`) ||
+      (Expected.Categories?.some((category) => !categoriesOf(finding).has(category)) &&
+        `Macie reports ${[...categoriesOf(finding)].join(' ') || 'no data category'} in finding ${id}, not ${Expected.Categories?.join(' ')}`) ||
       (finding.archived && `Macie says finding ${id} is archived`) ||
       (finding.sample && `Macie says finding ${id} is a sample finding`);
     if (wrong) throw new EventNotVerifiedError(wrong);

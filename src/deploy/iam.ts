@@ -131,6 +131,8 @@ const RUNBOOK_SCOPES: Record<string, string> = {
   kms: 'kms:*:${AWS::AccountId}:key/*',
   cloudtrail: 'cloudtrail:*:${AWS::AccountId}:trail/*',
   codebuild: 'codebuild:*:${AWS::AccountId}:project/*',
+  sns: 'sns:*:${AWS::AccountId}:*',
+  securityhub: 'securityhub:*:${AWS::AccountId}:*',
 };
 
 /**

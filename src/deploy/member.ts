@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { ACTIONS, RELEASE_ACTIONS } from '../actions/registry';
 import { runsIn } from '../actions/types';
 import type { Plan, Step } from '../plan';
-import { MEMBER_RUNBOOKS_INFIX } from '../playbooks/target';
+
 import { runbookFamilies } from '../remediations';
+import { MEMBER_ROLE_NAME_MAX, MEMBER_RUNBOOKS_INFIX } from '../remediations/member-roles';
 import {
   automationRole,
   automationRoleId,
@@ -69,9 +70,6 @@ const sub = (template: string) => ({ 'Fn::Sub': template });
 const centralBus = sub('arn:${AWS::Partition}:events:${CentralRegion}:${CentralAccountId}:event-bus/default');
 const FORWARDER_ROLE = '${MemberRoleName}-forwarder';
 const AUTOMATION_ROLE = (family: string) => `\${MemberRoleName}${MEMBER_RUNBOOKS_INFIX}${family}`;
-/** IAM role names are at most 64 characters: the responder role's name leaves room for the longest family role's suffix. */
-export const MEMBER_ROLE_NAME_MAX =
-  64 - Math.max(...Object.keys(runbookFamilies()).map((family) => `${MEMBER_RUNBOOKS_INFIX}${family}`.length));
 /** The responder role passes this account's runbook roles, and no other, to the runbooks it starts (SSM only). */
 const PASS_AUTOMATION_ROLE: Record<string, Grant> = {
   'iam:PassRole': {

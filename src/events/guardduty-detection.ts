@@ -52,12 +52,18 @@ export interface AttackSequence {
 export const isAttackSequence = (finding: GuardDutyFinding) => finding.type.startsWith('AttackSequence:');
 
 /** The role an assumed-role principal is a session of: `role/<name>` in an issuer ARN, else the user name. */
-function roleOf(actor: unknown): string | undefined {
-  const type = text(at(actor, 'user', 'type'));
+/**
+ * The IAM role behind a sequence's actor, if it is a role: from its session's issuer
+ * (`arn:aws:iam::<account>:role/<path>/<name>`), else the user name. Read alike from the event and
+ * from GuardDuty's own GetFindings answer, so the role Warden revokes is one GuardDuty names.
+ */
+export function actorRoleName(type: string | undefined, issuer: string | undefined, name: string | undefined): string | undefined {
   if (type !== 'AssumedRole' && type !== 'Role') return undefined;
-  const issuer = text(at(actor, 'session', 'issuer'));
-  return issuer?.match(/:role\/(?:.*\/)?([\w+=,.@-]+)$/)?.[1] ?? text(at(actor, 'user', 'name'));
+  return issuer?.match(/:role\/(?:.*\/)?([\w+=,.@-]+)$/)?.[1] ?? name;
 }
+
+const roleOf = (actor: unknown) =>
+  actorRoleName(text(at(actor, 'user', 'type')), text(at(actor, 'session', 'issuer')), text(at(actor, 'user', 'name')));
 
 export function attackSequenceOf(finding: GuardDutyFinding): AttackSequence | undefined {
   const sequence = at(finding.service, 'detection', 'sequence');

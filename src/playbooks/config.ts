@@ -5,11 +5,13 @@ import {
   AUTOMATION_ASSUME_ROLE,
   automationRoleFor,
   bestRuleMatch,
+  CUSTOM_FAMILY,
   findRemediation,
   isConformancePackRule,
   nameBasedUuid,
   type Remediation,
   RUNBOOKS,
+  runbookFamily,
   runbooksByIdentifier,
   tagLookupFor,
   UNCHECKED_TAG_DEFAULT,
@@ -176,6 +178,13 @@ export function decideRemediation(subject: ComplianceSubject, settings: ConfigSe
     return notify(
       `${rule}: ${remediation.runbook} needs ${remediation.missing.join(', ')}, which the event cannot provide ` +
         `(give ${remediation.missing.length > 1 ? 'them' : 'it'} in WARDEN_REMEDIATIONS under "${remediation.matched}"): reported`,
+      remediation,
+    );
+  // The member stack has a role for each catalogued family only: a runbook of your own has none there.
+  if (inMemberAccount(subject.target, settings) && runbookFamily(remediation.runbook) === CUSTOM_FAMILY)
+    return notify(
+      `${rule}: ${remediation.runbook} is a runbook of your own, granted (deploy/grants.json) in Warden's own account only; ` +
+        `account ${subject.target?.account} has no role for it: reported`,
       remediation,
     );
   return {

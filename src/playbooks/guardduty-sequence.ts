@@ -47,7 +47,9 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
   if (refusal) return tell(`the sequence's resources are ${refusal.replace(/^is /, '')}: reported, nothing contained`);
   if (target && cannotEnter(target, settings)) return tell(noMemberRoleReason('the sequence', target, settings));
 
-  const verify: Step[] = settings.verifyEvents ? [{ ...verifyFindingStep(finding), input: sequenceVerifyInput(finding, sequence) }] : [];
+  const verify: Step[] = settings.verifyEvents
+    ? [{ ...verifyFindingStep(finding), input: sequenceVerifyInput(finding, sequence, settings) }]
+    : [];
   const sharedVerify = verify[0]?.id;
   const skipped: string[] = [];
   const contained: string[] = [];
@@ -101,14 +103,26 @@ export function planAttackSequence(event: GuardDutyEvent, settings: GuardDutySet
   return tell(reason, steps, contained);
 }
 
-/** GetFindings must confirm the sequence lists every instance Warden is about to contain. */
-function sequenceVerifyInput(finding: GuardDutyFinding, sequence: AttackSequence) {
+/** GetFindings must confirm the sequence lists every instance Warden is about to contain, and every role whose sessions it revokes. */
+function sequenceVerifyInput(finding: GuardDutyFinding, sequence: AttackSequence, settings: GuardDutySettings) {
+  const roles = settings.revokeSequencePrincipals ? sequenceRoles(sequence) : [];
   return {
     DetectorId: finding.service.detectorId ?? '',
     FindingIds: [finding.id],
-    Expected: { Type: finding.type, InstanceId: '', SequenceInstances: sequence.instances.map((instance) => instance.instanceId) },
+    Expected: {
+      Type: finding.type,
+      AccountId: finding.accountId,
+      Region: finding.region,
+      InstanceId: '',
+      SequenceInstances: sequence.instances.map((instance) => instance.instanceId),
+      ...(roles.length > 0 ? { SequenceRoles: roles } : {}),
+    },
   };
 }
+
+const sequenceRoles = (sequence: AttackSequence) => [
+  ...new Set(sequence.principals.flatMap((principal) => (principal.roleName ? [principal.roleName] : []))),
+];
 
 /** Why one instance of a sequence is not contained, if it is not. */
 function instanceRefusal(finding: GuardDutyFinding, instance: AttackSequence['instances'][number], settings: GuardDutySettings) {
@@ -131,8 +145,7 @@ function principalRevocations(
   sharedVerify?: string,
 ): Step[] {
   if (!settings.revokeSequencePrincipals) return [];
-  const roles = [...new Set(sequence.principals.flatMap((principal) => (principal.roleName ? [principal.roleName] : [])))];
-  return roles.map((roleName) =>
+  return sequenceRoles(sequence).map((roleName) =>
     revokeStep(finding, settings, {
       id: `revoke-sessions:${roleName}`,
       roleName,

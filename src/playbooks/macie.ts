@@ -4,7 +4,7 @@ import { missingTopicNote, notifyStep } from '../notify';
 import { type Alert, missingSetting, outputOf, type Plan, type Severity, type Step } from '../plan';
 import type { Settings } from '../settings';
 import { atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
-import { verifyMacieStep } from './verify';
+import { VERIFY_STEP_ID, verifyMacieStep } from './verify';
 
 export type MacieSettings = Pick<
   Settings,
@@ -70,13 +70,13 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     return { ...base, decision: 'notify', reason: reason + missingTopicNote(settings), alert, steps: [notifyStep(alert, [], settings)] };
   };
   // Confirmed first (WARDEN_VERIFY_EVENTS) by Warden's own Macie, the administrator that holds every member's
-  // findings: every change waits for it, the reads run beside it.
-  const verify = settings.verifyEvents
-    ? [atAdministrator(verifyMacieStep(finding, object?.key), finding.accountId, finding.region, settings)]
-    : [];
-  const verified = verify.map((step) => step.id);
-  const act = (reason: string, changes: Step[]): Plan => {
+  // findings: every change waits for it, the reads run beside it. A label's object and categories are confirmed too.
+  const verified = settings.verifyEvents ? [VERIFY_STEP_ID] : [];
+  const act = (reason: string, changes: Step[], label?: { key: string; categories: string[] }): Plan => {
     const target = targetOf(finding.accountId, finding.region, settings);
+    const verify = settings.verifyEvents
+      ? [atAdministrator(verifyMacieStep(finding, label), finding.accountId, finding.region, settings)]
+      : [];
     const steps = [...verify, ...inTarget(changes, target)];
     const full = target ? `${reason} in account ${target.account}, ${target.region}` : reason;
     const alert = macieAlert(event, full);
@@ -109,6 +109,7 @@ export function planMacie(event: MacieEvent, settings: MacieSettings): Plan {
     return act(
       `${found}: tag the object ${SENSITIVE_DATA_TAG} (WARDEN_MACIE_TAG_OBJECTS); data is never deleted or moved`,
       tagSteps(finding, settings, verified),
+      { key: object.key, categories: dataCategories(finding) },
     );
   }
   return report(`${what}: reported; Warden closes buckets only for public-access findings`);
@@ -172,7 +173,7 @@ function blockSteps(finding: MacieFinding, settings: MacieSettings, verified: st
 function tagSteps(finding: MacieFinding, settings: MacieSettings, verified: string[]): Step[] {
   const bucket = finding.resourcesAffected.s3Bucket.name;
   const object = finding.resourcesAffected.s3Object as NonNullable<MacieFinding['resourcesAffected']['s3Object']>;
-  const categories = [...new Set(sensitiveData(finding).map((item) => item.category))].join(' ') || 'unknown';
+  const categories = dataCategories(finding).join(' ') || 'unknown';
   return [
     readTagsStep(bucket, settings),
     {
@@ -213,6 +214,9 @@ function sensitiveData(finding: MacieFinding): { category: string; total: number
       ]
     : managed;
 }
+
+/** The data categories the object's label names (custom data identifiers as CUSTOM_IDENTIFIER). */
+const dataCategories = (finding: MacieFinding) => [...new Set(sensitiveData(finding).map((item) => item.category))];
 
 const dataSummary = (finding: MacieFinding) =>
   sensitiveData(finding)

@@ -1,5 +1,6 @@
 import type { Step, Target } from '../plan';
 import { runbookFamily } from '../remediations';
+import { MEMBER_RUNBOOKS_INFIX } from '../remediations/member-roles';
 import type { Settings } from '../settings';
 
 export type HomeSettings = Pick<Settings, 'homeAccount' | 'region' | 'memberRoleName'>;
@@ -47,13 +48,11 @@ export const inTarget = (steps: Step[], target: Target | undefined): Step[] =>
   target ? steps.map((step) => (step.service === 'dynamodb' ? step : { ...step, target })) : steps;
 
 /**
- * The roles runbooks assume in a member account, one per runbook family as in the central stack:
- * created by the member stack beside the responder role (deploy/member-account.json) and named after
- * it, `<member role>-runbooks-<family>`, so the central stack needs no setting more.
+ * The ARN of the role a runbook assumes in a member account, one per runbook family as in the central
+ * stack: created by the member stack beside the responder role and named after it,
+ * `<member role>-runbooks-<family>`, so the central stack needs no setting more (partition from the
+ * region: aws-cn, aws-us-gov, aws).
  */
-export const MEMBER_RUNBOOKS_INFIX = '-runbooks-';
-
-/** The ARN of a runbook's role in an account (partition from the region: aws-cn, aws-us-gov, aws). */
 export function memberAutomationRoleArn(account: string, memberRoleName: string, region: string, runbook: string): string {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   return `arn:${partition}:iam::${account}:role/${memberRoleName}${MEMBER_RUNBOOKS_INFIX}${runbookFamily(runbook)}`;

@@ -27,12 +27,14 @@ export function verifyFindingStep(finding: GuardDutyFinding): Step {
       FindingIds: [finding.id],
       Expected: {
         Type: finding.type,
+        AccountId: finding.accountId,
+        Region: finding.region,
         InstanceId: finding.resource.instanceDetails?.instanceId ?? '',
         // Credential findings: the role or user whose sessions Warden may revoke is GuardDuty's, not the event's.
         ...(userOf(finding) ? { UserName: userOf(finding) } : {}),
       },
     },
-    why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (type, instance, not archived)`,
+    why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (account, region, type, instance, not archived)`,
     after: [],
   };
 }
@@ -89,8 +91,11 @@ export function verifySecurityHubStep(finding: SecurityHubFinding, controlId: st
   };
 }
 
-/** Macie (the administrator, Warden's account) still holds the finding, not archived, about this bucket (and object). */
-export function verifyMacieStep(finding: MacieFinding, objectKey?: string): Step {
+/**
+ * Macie (the administrator, Warden's account) still holds the finding, not archived, about this bucket;
+ * for a label, about this object and with these data categories.
+ */
+export function verifyMacieStep(finding: MacieFinding, label?: { key: string; categories: string[] }): Step {
   const Bucket = finding.resourcesAffected.s3Bucket.name;
   return {
     id: VERIFY_STEP_ID,
@@ -99,9 +104,14 @@ export function verifyMacieStep(finding: MacieFinding, objectKey?: string): Step
     operation: 'GetFindings',
     input: {
       FindingIds: [finding.id],
-      Expected: { Type: finding.type, AccountId: finding.accountId, Bucket, ...(objectKey === undefined ? {} : { ObjectKey: objectKey }) },
+      Expected: {
+        Type: finding.type,
+        AccountId: finding.accountId,
+        Bucket,
+        ...(label ? { ObjectKey: label.key, Categories: label.categories } : {}),
+      },
     },
-    why: `confirm with Macie that finding ${finding.id} exists as the event says (type, account, ${objectKey === undefined ? 'bucket' : 'object'}, not archived)`,
+    why: `confirm with Macie that finding ${finding.id} exists as the event says (type, account, ${label ? 'object, data categories' : 'bucket'}, not archived)`,
     after: [],
   };
 }
@@ -120,10 +130,11 @@ export function verifyInspectorStep(finding: InspectorFinding, resourceId: strin
         Type: finding.type,
         AccountId: finding.awsAccountId,
         ResourceId: resourceId,
+        Severity: finding.severity,
         ...(vulnerability ? { VulnerabilityId: vulnerability } : {}),
       },
     },
-    why: `confirm with Inspector that the finding is ACTIVE, about ${resourceId}${vulnerability ? ` and ${vulnerability}` : ''}, with a fix available`,
+    why: `confirm with Inspector that the finding is ACTIVE and ${finding.severity}, about ${resourceId}${vulnerability ? ` and ${vulnerability}` : ''}, with a fix available`,
     after: [],
   };
 }

@@ -6,7 +6,7 @@ import { verifyGuardDutyFinding } from '../../src/actions/verify-guardduty';
 import { containmentVerdict } from '../../src/notify';
 import type { Outcome } from '../../src/plan';
 import { planEvent } from '../../src/respond';
-import { type EditableJson, loadSample, planSample, settingsWith, testClients } from '../fixtures';
+import { ACCOUNT, type EditableJson, loadSample, planSample, settingsWith, testClients } from '../fixtures';
 
 // Attack sequences, credential findings and malware findings, from the attacker's side: an event
 // that names more than GuardDuty said, a finding that dresses a snapshot up as an instance, a
@@ -83,6 +83,8 @@ describe('Adversary: attack sequences', () => {
         {
           Id: 'f-1',
           Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+          AccountId: ACCOUNT,
+          Region: 'us-east-1',
           Resource: {},
           Service: {
             Archived: false,
@@ -99,6 +101,8 @@ describe('Adversary: attack sequences', () => {
           FindingIds: ['f-1'],
           Expected: {
             Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+            AccountId: ACCOUNT,
+            Region: 'us-east-1',
             InstanceId: '',
             SequenceInstances: ['i-0c1d2e3f4a5b60001', 'i-0aaaaaaaaaaaaaaaa'],
           },
@@ -130,6 +134,58 @@ describe('Adversary: attack sequences', () => {
       input: { RoleName: 'batch-worker', RequireInstanceProfile: false, Spared: ['warden-quarantine'] },
       after: ['verify-event'],
     });
+    // GuardDuty must name the role among the sequence's actors before its sessions are revoked.
+    expect(revoked.steps.find((step) => step.id === 'verify-event')?.input.Expected).toMatchObject({ SequenceRoles: ['batch-worker'] });
+  });
+
+  it('a role an edited sequence adds to its actors is not revoked: GuardDuty names no such actor', async () => {
+    // Prepare: GuardDuty's own copy names batch-worker only.
+    guardduty = mockGuardDuty();
+    guardduty.on(GetFindingsCommand).resolves({
+      Findings: [
+        {
+          Id: 'f-3',
+          Type: 'AttackSequence:IAM/CompromisedCredentials',
+          AccountId: ACCOUNT,
+          Region: 'us-east-1',
+          Resource: {},
+          Service: {
+            Archived: false,
+            Detection: {
+              Sequence: {
+                Actors: [
+                  {
+                    Id: 'a-1',
+                    User: { Name: 'batch-worker', Type: 'AssumedRole', Uid: 'AROAEXAMPLE' },
+                    Session: { Issuer: `arn:aws:iam::${ACCOUNT}:role/batch-worker` },
+                  },
+                ],
+              },
+            },
+          },
+        } as never,
+      ],
+    });
+    const verify = (SequenceRoles: string[]) =>
+      verifyGuardDutyFinding.run(
+        {
+          DetectorId: 'd',
+          FindingIds: ['f-3'],
+          Expected: {
+            Type: 'AttackSequence:IAM/CompromisedCredentials',
+            AccountId: ACCOUNT,
+            Region: 'us-east-1',
+            InstanceId: '',
+            SequenceRoles,
+          },
+        },
+        context,
+      );
+    // Act + Assess
+    await expect(verify(['batch-worker'])).resolves.toMatchObject({ status: 'done' });
+    await expect(verify(['batch-worker', 'OrganizationAccountAccessRole'])).rejects.toThrow(
+      /names no actor role OrganizationAccountAccessRole/,
+    );
   });
 
   it('a sequence with one instance isolated and one not is NOT CONTAINED, each instance named with its outcome', () => {
@@ -159,6 +215,8 @@ describe('Adversary: stolen instance credentials', () => {
         {
           Id: 'f-2',
           Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+          AccountId: ACCOUNT,
+          Region: 'us-east-1',
           Resource: { AccessKeyDetails: { UserName: 'web-app' } },
           Service: { Archived: false },
         } as never,
@@ -175,6 +233,8 @@ describe('Adversary: stolen instance credentials', () => {
           FindingIds: ['f-2'],
           Expected: {
             Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+            AccountId: ACCOUNT,
+            Region: 'us-east-1',
             InstanceId: '',
             UserName: 'OrganizationAdmin',
           },
@@ -182,6 +242,23 @@ describe('Adversary: stolen instance credentials', () => {
         context,
       ),
     ).rejects.toThrow(/about web-app, not OrganizationAdmin/);
+    // Nor may a real finding be moved to another account of the organization, where a role of the same name is revoked.
+    await expect(
+      verifyGuardDutyFinding.run(
+        {
+          DetectorId: 'd',
+          FindingIds: ['f-2'],
+          Expected: {
+            Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+            AccountId: '444455556666',
+            Region: 'us-east-1',
+            InstanceId: '',
+            UserName: 'web-app',
+          },
+        },
+        context,
+      ),
+    ).rejects.toThrow(new RegExp(`is in account ${ACCOUNT}, us-east-1, not 444455556666, us-east-1`));
     // And the revocation itself accepts only a role that is in an instance profile.
     expect(planned.steps.find((step) => step.action === 'revokeOlderSessions')?.input).toMatchObject({ RequireInstanceProfile: true });
   });

@@ -1,7 +1,14 @@
 import { DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Inspector2Client, type Finding as InspectorFinding, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { GetFindingsCommand, Macie2Client, type Finding as MacieFinding } from '@aws-sdk/client-macie2';
-import { GetBucketTaggingCommand, GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketTaggingCommand,
+  GetObjectTaggingCommand,
+  GetPublicAccessBlockCommand,
+  PutObjectTaggingCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -123,6 +130,40 @@ describe('Lambda handler: macie, with the finding confirmed by Macie', () => {
   });
 });
 
+describe('Lambda handler: macie, labelling an object', () => {
+  const labelling = { ...env, WARDEN_MACIE_TAG_OBJECTS: 'true' };
+
+  it('labels the object only with categories Macie itself reports: an edited finding cannot write its own text', async () => {
+    // Prepare: the event claims a category Macie's copy of the finding does not have.
+    const event = editableSample('macie', 'sensitive-data');
+    const held = macieHolds(structuredClone(event.detail));
+    event.detail.classificationDetails.result.sensitiveData[0].category = 'REMOVE-THIS-BUCKET-NOW';
+    macie.on(GetFindingsCommand).resolves({ findings: [held] });
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
+    const handler = await coldStart('macie', labelling);
+    // Act
+    const response = await handler(asEvent(event));
+    // Assess
+    expect(verification(response)).toMatchObject({ status: 'failed', detail: expect.stringMatching(/not REMOVE-THIS-BUCKET-NOW/) });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectTaggingCommand, 0);
+  });
+
+  it('labels it when Macie reports the same object and categories', async () => {
+    // Prepare
+    const event = editableSample('macie', 'sensitive-data');
+    macie.on(GetFindingsCommand).resolves({ findings: [macieHolds(event.detail)] });
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
+    const handler = await coldStart('macie', labelling);
+    // Act
+    const response = await handler(asEvent(event));
+    // Assess
+    expect(verification(response)).toMatchObject({ status: 'done' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectTaggingCommand, {
+      Tagging: { TagSet: [{ Key: 'warden:sensitive-data', Value: 'PERSONAL_INFORMATION FINANCIAL_INFORMATION' }] },
+    });
+  });
+});
+
 describe('Lambda handler: inspector, with the finding confirmed by Inspector', () => {
   const patching = { ...env, WARDEN_INSPECTOR_PATCH: 'true' };
 
@@ -147,6 +188,12 @@ describe('Lambda handler: inspector, with the finding confirmed by Inspector', (
       'Inspector says it is CLOSED',
       (detail: Record<string, unknown>) => [inspectorHolds(detail, { status: 'CLOSED' })],
       /CLOSED, not ACTIVE/,
+    ],
+    // A real MEDIUM finding edited to HIGH would patch, and maybe reboot, an instance Warden leaves alone.
+    [
+      'Inspector says it is MEDIUM',
+      (detail: Record<string, unknown>) => [inspectorHolds(detail, { severity: 'MEDIUM' })],
+      /MEDIUM, not HIGH/,
     ],
     ['Inspector says no fix exists', (detail: Record<string, unknown>) => [inspectorHolds(detail, { fixAvailable: 'NO' })], /no fix/],
     [

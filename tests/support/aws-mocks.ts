@@ -87,7 +87,14 @@ export const existingGroups: SecurityGroup[] = [
   { GroupId: QUARANTINE_GROUP, GroupName: `warden-quarantine-${VPC}`, VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] },
 ];
 
-type SampleFinding = { id: string; type: string; resource: { instanceDetails?: { instanceId: string } }; service: { archived?: boolean } };
+type SampleFinding = {
+  id: string;
+  type: string;
+  accountId: string;
+  region: string;
+  resource: { instanceDetails?: { instanceId: string } };
+  service: { archived?: boolean };
+};
 
 /** What GuardDuty's GetFindings says about the findings of events/guardduty, by id (PascalCase, as the API returns it). */
 export const KNOWN_FINDINGS = new Map(
@@ -98,12 +105,19 @@ export const KNOWN_FINDINGS = new Map(
       {
         Id: finding.id,
         Type: finding.type,
+        AccountId: finding.accountId,
+        Region: finding.region,
         Resource: { InstanceDetails: { InstanceId: finding.resource.instanceDetails?.instanceId } },
         Service: { Archived: Boolean(finding.service.archived) },
       },
     ];
   }),
 );
+
+/** The administrator's GuardDuty after a sample finding was really raised in another account: it says so. */
+export function raisedIn(guardduty: ReturnType<typeof mockGuardDuty>, findingId: string, account: string) {
+  guardduty.on(GetFindingsCommand).resolves({ Findings: [{ ...KNOWN_FINDINGS.get(findingId), AccountId: account } as never] });
+}
 
 /** GuardDuty confirms the sample findings (KNOWN_FINDINGS) and knows no other. */
 export function mockGuardDuty() {

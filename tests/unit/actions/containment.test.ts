@@ -24,6 +24,7 @@ import {
   mutatingCalls,
   QUARANTINE_GROUP,
   QUARANTINED_RECORDS,
+  raisedIn,
   restoreAccount,
   runningInstance,
   UNTRACK_GROUP,
@@ -337,6 +338,7 @@ describe('Executor: containment in a member account', () => {
     mocks = mockAccount('fresh');
     const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
     event.detail.accountId = MEMBER;
+    raisedIn(mocks.guardduty, String(event.detail.id), MEMBER);
     const parsed = parseEvent(event);
     if (!parsed.ok) throw new Error(parsed.error);
     const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
@@ -371,6 +373,7 @@ describe('Executor: containment in a member account', () => {
     for (const record of QUARANTINED_RECORDS) mocks.records.seed(record);
     const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
     event.detail.accountId = MEMBER;
+    raisedIn(mocks.guardduty, String(event.detail.id), MEMBER);
     const parsed = parseEvent(event);
     if (!parsed.ok) throw new Error(parsed.error);
     const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));

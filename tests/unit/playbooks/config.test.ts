@@ -135,6 +135,24 @@ describe('Playbook: config', () => {
     expect(start?.input.Parameters).toMatchObject({ AutomationAssumeRole: [`arn:aws:iam::${MEMBER}:role/warden-responder-runbooks-ec2`] });
   });
 
+  it('reports a runbook of your own for a member account: the member stack has a role for catalogued families only', () => {
+    // Prepare
+    const own = JSON.stringify({ 'restricted-ssh': { runbook: 'Acme-CloseSsh', resourceIdParameter: 'GroupId' } });
+    const change = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');
+    Object.assign(change.detail, { awsAccountId: MEMBER });
+    // Act
+    const member = plan(change, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'r', WARDEN_REMEDIATIONS: own });
+    const home = plan(undefined, { WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_REMEDIATIONS: own });
+    // Assess
+    expect(member).toMatchObject({
+      decision: 'notify',
+      reason: expect.stringMatching(
+        /Acme-CloseSsh is a runbook of your own, granted \(deploy\/grants\.json\) in Warden's own account only/,
+      ),
+    });
+    expect(home.steps.find((step) => step.operation === 'StartAutomationExecution')?.input.DocumentName).toBe('Acme-CloseSsh');
+  });
+
   it('starts one execution per account: the same rule, resource and evaluation time in two accounts have two ClientTokens', () => {
     const tokenIn = (account: string) => {
       const change = complianceChange('restricted-ssh', 'AWS::EC2::SecurityGroup');

@@ -62,7 +62,7 @@ describe('Playbook: inspector', () => {
     expect(facts(event).Package).toContain('no fixed version yet');
   });
 
-  it('patches only after Inspector confirms the finding, its CVE and its fix; the tag read runs beside the check', () => {
+  it('patches only after Inspector confirms the finding, its severity, its CVE and its fix; the tag read runs beside the check', () => {
     // Act
     const result = plan(sample('ec2-package-vulnerability'), PATCH);
     // Assess
@@ -80,6 +80,7 @@ describe('Playbook: inspector', () => {
         Type: 'PACKAGE_VULNERABILITY',
         AccountId: detail.awsAccountId,
         ResourceId: 'i-0abcdef1234567890',
+        Severity: 'HIGH',
         VulnerabilityId: 'CVE-2024-2961',
       },
     });
@@ -94,6 +95,19 @@ describe('Playbook: inspector', () => {
     const where = Object.fromEntries(result.steps.map((step) => [step.id, step.target]));
     expect(where['verify-event']).toBeUndefined();
     expect(where.patch).toMatchObject({ account: '444455556666' });
+  });
+
+  it('asks Inspector in the instance’s region, in Warden’s own account, when that is not Warden’s region', () => {
+    // Prepare: the member's instance in eu-west-1
+    const event = sample('member-account');
+    const detail = event.detail as { resources: { region: string }[] };
+    for (const resource of detail.resources) resource.region = 'eu-west-1';
+    // Act
+    const result = plan(event, { ...PATCH, WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    // Assess
+    const where = Object.fromEntries(result.steps.map((step) => [step.id, step.target]));
+    expect(where['verify-event']).toEqual({ account: '111122223333', region: 'eu-west-1' });
+    expect(where.patch).toEqual({ account: '444455556666', region: 'eu-west-1' });
   });
 
   it('plans no Inspector check with WARDEN_VERIFY_EVENTS=false (emulators)', () => {
