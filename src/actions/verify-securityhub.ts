@@ -6,15 +6,19 @@ import { defineAction } from './types';
 export interface SecurityHubExpectation {
   ControlId: string;
   ResourceId: string;
+  /** The account the runbook starts in: a real finding moved to another account is not that finding. */
+  AccountId: string;
 }
 
 /** Why the finding Security Hub holds does not confirm the event, or undefined when it does. */
 function controlMismatch(
   id: string,
-  found: { archived: boolean; compliance?: string; control?: string; resources: string[] },
+  found: { archived: boolean; account?: string; compliance?: string; control?: string; resources: string[] },
   expected: SecurityHubExpectation,
 ): string | undefined {
   if (found.archived) return `Security Hub says finding ${id} is archived`;
+  if (found.account !== expected.AccountId)
+    return `Security Hub says finding ${id} is in account ${found.account ?? 'none'}, not ${expected.AccountId}`;
   if (found.compliance?.toUpperCase() !== 'FAILED' && found.compliance?.toLowerCase() !== 'fail')
     return `Security Hub says finding ${id} is ${found.compliance ?? 'without a compliance status'}, not FAILED`;
   if (found.control !== expected.ControlId)
@@ -46,6 +50,7 @@ export const verifySecurityHubFinding = defineAction<{ Id: string; ProductArn: s
       Id,
       {
         archived: finding.RecordState === 'ARCHIVED',
+        account: finding.AwsAccountId,
         compliance: finding.Compliance?.Status,
         control: finding.Compliance?.SecurityControlId ?? finding.ProductFields?.ControlId,
         resources: (finding.Resources ?? []).map((resource) => resource.Id ?? ''),
@@ -80,13 +85,19 @@ export const verifySecurityHubFindingV2 = defineAction<{ FindingInfoUid: string;
       }),
     );
     const finding = Findings[0] as
-      | { status?: string; compliance?: { status?: string; control?: string }; resources?: { uid?: string }[] }
+      | {
+          status?: string;
+          cloud?: { account?: { uid?: string } };
+          compliance?: { status?: string; control?: string };
+          resources?: { uid?: string }[];
+        }
       | undefined;
     if (!finding) throw new EventNotVerifiedError(`Security Hub has no finding ${FindingInfoUid}`);
     const wrong = controlMismatch(
       FindingInfoUid,
       {
         archived: finding.status?.toLowerCase() === 'archived',
+        account: finding.cloud?.account?.uid,
         compliance: finding.compliance?.status,
         control: finding.compliance?.control,
         resources: (finding.resources ?? []).map((resource) => resource.uid ?? ''),

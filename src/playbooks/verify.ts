@@ -68,7 +68,7 @@ export function verifyComplianceStep(change: ConfigComplianceChange, sourceIdent
  * this control and resource: GetFindings for ASFF, GetFindingsV2 for OCSF.
  */
 export function verifySecurityHubStep(finding: SecurityHubFinding, controlId: string, resourceId: string): Step {
-  const Expected = { ControlId: controlId, ResourceId: resourceId };
+  const Expected = { ControlId: controlId, ResourceId: resourceId, AccountId: finding.account };
   const why = `confirm with Security Hub that finding ${finding.id} exists, active and FAILED, for ${controlId} on ${resourceId}`;
   if (finding.format === 'ocsf')
     return {

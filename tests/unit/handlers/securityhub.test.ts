@@ -156,6 +156,20 @@ describe('Lambda handler: securityhub', () => {
     expect(response.outcomes?.find((outcome) => outcome.stepId === 'verify-event')?.detail).toMatch(/PASSED, not FAILED/);
     expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
   });
+
+  it('changes nothing when the event moves a real finding to another account of the organization', async () => {
+    // Prepare: the same finding id, now claiming a member account where a resource of that id would be remediated
+    const moved = structuredClone(event('ec2-19-high-risk-ports')) as EventBridgeEvent<string, { findings: Finding[] }>;
+    for (const finding of moved.detail.findings) finding.AwsAccountId = '444455556666';
+    const handler = await securityHubHandler({ WARDEN_HOME_ACCOUNT: '111122223333', WARDEN_MEMBER_ROLE_NAME: 'warden-responder' });
+    // Act
+    const response = await handler(moved);
+    // Assess
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'verify-event')?.detail).toMatch(
+      /is in account 111122223333, not 444455556666/,
+    );
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+  });
 });
 
 describe('Lambda handler: securityhub, an analyst choosing "Warden remediate"', () => {
