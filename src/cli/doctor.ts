@@ -3,6 +3,9 @@ import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from 
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
+import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients } from '../aws';
@@ -171,7 +174,55 @@ async function automationRole({ clients, settings }: Context): Promise<Finding> 
   );
 }
 
-const CHECKS = [guardDuty, configRecorder, trail, stackRules, topic, automationRole];
+/** False when the error is the service saying it is not enabled here; any other error is rethrown (the check FAILs). */
+function notEnabled(error: unknown, codes: string[], message = /./): false {
+  if (codes.includes(errorCode(error)) && message.test((error as Error).message)) return false;
+  throw error;
+}
+
+/**
+ * Security Hub, Macie and Inspector: Warden's optional signals. Each one that is off is a WARN (its
+ * findings never reach Warden), never a FAIL: a deployment may not want it.
+ */
+async function findingServices({ clients, settings }: Context): Promise<Finding> {
+  const check = 'Security Hub, Macie, Inspector';
+  const region = `--region ${settings.region}`;
+  const [hub, macie, inspector] = await Promise.all([
+    // Security Hub answers InvalidAccessException ("not subscribed") when it is off.
+    clients
+      .of(SecurityHubClient)
+      .send(new DescribeHubCommand({}))
+      .then(
+        () => true,
+        (error) => notEnabled(error, ['InvalidAccessException', 'ResourceNotFoundException']),
+      ),
+    // Macie answers AccessDeniedException "Macie is not enabled" when it is off; a real denial says something else.
+    clients
+      .of(Macie2Client)
+      .send(new GetMacieSessionCommand({}))
+      .then(
+        (session) => session.status === 'ENABLED',
+        (error) => notEnabled(error, ['AccessDeniedException', 'ResourceNotFoundException'], /not enabled/i),
+      ),
+    clients
+      .of(Inspector2Client)
+      .send(new BatchGetAccountStatusCommand({}))
+      .then(({ accounts = [] }) => accounts[0]?.resourceState?.ec2?.status === 'ENABLED'),
+  ]);
+  const off = [
+    hub ? [] : [['Security Hub', `aws securityhub enable-security-hub ${region}`]],
+    macie ? [] : [['Macie', `aws macie2 enable-macie ${region}`]],
+    inspector ? [] : [['Inspector (EC2 scanning)', `aws inspector2 enable --resource-types EC2 ${region}`]],
+  ].flat();
+  if (off.length === 0) return ok(check, 'all three are on: their findings reach Warden');
+  return warn(
+    check,
+    `off: ${off.map(([name]) => name).join(', ')}; their findings never reach Warden`,
+    off.map(([, fix]) => fix).join('; '),
+  );
+}
+
+const CHECKS = [guardDuty, configRecorder, trail, stackRules, topic, automationRole, findingServices];
 const CHECK_NAMES = [
   'GuardDuty detector',
   'AWS Config recorder',
@@ -179,6 +230,7 @@ const CHECK_NAMES = [
   'Warden rules and targets',
   'Alerts topic subscription',
   'Automation role',
+  'Security Hub, Macie, Inspector',
 ];
 
 /** Runs every check in parallel; a check that cannot read is a FAIL that names the AWS error. */

@@ -3,6 +3,9 @@ import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand } from 
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { GetMacieSessionCommand, Macie2Client } from '@aws-sdk/client-macie2';
+import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +26,19 @@ describe('warden doctor', () => {
   const cloudtrail = mockClient(CloudTrailClient);
   const events = mockClient(EventBridgeClient);
   const iam = mockClient(IAMClient);
-  const mocks = [guardduty, config, sns, cloudtrail, events, iam];
+  const securityHub = mockClient(SecurityHubClient);
+  const macie = mockClient(Macie2Client);
+  const inspector = mockClient(Inspector2Client);
+  const mocks = [guardduty, config, sns, cloudtrail, events, iam, securityHub, macie, inspector];
+  const inspectorEc2 = (status: 'ENABLED' | 'DISABLED') => ({
+    accounts: [
+      {
+        accountId: '111122223333',
+        state: { status, errorCode: undefined, errorMessage: undefined },
+        resourceState: { ec2: { status, errorCode: undefined, errorMessage: undefined }, ecr: undefined },
+      },
+    ],
+  });
   const settings = loadSettings({ AWS_REGION: 'eu-west-1', WARDEN_TOPIC_ARN: TOPIC, WARDEN_AUTOMATION_ROLE_ARN: ROLE });
   const clients = () => createClients({ region: 'eu-west-1' });
 
@@ -44,6 +59,9 @@ describe('warden doctor', () => {
       .on(ListRulesCommand)
       .callsFake(({ NamePrefix }) => ({ Rules: TRIGGERS.map((t) => ({ Name: `${NamePrefix}${t}-rule-1`, State: 'ENABLED' })) }));
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 't', Arn: 'arn:aws:lambda:eu-west-1:111122223333:function:f' }] });
+    securityHub.on(DescribeHubCommand).resolves({ HubArn: 'arn:aws:securityhub:eu-west-1:111122223333:hub/default' });
+    macie.on(GetMacieSessionCommand).resolves({ status: 'ENABLED' });
+    inspector.on(BatchGetAccountStatusCommand).resolves(inspectorEc2('ENABLED') as never);
     iam.on(GetRoleCommand).resolves({
       Role: {
         Path: '/',
@@ -67,8 +85,8 @@ describe('warden doctor', () => {
     // Assess
     expect(code).toBe(0);
     const lines = out.join('').trim().split('\n');
-    expect(lines.filter((line) => line.startsWith('OK'))).toHaveLength(6);
-    expect(lines.at(-1)).toBe('6 OK, 0 WARN, 0 FAIL');
+    expect(lines.filter((line) => line.startsWith('OK'))).toHaveLength(7);
+    expect(lines.at(-1)).toBe('7 OK, 0 WARN, 0 FAIL');
   });
 
   it('checks every runbook family’s role when the ARN names {family}, as the stack output does', async () => {
@@ -84,11 +102,39 @@ describe('warden doctor', () => {
     expect(findings.find((f) => f.check === 'Automation role')?.verdict).toBe('OK');
   });
 
-  it('reads only: every call is a List, Get or Describe', async () => {
+  it('reads only: every call is a List, Get, BatchGet or Describe', async () => {
     await runChecks(clients(), settings, { stage: 'prod' });
     const calls = mocks.flatMap((mock) => mock.calls().map((call) => (call.args[0] as object).constructor.name));
     expect(calls).toContain('GetRoleCommand');
-    expect(calls.filter((name) => !/^(List|Get|Describe)/.test(name))).toEqual([]);
+    expect(calls).toContain('BatchGetAccountStatusCommand');
+    expect(calls.filter((name) => !/^(List|Get|BatchGet|Describe)/.test(name))).toEqual([]);
+  });
+
+  it('warns, never fails, for each optional finding service that is off, with the command that turns it on', async () => {
+    // Prepare: Security Hub and Macie off, as their APIs say it
+    securityHub
+      .on(DescribeHubCommand)
+      .rejects(Object.assign(new Error('Account 111122223333 is not subscribed to AWS Security Hub'), { name: 'InvalidAccessException' }));
+    macie.on(GetMacieSessionCommand).rejects(Object.assign(new Error('Macie is not enabled.'), { name: 'AccessDeniedException' }));
+    inspector.on(BatchGetAccountStatusCommand).resolves(inspectorEc2('DISABLED') as never);
+    // Act
+    const finding = (await runChecks(clients(), settings, { stage: 'prod' })).find((f) => f.check === 'Security Hub, Macie, Inspector');
+    // Assess
+    expect(finding).toMatchObject({
+      verdict: 'WARN',
+      detail: expect.stringMatching(/^off: Security Hub, Macie, Inspector \(EC2 scanning\)/),
+    });
+    expect(finding?.fix).toBe(
+      'aws securityhub enable-security-hub --region eu-west-1; aws macie2 enable-macie --region eu-west-1; aws inspector2 enable --resource-types EC2 --region eu-west-1',
+    );
+  });
+
+  it('fails when a finding service cannot be read, rather than calling a denial "off"', async () => {
+    macie
+      .on(GetMacieSessionCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: macie2:GetMacieSession'), { name: 'AccessDeniedException' }));
+    const finding = (await runChecks(clients(), settings, { stage: 'prod' })).find((f) => f.check === 'Security Hub, Macie, Inspector');
+    expect(finding).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/^cannot read: AccessDeniedException/) });
   });
 
   it.each([
