@@ -174,51 +174,73 @@ async function automationRole({ clients, settings }: Context): Promise<Finding> 
   );
 }
 
-/** False when the error is the service saying it is not enabled here; any other error is rethrown (the check FAILs). */
-function notEnabled(error: unknown, codes: string[], message = /./): false {
-  if (codes.includes(errorCode(error)) && message.test((error as Error).message)) return false;
-  throw error;
-}
+/** What a service's read says: on, off (the service answered that it is not enabled), or unreadable. */
+type ServiceState = 'on' | 'off' | { unreadable: string };
+
+/** `off` when the error is the service saying it is not enabled here; any other error leaves it unreadable. */
+const stateOf = (error: unknown, codes: string[], message = /./): ServiceState =>
+  codes.includes(errorCode(error)) && message.test((error as Error).message)
+    ? 'off'
+    : { unreadable: `${errorCode(error)}: ${(error as Error).message.split('\n')[0]}` };
 
 /**
  * Security Hub, Macie and Inspector: Warden's optional signals. Each one that is off is a WARN (its
- * findings never reach Warden), never a FAIL: a deployment may not want it.
+ * findings never reach Warden), never a FAIL: a deployment may not want it. One that cannot be read is a FAIL.
  */
 async function findingServices({ clients, settings }: Context): Promise<Finding> {
   const check = 'Security Hub, Macie, Inspector';
   const region = `--region ${settings.region}`;
-  const [hub, macie, inspector] = await Promise.all([
-    // Security Hub answers InvalidAccessException ("not subscribed") when it is off.
-    clients
-      .of(SecurityHubClient)
-      .send(new DescribeHubCommand({}))
-      .then(
-        () => true,
-        (error) => notEnabled(error, ['InvalidAccessException', 'ResourceNotFoundException']),
-      ),
-    // Macie answers AccessDeniedException "Macie is not enabled" when it is off; a real denial says something else.
-    clients
-      .of(Macie2Client)
-      .send(new GetMacieSessionCommand({}))
-      .then(
-        (session) => session.status === 'ENABLED',
-        (error) => notEnabled(error, ['AccessDeniedException', 'ResourceNotFoundException'], /not enabled/i),
-      ),
-    clients
-      .of(Inspector2Client)
-      .send(new BatchGetAccountStatusCommand({}))
-      .then(({ accounts = [] }) => accounts[0]?.resourceState?.ec2?.status === 'ENABLED'),
-  ]);
-  const off = [
-    hub ? [] : [['Security Hub', `aws securityhub enable-security-hub ${region}`]],
-    macie ? [] : [['Macie', `aws macie2 enable-macie ${region}`]],
-    inspector ? [] : [['Inspector (EC2 scanning)', `aws inspector2 enable --resource-types EC2 ${region}`]],
-  ].flat();
+  const services: [name: string, state: Promise<ServiceState>, enable: string][] = [
+    [
+      'Security Hub',
+      // Off, it answers InvalidAccessException ("not subscribed").
+      clients
+        .of(SecurityHubClient)
+        .send(new DescribeHubCommand({}))
+        .then(
+          (): ServiceState => 'on',
+          (error) => stateOf(error, ['InvalidAccessException', 'ResourceNotFoundException']),
+        ),
+      `aws securityhub enable-security-hub ${region}`,
+    ],
+    [
+      'Macie',
+      // Off, it answers AccessDeniedException "Macie is not enabled"; a real denial says something else.
+      clients
+        .of(Macie2Client)
+        .send(new GetMacieSessionCommand({}))
+        .then(
+          (session): ServiceState => (session.status === 'ENABLED' ? 'on' : 'off'),
+          (error) => stateOf(error, ['AccessDeniedException', 'ResourceNotFoundException'], /not enabled/i),
+        ),
+      `aws macie2 enable-macie ${region}`,
+    ],
+    [
+      'Inspector (EC2 scanning)',
+      clients
+        .of(Inspector2Client)
+        .send(new BatchGetAccountStatusCommand({}))
+        .then(
+          ({ accounts = [] }): ServiceState => (accounts[0]?.resourceState?.ec2?.status === 'ENABLED' ? 'on' : 'off'),
+          (error) => stateOf(error, []),
+        ),
+      `aws inspector2 enable --resource-types EC2 ${region}`,
+    ],
+  ];
+  const states = await Promise.all(services.map(async ([name, state, enable]) => ({ name, state: await state, enable })));
+  const unreadable = states.flatMap(({ name, state }) => (typeof state === 'object' ? [`${name}: ${state.unreadable}`] : []));
+  if (unreadable.length > 0)
+    return fail(
+      check,
+      `cannot read ${unreadable.join('; ')}`,
+      'give the caller read access (the AWS managed policy SecurityAudit covers every check)',
+    );
+  const off = states.filter(({ state }) => state === 'off');
   if (off.length === 0) return ok(check, 'all three are on: their findings reach Warden');
   return warn(
     check,
-    `off: ${off.map(([name]) => name).join(', ')}; their findings never reach Warden`,
-    off.map(([, fix]) => fix).join('; '),
+    `off: ${off.map(({ name }) => name).join(', ')}; their findings never reach Warden`,
+    off.map(({ enable }) => enable).join('; '),
   );
 }
 

@@ -134,7 +134,7 @@ describe('warden doctor', () => {
       .on(GetMacieSessionCommand)
       .rejects(Object.assign(new Error('User is not authorized to perform: macie2:GetMacieSession'), { name: 'AccessDeniedException' }));
     const finding = (await runChecks(clients(), settings, { stage: 'prod' })).find((f) => f.check === 'Security Hub, Macie, Inspector');
-    expect(finding).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/^cannot read: AccessDeniedException/) });
+    expect(finding).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/^cannot read Macie: AccessDeniedException/) });
   });
 
   it.each([
