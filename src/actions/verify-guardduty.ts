@@ -13,6 +13,10 @@ export interface GuardDutyExpectation {
   Type: string;
   AccountId: string;
   Region: string;
+  /** Severity, resource role and connection direction: what the isolation policy decides on ('' when absent). */
+  Severity?: number;
+  ResourceRole?: string;
+  ConnectionDirection?: string;
   InstanceId: string;
   /** The credentials' user or role (a credential finding's sessions are revoked). */
   UserName?: string;
@@ -49,6 +53,17 @@ export const verifyGuardDutyFinding = defineAction<{ DetectorId: string; Finding
     if (finding.AccountId !== Expected.AccountId || finding.Region !== Expected.Region)
       throw new EventNotVerifiedError(
         `GuardDuty says finding ${id} is in account ${finding.AccountId ?? 'none'}, ${finding.Region ?? 'no region'}, not ${Expected.AccountId}, ${Expected.Region}`,
+      );
+    const direction = finding.Service?.Action?.NetworkConnectionAction?.ConnectionDirection ?? '';
+    if (Expected.Severity !== undefined && finding.Severity !== Expected.Severity)
+      throw new EventNotVerifiedError(`GuardDuty says finding ${id} has severity ${finding.Severity}, not ${Expected.Severity}`);
+    if (Expected.ResourceRole !== undefined && (finding.Service?.ResourceRole ?? '') !== Expected.ResourceRole)
+      throw new EventNotVerifiedError(
+        `GuardDuty says the instance is ${finding.Service?.ResourceRole || 'of no role'} in finding ${id}, not ${Expected.ResourceRole || 'of no role'}`,
+      );
+    if (Expected.ConnectionDirection !== undefined && direction !== Expected.ConnectionDirection)
+      throw new EventNotVerifiedError(
+        `GuardDuty says the connection in finding ${id} is ${direction || 'of no direction'}, not ${Expected.ConnectionDirection || 'of no direction'}`,
       );
     if (finding.Type !== Expected.Type)
       throw new EventNotVerifiedError(`GuardDuty says finding ${id} is ${finding.Type}, not ${Expected.Type}`);

@@ -1,3 +1,4 @@
+import type { GuardDutyFinding } from '../events';
 /**
  * Which GuardDuty findings about an EC2 instance warrant quarantine. A row matches a finding type
  * by prefix (`Backdoor:EC2/` matches `Backdoor:EC2/C&CActivity.B!DNS`); the longest matching
@@ -106,6 +107,18 @@ export interface Connection {
   /** networkConnectionAction.connectionDirection: INBOUND, OUTBOUND, UNKNOWN. */
   direction?: string;
   remote?: string;
+}
+
+/** The connection a finding is about: GuardDuty's resource role and the connection's direction. */
+export function connectionOf(finding: GuardDutyFinding): Connection {
+  const action = (finding.service as { action?: { networkConnectionAction?: Record<string, unknown> } }).action;
+  const connection = action?.networkConnectionAction;
+  const remote = (connection?.remoteIpDetails as { ipAddressV4?: unknown } | undefined)?.ipAddressV4;
+  return {
+    role: finding.service.resourceRole,
+    direction: typeof connection?.connectionDirection === 'string' ? connection.connectionDirection : undefined,
+    remote: typeof remote === 'string' ? remote : undefined,
+  };
 }
 
 export type Verdict = { response: 'isolate'; rule: PolicyRule } | { response: 'notify'; rule: PolicyRule; because: string };

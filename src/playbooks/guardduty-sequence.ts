@@ -113,6 +113,7 @@ function sequenceVerifyInput(finding: GuardDutyFinding, sequence: AttackSequence
       Type: finding.type,
       AccountId: finding.accountId,
       Region: finding.region,
+      Severity: finding.severity,
       InstanceId: '',
       SequenceInstances: sequence.instances.map((instance) => instance.instanceId),
       ...(roles.length > 0 ? { SequenceRoles: roles } : {}),

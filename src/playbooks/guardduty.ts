@@ -19,7 +19,7 @@ import {
 } from '../quarantine';
 import type { Settings } from '../settings';
 import { findingAlert, workloadOf } from './guardduty-alert';
-import { type Connection, decide } from './guardduty-policy';
+import { connectionOf, decide } from './guardduty-policy';
 import { planAttackSequence } from './guardduty-sequence';
 import { accountRefusal, atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
 import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
@@ -180,18 +180,6 @@ function planRoleRevocation(
     reason: reason + missingTopicNote(settings) + missingRecordsNote(settings),
     alert,
     steps: [...steps, notifyStep(alert, steps, settings)],
-  };
-}
-
-/** The connection a finding is about: GuardDuty's resource role and the connection's direction. */
-function connectionOf(finding: GuardDutyFinding): Connection {
-  const action = (finding.service as { action?: { networkConnectionAction?: Record<string, unknown> } }).action;
-  const connection = action?.networkConnectionAction;
-  const remote = (connection?.remoteIpDetails as { ipAddressV4?: unknown } | undefined)?.ipAddressV4;
-  return {
-    role: finding.service.resourceRole,
-    direction: typeof connection?.connectionDirection === 'string' ? connection.connectionDirection : undefined,
-    remote: typeof remote === 'string' ? remote : undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ConfigComplianceChange, GuardDutyFinding, InspectorFinding, MacieFinding, SecurityHubFinding } from '../events';
 import type { Step } from '../plan';
+import { connectionOf } from './guardduty-policy';
 
 /**
  * Read-only steps that confirm an event with the service that produced it, before any change. Every
@@ -29,12 +30,16 @@ export function verifyFindingStep(finding: GuardDutyFinding): Step {
         Type: finding.type,
         AccountId: finding.accountId,
         Region: finding.region,
+        // What the policy decides on: a real finding edited to look worse is not that finding.
+        Severity: finding.severity,
+        ResourceRole: connectionOf(finding).role ?? '',
+        ConnectionDirection: connectionOf(finding).direction ?? '',
         InstanceId: finding.resource.instanceDetails?.instanceId ?? '',
         // Credential findings: the role or user whose sessions Warden may revoke is GuardDuty's, not the event's.
         ...(userOf(finding) ? { UserName: userOf(finding) } : {}),
       },
     },
-    why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (account, region, type, instance, not archived)`,
+    why: `confirm with GuardDuty that finding ${finding.id} exists as the event says (account, region, type, severity, instance, not archived)`,
     after: [],
   };
 }

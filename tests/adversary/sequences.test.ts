@@ -263,3 +263,44 @@ describe('Adversary: stolen instance credentials', () => {
     expect(planned.steps.find((step) => step.action === 'revokeOlderSessions')?.input).toMatchObject({ RequireInstanceProfile: true });
   });
 });
+
+describe('Adversary: a real finding edited to look worse', () => {
+  it('a brute-force attempt on the instance, rewritten as one from it at severity 8, is not verified', async () => {
+    // Prepare: the real finding (severity 2, the instance the TARGET of inbound attempts) would only be ignored.
+    const real = loadSample('guardduty', 'ssh-brute-force-target') as Json;
+    expect(plan(real).decision).toBe('ignore');
+    const edited = loadSample('guardduty', 'ssh-brute-force-target') as Json;
+    edited.detail.severity = 8;
+    edited.detail.service.resourceRole = 'ACTOR';
+    edited.detail.service.action.networkConnectionAction.connectionDirection = 'OUTBOUND';
+    const planned = plan(edited);
+    expect(planned.decision).toBe('act');
+    // GuardDuty holds the real finding
+    guardduty = mockGuardDuty();
+    guardduty.on(GetFindingsCommand).resolves({
+      Findings: [
+        {
+          Id: real.detail.id,
+          Type: real.detail.type,
+          AccountId: real.detail.accountId,
+          Region: real.detail.region,
+          Severity: 2,
+          Resource: { InstanceDetails: { InstanceId: real.detail.resource.instanceDetails.instanceId } },
+          Service: { Archived: false, ResourceRole: 'TARGET', Action: { NetworkConnectionAction: { ConnectionDirection: 'INBOUND' } } },
+        } as never,
+      ],
+    });
+    const verify = planned.steps.find((step) => step.id === 'verify-event');
+    // Act + Assess: every change of the plan waits for this step
+    await expect(verifyGuardDutyFinding.run(verify?.input as never, context)).rejects.toThrow(/has severity 2, not 8/);
+    // Each field alone is checked too (with a severity floor low enough for the edited finding to act).
+    edited.detail.severity = 2;
+    const step = plan(edited, { WARDEN_MIN_SEVERITY: '1', WARDEN_NOTIFY_MIN_SEVERITY: '1' }).steps.find((s) => s.id === 'verify-event');
+    const input = step?.input as { Expected: Record<string, unknown> };
+    await expect(verifyGuardDutyFinding.run(input as never, context)).rejects.toThrow(/the instance is TARGET in finding .*, not ACTOR/);
+    input.Expected.ResourceRole = 'TARGET';
+    await expect(verifyGuardDutyFinding.run(input as never, context)).rejects.toThrow(
+      /the connection in finding .* is INBOUND, not OUTBOUND/,
+    );
+  });
+});

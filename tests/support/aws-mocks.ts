@@ -92,8 +92,13 @@ type SampleFinding = {
   type: string;
   accountId: string;
   region: string;
+  severity: number;
   resource: { instanceDetails?: { instanceId: string } };
-  service: { archived?: boolean };
+  service: {
+    archived?: boolean;
+    resourceRole?: string;
+    action?: { networkConnectionAction?: { connectionDirection?: string } };
+  };
 };
 
 /** What GuardDuty's GetFindings says about the findings of events/guardduty, by id (PascalCase, as the API returns it). */
@@ -107,8 +112,15 @@ export const KNOWN_FINDINGS = new Map(
         Type: finding.type,
         AccountId: finding.accountId,
         Region: finding.region,
+        Severity: finding.severity,
         Resource: { InstanceDetails: { InstanceId: finding.resource.instanceDetails?.instanceId } },
-        Service: { Archived: Boolean(finding.service.archived) },
+        Service: {
+          Archived: Boolean(finding.service.archived),
+          ResourceRole: finding.service.resourceRole,
+          Action: {
+            NetworkConnectionAction: { ConnectionDirection: finding.service.action?.networkConnectionAction?.connectionDirection },
+          },
+        },
       },
     ];
   }),
