@@ -38,7 +38,9 @@ export async function releaseBucket(
   if (!home) return 1;
   const { settings } = home;
   const account = options.account ?? settings.homeAccount ?? 'unknown';
-  const table = new RecordsTable(home.clients.of(DynamoDBClient), given.recordsTable);
+  // A member account's records live under its account's prefix (records.ts), as the Macie function wrote them.
+  const member = account !== (settings.homeAccount ?? account) ? account : undefined;
+  const table = new RecordsTable(home.clients.of(DynamoDBClient), given.recordsTable, member);
   const item = await table.get(EXPOSURE_RECORDS.bucket(account, bucket), EXPOSURE_RECORDS.publicAccessBlock).catch((error: Error) => error);
   if (item instanceof Error) {
     io.stderr(`warden: cannot read Warden's records in ${given.recordsTable}: ${item.message}\n`);
@@ -76,7 +78,12 @@ export async function releaseBucket(
       return 1;
     }
   }
-  report.outcomes = await executePlan(plan, { actions: ACTIONS, clients: home.clients, excludeTag: settings.excludeTag });
+  report.outcomes = await executePlan(plan, {
+    actions: ACTIONS,
+    clients: home.clients,
+    excludeTag: settings.excludeTag,
+    homeAccount: settings.homeAccount,
+  });
   io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
 }

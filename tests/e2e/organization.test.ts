@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigServiceClient, DescribeConfigRulesCommand, GetComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
@@ -18,6 +19,7 @@ import {
   findingAbout,
   groupsByInterface,
   handlersOn,
+  inAccount,
   launchInstance,
   loadEvent,
   motoClients,
@@ -199,6 +201,72 @@ async function callerOf(client: { config: { credentials: Provider<AwsCredentialI
     sts.destroy();
   }
 }
+
+describe('a Macie finding about a member account’s bucket', { timeout: 60_000 }, () => {
+  const memberS3 = () =>
+    inAccount(
+      new S3Client({
+        region: REGION,
+        endpoint: endpoint(),
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      }) as never,
+      MEMBER,
+    ) as unknown as S3Client;
+  const blockOf = async (bucket: string) =>
+    memberS3()
+      .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
+      .then(
+        (answer) => answer.PublicAccessBlockConfiguration,
+        (error: Error) => (error.name === 'NoSuchPublicAccessBlockConfiguration' ? undefined : Promise.reject(error)),
+      );
+
+  it('blocks it in the member account, and warden release --bucket --account puts the member’s configuration back', async () => {
+    // Prepare: a member's bucket without Block Public Access, and Macie's finding about it
+    const bucket = 'warden-e2e-member-bucket';
+    await memberS3().send(new CreateBucketCommand({ Bucket: bucket }));
+    const event = loadEvent('macie/block-public-access-disabled.json');
+    event.account = ACCOUNT;
+    Object.assign(event.detail, { accountId: MEMBER, region: REGION });
+    Object.assign(event.detail.resourcesAffected.s3Bucket, { name: bucket, arn: `arn:aws:s3:::${bucket}` });
+    const macie = await handler('macie', { WARDEN_MEMBER_ROLE_NAME: ROLE });
+    // Act
+    const response = await macie(event as never);
+    // Assess: blocked in the member, the record kept at home under the member's account
+    expect(response.outcomes?.filter((outcome) => outcome.status === 'failed')).toEqual([]);
+    expect(await blockOf(bucket)).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    expect((await recordsIn(central.aws)).map((item) => item.pk?.S)).toContain(`${MEMBER}#bucket#${MEMBER}#${bucket}`);
+    // Act: release, through the member role
+    const released = await warden(
+      'release',
+      '--bucket',
+      bucket,
+      '--account',
+      MEMBER,
+      '--member-role',
+      ROLE,
+      '--endpoint',
+      endpoint(),
+      '--yes',
+    );
+    // Assess: the bucket had none, so none again; a second release finds the record released
+    expect(released.code, released.stdout + released.stderr).toBe(0);
+    expect(await blockOf(bucket)).toBeUndefined();
+    const again = await warden(
+      'release',
+      '--bucket',
+      bucket,
+      '--account',
+      MEMBER,
+      '--member-role',
+      ROLE,
+      '--endpoint',
+      endpoint(),
+      '--yes',
+    );
+    expect(again.stderr).toContain('already released');
+  });
+});
 
 // moto has no SSM Automation and no Config evaluations: those two clients are mocked, and each call
 // records the credentials it carries, which the emulator's STS resolves to an account.
