@@ -6,14 +6,24 @@ import { defineAction } from './types';
 export interface SecurityHubExpectation {
   ControlId: string;
   ResourceId: string;
-  /** The account the runbook starts in: a real finding moved to another account is not that finding. */
+  /** The account and region the runbook starts in: a real finding moved elsewhere is not that finding. */
   AccountId: string;
+  Region: string;
+  /** `NEW` when Warden acts because the finding is new (not for an analyst's choice). */
+  Workflow?: 'NEW';
 }
 
 /** Why the finding Security Hub holds does not confirm the event, or undefined when it does. */
 function controlMismatch(
   id: string,
-  found: { archived: boolean; account?: string; compliance?: string; control?: string; resources: string[] },
+  found: {
+    archived: boolean;
+    account?: string;
+    compliance?: string;
+    control?: string;
+    workflow?: string;
+    resources: { id: string; region: string }[];
+  },
   expected: SecurityHubExpectation,
 ): string | undefined {
   if (found.archived) return `Security Hub says finding ${id} is archived`;
@@ -23,7 +33,12 @@ function controlMismatch(
     return `Security Hub says finding ${id} is ${found.compliance ?? 'without a compliance status'}, not FAILED`;
   if (found.control !== expected.ControlId)
     return `Security Hub says finding ${id} is about control ${found.control ?? 'none'}, not ${expected.ControlId}`;
-  if (!found.resources.includes(expected.ResourceId)) return `Security Hub says finding ${id} is not about ${expected.ResourceId}`;
+  const resource = found.resources.find((candidate) => candidate.id === expected.ResourceId);
+  if (!resource) return `Security Hub says finding ${id} is not about ${expected.ResourceId}`;
+  if (resource.region && resource.region !== expected.Region)
+    return `Security Hub says ${expected.ResourceId} is in ${resource.region}, not ${expected.Region}`;
+  if (expected.Workflow && found.workflow?.toUpperCase() !== expected.Workflow)
+    return `Security Hub says finding ${id} is ${found.workflow ?? 'without a workflow status'}, not ${expected.Workflow}: someone has it in hand`;
   return undefined;
 }
 
@@ -53,7 +68,8 @@ export const verifySecurityHubFinding = defineAction<{ Id: string; ProductArn: s
         account: finding.AwsAccountId,
         compliance: finding.Compliance?.Status,
         control: finding.Compliance?.SecurityControlId ?? finding.ProductFields?.ControlId,
-        resources: (finding.Resources ?? []).map((resource) => resource.Id ?? ''),
+        workflow: finding.Workflow?.Status,
+        resources: (finding.Resources ?? []).map((resource) => ({ id: resource.Id ?? '', region: resource.Region ?? '' })),
       },
       Expected,
     );
@@ -89,7 +105,7 @@ export const verifySecurityHubFindingV2 = defineAction<{ FindingInfoUid: string;
           status?: string;
           cloud?: { account?: { uid?: string } };
           compliance?: { status?: string; control?: string };
-          resources?: { uid?: string }[];
+          resources?: { uid?: string; region?: string }[];
         }
       | undefined;
     if (!finding) throw new EventNotVerifiedError(`Security Hub has no finding ${FindingInfoUid}`);
@@ -100,7 +116,8 @@ export const verifySecurityHubFindingV2 = defineAction<{ FindingInfoUid: string;
         account: finding.cloud?.account?.uid,
         compliance: finding.compliance?.status,
         control: finding.compliance?.control,
-        resources: (finding.resources ?? []).map((resource) => resource.uid ?? ''),
+        workflow: finding.status,
+        resources: (finding.resources ?? []).map((resource) => ({ id: resource.uid ?? '', region: resource.region ?? '' })),
       },
       Expected,
     );

@@ -133,7 +133,18 @@ export function planSecurityHub(event: SecurityHubEvent, settings: SecurityHubSe
   const controlId = finding.controlId;
   // GetFindings runs in the administrator account (the action runs at home), which holds every member's findings.
   const decided = decideRemediation(
-    { rule, ...subject, key, target, verification: () => verifySecurityHubStep(finding, controlId, resource.id) },
+    {
+      rule,
+      ...subject,
+      key,
+      target,
+      verification: () =>
+        verifySecurityHubStep(finding, controlId, resource.id, {
+          region: resource.region || finding.region,
+          // Without an analyst's choice, Warden acts on NEW findings only: Security Hub must say NEW too.
+          ...(chosen ? {} : { workflow: 'NEW' }),
+        }),
+    },
     where,
   );
   if (decided.decision === 'notify') return notify(`${finding.controlId} -> ${decided.reason}`, decided.remediation);

@@ -72,8 +72,19 @@ export function verifyComplianceStep(change: ConfigComplianceChange, sourceIdent
  * Security Hub (the administrator, Warden's account) still holds the finding, active, FAILED, about
  * this control and resource: GetFindings for ASFF, GetFindingsV2 for OCSF.
  */
-export function verifySecurityHubStep(finding: SecurityHubFinding, controlId: string, resourceId: string): Step {
-  const Expected = { ControlId: controlId, ResourceId: resourceId, AccountId: finding.account };
+export function verifySecurityHubStep(
+  finding: SecurityHubFinding,
+  controlId: string,
+  resourceId: string,
+  where: { region: string; workflow?: 'NEW' },
+): Step {
+  const Expected = {
+    ControlId: controlId,
+    ResourceId: resourceId,
+    AccountId: finding.account,
+    Region: where.region,
+    ...(where.workflow ? { Workflow: where.workflow } : {}),
+  };
   const why = `confirm with Security Hub that finding ${finding.id} exists, active and FAILED, for ${controlId} on ${resourceId}`;
   if (finding.format === 'ocsf')
     return {

@@ -157,6 +157,26 @@ describe('Lambda handler: securityhub', () => {
     expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
   });
 
+  it('changes nothing when the event moves the resource to another region, or Security Hub says someone has it in hand', async () => {
+    // Prepare: the event names eu-west-1 for the group; Security Hub's copy says us-east-1
+    const moved = structuredClone(event('ec2-19-high-risk-ports')) as EventBridgeEvent<string, { findings: Finding[] }>;
+    for (const finding of moved.detail.findings)
+      for (const resource of finding.Resources as { Region?: string }[]) resource.Region = 'eu-west-1';
+    const handler = await securityHubHandler();
+    // Act
+    const response = await handler(moved);
+    // Assess
+    expect(response.outcomes?.find((outcome) => outcome.stepId === 'verify-event')?.detail).toMatch(/is in us-east-1, not eu-west-1/);
+    // Prepare: the event still says NEW, Security Hub says SUPPRESSED
+    const [finding] = findingsOf('ec2-19-high-risk-ports') as [Finding];
+    securityHub.on(GetFindingsCommand).resolves({ Findings: [{ ...finding, Workflow: { Status: 'SUPPRESSED' } }] as never });
+    // Act
+    const suppressed = await (await securityHubHandler())(event('ec2-19-high-risk-ports'));
+    // Assess
+    expect(suppressed.outcomes?.find((outcome) => outcome.stepId === 'verify-event')?.detail).toMatch(/SUPPRESSED, not NEW/);
+    expect(mocks.ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+  });
+
   it('changes nothing when the event moves a real finding to another account of the organization', async () => {
     // Prepare: the same finding id, now claiming a member account where a resource of that id would be remediated
     const moved = structuredClone(event('ec2-19-high-risk-ports')) as EventBridgeEvent<string, { findings: Finding[] }>;
