@@ -121,7 +121,9 @@ async function applyPlans(
   const runnable = entries.filter((entry): entry is Required<Entry> => entry.plan !== undefined && entry.plan.steps.length > 0);
   if (runnable.length === 0) return true;
   const target = targetOf({ ...settings, regionFrom: options.regionFrom });
-  if (options.confirm && !(await confirmPlans(runnable, settings, target, options.confirm, options.json ? undefined : render, io))) {
+  // With --json the plans go to stderr, so stdout stays one JSON array; the question is never asked unseen.
+  const show = (text: string) => (options.json ? io.stderr(text) : io.stdout(text));
+  if (options.confirm && !(await confirmPlans(runnable, settings, target, options.confirm, render, show))) {
     io.stderr('Nothing was executed.\n');
     return false;
   }
@@ -167,10 +169,10 @@ async function confirmPlans(
   settings: Settings,
   target: string,
   confirm: (question: string) => Promise<boolean>,
-  render: ((report: ReplayReport) => string) | undefined,
-  io: Io,
+  render: (report: ReplayReport) => string,
+  show: (text: string) => void,
 ): Promise<boolean> {
-  if (render) io.stdout(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
+  show(`${runnable.map((entry) => render(entry.report)).join('\n\n')}\n\n`);
   // A dry run reads the account and sends the notifications, as the deployed functions do, and changes nothing.
   const steps = runnable.flatMap((entry) => entry.plan.steps).length;
   const what = settings.dryRun

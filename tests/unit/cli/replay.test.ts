@@ -168,6 +168,22 @@ describe('warden replay', () => {
     expect(stderr).toContain('Nothing was executed.');
   });
 
+  it('with --json shows the plans on stderr before asking, so stdout stays JSON and nothing is approved unseen', async () => {
+    const { code, stdout, stderr } = await warden(
+      'replay',
+      join(EVENTS_DIR, 'guardduty', 'crypto-mining.json'),
+      '--apply',
+      '--json',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    );
+    expect(code).toBe(1);
+    const plan = stderr.indexOf('ModifyNetworkInterfaceAttribute');
+    expect(plan).toBeGreaterThan(-1);
+    expect(plan).toBeLessThan(stderr.indexOf('Execute 21 step(s)'));
+    expect(stdout).not.toContain('ModifyNetworkInterfaceAttribute');
+  });
+
   it.each([
     ['the --dry-run flag', ['--dry-run'], {}],
     ['WARDEN_DRY_RUN, as the deployed functions read it', [], { WARDEN_DRY_RUN: 'true' }],
