@@ -50,27 +50,23 @@ export const disableTerminationProtection = defineAction<ModifyInstanceAttribute
 });
 
 /** Marks the quarantine's records released: kept as history; a later quarantine may record anew. */
-export const markReleased = defineAction<{ TableName: string; InstanceId: string; Interfaces: string[] }>({
+export const markReleased = defineAction<{ TableName: string; InstanceId: string }>({
   service: 'dynamodb',
   runsIn: 'home',
   operation: 'PutItem',
-  permissions: () => ['dynamodb:GetItem', 'dynamodb:PutItem'],
-  async run({ TableName, InstanceId, Interfaces }, context) {
+  permissions: () => ['dynamodb:Query', 'dynamodb:PutItem'],
+  async run({ TableName, InstanceId }, context) {
     const table = RecordsTable.of(context, TableName);
     const pk = RECORD_KEYS.instance(InstanceId);
     const releasedAt = context.now().toISOString();
-    const keys = [RECORD_KEYS.quarantine, RECORD_KEYS.profile, ...Interfaces.map(RECORD_KEYS.originalGroups)];
-    const marked = await Promise.all(
-      keys.map(async (sk) => {
-        const item = await table.get(pk, sk);
-        if (!item || item.releasedAt) return 0;
-        await table.put({ ...item, pk, sk, releasedAt });
-        return 1;
-      }),
-    );
-    const count = marked.reduce<number>((sum, n) => sum + n, 0);
-    return count > 0
-      ? { status: 'done', detail: `${count} record(s) marked released at ${releasedAt}` }
+    // Every interface Warden recorded, attached now or not: one detached during the quarantine and attached
+    // again later must be recorded afresh by the next quarantine, not restored to this one's groups.
+    const releasable = (sk: string) =>
+      sk === RECORD_KEYS.quarantine || sk === RECORD_KEYS.profile || sk.startsWith(RECORD_KEYS.originalGroups(''));
+    const open = (await table.query(pk)).filter((item) => releasable(String(item.sk)) && !item.releasedAt);
+    await Promise.all(open.map((item) => table.put({ ...item, pk, sk: String(item.sk), releasedAt })));
+    return open.length > 0
+      ? { status: 'done', detail: `${open.length} record(s) marked released at ${releasedAt}` }
       : { status: 'already-done', detail: 'the records were already marked released' };
   },
 });

@@ -150,9 +150,8 @@ export function planRelease(instance: InstanceState, records: ReleaseRecords, op
     input: {
       TableName: options.recordsTable ?? missingSetting('WARDEN_RECORDS_TABLE'),
       InstanceId: instanceId,
-      Interfaces: instance.interfaces.map(({ id }) => id),
     },
-    why: "mark Warden's records of this quarantine released (kept as history, never deleted)",
+    why: "mark Warden's records of this quarantine released, every interface's included (kept as history, never deleted)",
     after,
   };
   const protection: Step[] = options.disableTerminationProtection

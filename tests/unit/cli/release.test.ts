@@ -10,7 +10,10 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { markReleased } from '../../../src/actions/release';
+import type { ExecutionContext } from '../../../src/actions/types';
 import { planRelease } from '../../../src/playbooks';
+import { testClients } from '../../fixtures';
 import {
   mockRecordsTable,
   QUARANTINED_RECORDS,
@@ -216,5 +219,34 @@ describe('planRelease', () => {
     expect(planRelease(instance(), records(overrides), { disableTerminationProtection: false })).toEqual({
       refused: expect.stringMatching(reason),
     });
+  });
+});
+
+describe('Action: markReleased', () => {
+  it('marks every interface record of the instance released, attached now or not', async () => {
+    // Prepare: eni-0b1c… is attached; eni-0detached… was recorded by the quarantine and detached since.
+    const records = mockRecordsTable([
+      ...QUARANTINED_RECORDS,
+      { pk: 'instance#i-0a1b2c3d4e5f67890', sk: 'eni#eni-0detached0000001', groups: ['sg-0old'], vpcId: 'vpc-0a1b2c3d4e5f60718' },
+    ]);
+    const context = {
+      plan: { steps: [] },
+      homeClients: testClients(),
+      clients: testClients(),
+      now: () => new Date('2026-11-30T00:00:00.000Z'),
+    } as unknown as ExecutionContext;
+    try {
+      // Act
+      const outcome = await markReleased.run({ TableName: RECORDS_TABLE, InstanceId: 'i-0a1b2c3d4e5f67890' }, context);
+      // Assess: the next quarantine records the detached interface afresh instead of restoring this one's groups
+      expect(outcome.status).toBe('done');
+      const open = records
+        .records()
+        .filter((item) => item.sk === 'quarantine' || String(item.sk).startsWith('eni#'))
+        .filter((item) => !item.releasedAt);
+      expect(open).toEqual([]);
+    } finally {
+      records.dynamodb.restore();
+    }
   });
 });
