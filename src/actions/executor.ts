@@ -13,6 +13,8 @@ export interface ExecutorOptions {
   homeAccount?: string;
   accountAliases?: Record<string, string>;
   messageFormat?: 'text' | 'chatbot';
+  /** Who sent the event when it is not AWS through the deployed function (`warden replay --apply`): messages say so. */
+  replayedBy?: string;
   /** WARDEN_DRY_RUN: reads, guards and notifications run (saying what Warden would change); no change is made. */
   dryRun?: boolean;
   now?: () => Date;
@@ -120,6 +122,7 @@ export async function executePlan(plan: Plan, options: ExecutorOptions): Promise
     homeAccount: options.homeAccount,
     accountAliases: options.accountAliases,
     messageFormat: options.messageFormat,
+    replayedBy: options.replayedBy,
     dryRun: Boolean(options.dryRun),
     output: <T>(id: string) => outputs.get(id) as T | undefined,
     outcomes: () => plan.steps.flatMap((step) => settled.get(step.id) ?? []),

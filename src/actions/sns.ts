@@ -26,6 +26,7 @@ export const publishNotification = defineAction<PublishCommandInput>({
       accountAliases: context.accountAliases,
       messageFormat: context.messageFormat,
       dryRun: context.dryRun,
+      replayedBy: context.replayedBy,
       acting: plan.decision === 'act',
     };
     const held = outcomes.find((outcome) => outcome.output?.HoldNotification === true);

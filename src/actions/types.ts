@@ -20,6 +20,8 @@ export interface ExecutionContext {
   homeAccount?: string;
   accountAliases?: Record<string, string>;
   messageFormat?: 'text' | 'chatbot';
+  /** Set by `warden replay --apply`: the event came from a person's file, not from AWS; messages say so. */
+  replayedBy?: string;
   /** WARDEN_DRY_RUN: nothing but the notification runs, and it says what Warden would have done. */
   dryRun: boolean;
   /** The output of a step that has already succeeded. */

@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { errorCode } from '../actions/errors';
 import { type AwsClients, createClients, homeAccountOf } from '../aws';
 import { plainText } from '../notify/text';
@@ -135,6 +136,8 @@ async function applyPlans(
       actions: ACTIONS,
       clients,
       ...executionSettings(settings),
+      // Whoever reads the message learns the event came from a person's file, not from AWS.
+      replayedBy: `${userInfo().username}@${hostname()}`,
     });
   return true;
 }

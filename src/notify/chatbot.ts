@@ -1,5 +1,5 @@
 import type { Alert, Outcome, Step } from '../plan';
-import { accountLabel, type MessageOptions, plainAlert, responseSection, responseVerdict } from './render';
+import { accountLabel, type MessageOptions, plainAlert, replayedNote, responseSection, responseVerdict } from './render';
 import { markdownText, plainText } from './text';
 
 /**
@@ -20,6 +20,7 @@ export function renderChatbot(raw: Alert, steps: Step[], options: MessageOptions
   const verdict = responseVerdict(alert, options, outcomes);
   const description = [
     ...(verdict ? [`*${verdict.verdict}:* ${markdownText(verdict.why)}`, ''] : []),
+    ...(options.replayedBy ? [`*${markdownText(replayedNote(options.replayedBy))}*`, ''] : []),
     markdownText(alert.summary),
     '',
     ...facts.map(([label, value]) => `*${markdownText(label)}:* ${markdownText(value)}`),

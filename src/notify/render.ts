@@ -25,6 +25,8 @@ export interface MessageOptions {
    * subjects stay as they are, the event itself being real.
    */
   dryRun?: boolean;
+  /** The event was replayed from a file (`warden replay --apply`), not delivered by AWS: the body says so, after the verdict. */
+  replayedBy?: string;
   /** The plan's decision was to act: once it ran, a failed step leads the subject (FAILED, NOT VERIFIED). */
   acting?: boolean;
 }
@@ -175,6 +177,7 @@ export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, o
   const verdict = responseVerdict(alert, options, outcomes);
   const lines = [
     ...(verdict ? [`${verdict.verdict}: ${verdict.why}`, ''] : []),
+    ...(options.replayedBy ? [replayedNote(options.replayedBy), ''] : []),
     alert.title,
     '',
     alert.summary,
@@ -187,6 +190,10 @@ export function renderBody(raw: Alert, steps: Step[], options: MessageOptions, o
   if (alert.links.length > 0) lines.push('', ...alert.links.map(([label, url]) => `${label}: ${url}`));
   return lines.join('\n');
 }
+
+/** A message from a replayed event: a person's file, which AWS did not deliver (only verified steps acted on it). */
+export const replayedNote = (who: string) =>
+  `REPLAYED by ${plainText(who)} with warden replay --apply: this event came from a file, not from AWS's delivery to Warden`;
 
 /** Attributes subscribers can filter on (SNS subscription filter policies). */
 export function renderAttributes(alert: Alert): Record<string, { DataType: 'String'; StringValue: string }> {

@@ -100,6 +100,8 @@ describe('Lambda handler: macie, with the finding confirmed by Macie', () => {
     expect(macie).toHaveReceivedCommandWith(GetFindingsCommand, { findingIds: [event.detail.id] });
     expect(verification(response)).toMatchObject({ status: 'done' });
     expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 1);
+    // Delivered by AWS to the function: the message carries no replay note.
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).not.toContain('REPLAYED');
   });
 
   it.each([

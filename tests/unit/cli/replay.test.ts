@@ -212,6 +212,10 @@ describe('warden replay', () => {
     const ec2Calls = mocks.ec2.calls().map((call) => (call.args[0] as object).constructor.name);
     expect(ec2Calls.filter((name) => !name.startsWith('Describe'))).toEqual([]);
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    // Whoever reads it learns a person replayed this event from a file: AWS did not deliver it.
+    expect(mocks.sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toMatch(
+      /\nREPLAYED by \S+@\S+ with warden replay --apply: this event came from a file/,
+    );
     const [report] = JSON.parse(stdout);
     const statuses = report.outcomes.map(
       (outcome: { operation: string; status: string }) =>
