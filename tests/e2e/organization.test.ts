@@ -237,33 +237,13 @@ describe('a Macie finding about a member account’s bucket', { timeout: 60_000 
     expect(await blockOf(bucket)).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
     expect((await recordsIn(central.aws)).map((item) => item.pk?.S)).toContain(`${MEMBER}#bucket#${MEMBER}#${bucket}`);
     // Act: release, through the member role
-    const released = await warden(
-      'release',
-      '--bucket',
-      bucket,
-      '--account',
-      MEMBER,
-      '--member-role',
-      ROLE,
-      '--endpoint',
-      endpoint(),
-      '--yes',
-    );
+    const release = () =>
+      warden('release', '--bucket', bucket, '--account', MEMBER, '--member-role', ROLE, '--endpoint', endpoint(), '--yes');
+    const released = await release();
     // Assess: the bucket had none, so none again; a second release finds the record released
     expect(released.code, released.stdout + released.stderr).toBe(0);
     expect(await blockOf(bucket)).toBeUndefined();
-    const again = await warden(
-      'release',
-      '--bucket',
-      bucket,
-      '--account',
-      MEMBER,
-      '--member-role',
-      ROLE,
-      '--endpoint',
-      endpoint(),
-      '--yes',
-    );
+    const again = await release();
     expect(again.stderr).toContain('already released');
   });
 });
