@@ -140,8 +140,11 @@ type Pattern = Record<string, unknown> & { $or?: Record<string, unknown>[] };
  * principal of a member account cannot pass off its own "AWS API Call via CloudTrail" as one.
  */
 export function awsSourcesOnly(pattern: Pattern): Pattern {
+  // A source at the top holds for every branch of `$or`: repeating it in each would only lengthen the
+  // pattern toward EventBridge's 2,048-character quota.
+  if ('source' in pattern) return pattern;
   if (pattern.$or) return { ...pattern, $or: pattern.$or.map(awsSourcesOnly) };
-  return 'source' in pattern ? pattern : { source: [{ prefix: 'aws.' }], ...pattern };
+  return { source: [{ prefix: 'aws.' }], ...pattern };
 }
 
 function forwardRule(description: string, condition: string, pattern: Pattern) {

@@ -81,6 +81,19 @@ const roleActions = (roleId: string) =>
   [...new Set(statements.filter(({ where }) => where === roleId).flatMap(({ statement }) => list(statement.Action)))].sort();
 
 describe('the packaged template', () => {
+  it('keeps every rule’s event pattern, the member template’s too, within EventBridge’s default 2,048-character quota', () => {
+    // Over it, the stack or the StackSet fails to deploy unless the account's quota was raised.
+    const member = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'deploy', 'member-account.json'), 'utf8')) as {
+      Resources: Record<string, CfnResource>;
+    };
+    const rules = [...resources, ...Object.entries(member.Resources)].filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThan(10);
+    for (const [id, rule] of rules) {
+      const pattern = (rule.Properties as { EventPattern?: unknown }).EventPattern;
+      expect(JSON.stringify(pattern ?? {}).length, id).toBeLessThanOrEqual(2048);
+    }
+  });
+
   describe('routes each sample event to its own function only', () => {
     const rules = functionRules().map(([, rule]) => {
       const target = (rule.Properties.Targets as { Arn: unknown }[])[0];
