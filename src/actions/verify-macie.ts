@@ -43,6 +43,7 @@ export const verifyMacieFinding = defineAction<{ FindingIds: string[]; Expected:
     const finding = findings.find((candidate) => candidate.id === id);
     if (!finding) throw new EventNotVerifiedError(`Macie has no finding ${id}`);
     const { s3Bucket, s3Object } = finding.resourcesAffected ?? {};
+    const categories = categoriesOf(finding);
     const wrong =
       (finding.type !== Expected.Type && `Macie says finding ${id} is ${finding.type ?? 'of no type'}, not ${Expected.Type}`) ||
       (finding.accountId !== Expected.AccountId &&
@@ -52,8 +53,8 @@ export const verifyMacieFinding = defineAction<{ FindingIds: string[]; Expected:
       (Expected.ObjectKey !== undefined &&
         s3Object?.key !== Expected.ObjectKey &&
         `Macie says finding ${id} is about object ${s3Object?.key ?? 'none'}, not ${Expected.ObjectKey}`) ||
-      (Expected.Categories?.some((category) => !categoriesOf(finding).has(category)) &&
-        `Macie reports ${[...categoriesOf(finding)].join(' ') || 'no data category'} in finding ${id}, not ${Expected.Categories?.join(' ')}`) ||
+      (Expected.Categories?.some((category) => !categories.has(category)) &&
+        `Macie reports ${[...categories].join(' ') || 'no data category'} in finding ${id}, not ${Expected.Categories?.join(' ')}`) ||
       (finding.archived && `Macie says finding ${id} is archived`) ||
       (finding.sample && `Macie says finding ${id} is a sample finding`);
     if (wrong) throw new EventNotVerifiedError(wrong);

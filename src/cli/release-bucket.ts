@@ -1,17 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ACTIONS, actionFor, executePlan } from '../actions';
 import { RecordsTable } from '../actions/records';
-import { runsIn } from '../actions/types';
 import { EXPOSURE_RECORDS } from '../exposure';
 import { plainText } from '../notify/text';
 import type { Target } from '../plan';
 import { type BucketRecord, planBucketRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
-import type { ReleaseCommandOptions } from './release';
+import { inTargetAwayFromHome, type ReleaseCommandOptions, showAndExecute } from './release';
 import { executingHome } from './replay';
-import { renderReport, reportOf } from './report';
-import { painter } from './style';
 
 /**
  * `warden release --bucket <name>`: reads Warden's record of the bucket, shows the configuration it
@@ -61,29 +57,6 @@ export async function releaseBucket(
   // The bucket may be in another account or region; Warden's records and the notification stay at home.
   const target: Target | undefined =
     account !== (settings.homeAccount ?? account) || region !== settings.region ? { account, region } : undefined;
-  const plan = target
-    ? { ...planned, steps: planned.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) }
-    : planned;
-  const report = reportOf(`bucket ${bucket}`, plan);
-  const render = () => `${renderReport(report, painter(io.colour))}\n`;
-  if (options.dryRun) {
-    io.stdout(render());
-    return 0;
-  }
-  if (options.confirm) {
-    io.stdout(`${render()}\n`);
-    const where = target ? `account ${target.account}, ${target.region}` : `${settings.region}`;
-    if (!(await options.confirm(`Release bucket ${bucket} (${plan.steps.length} step(s)) in ${where}?`))) {
-      io.stderr('Nothing was executed.\n');
-      return 1;
-    }
-  }
-  report.outcomes = await executePlan(plan, {
-    actions: ACTIONS,
-    clients: home.clients,
-    excludeTag: settings.excludeTag,
-    homeAccount: settings.homeAccount,
-  });
-  io.stdout(render());
-  return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;
+  const where = target ? `account ${target.account}, ${target.region}` : `${settings.region}`;
+  return showAndExecute(inTargetAwayFromHome(planned, target), `bucket ${bucket}`, `Release bucket ${bucket}`, where, home, options, io);
 }

@@ -1,9 +1,9 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ACTIONS, actionFor, errorCode, executePlan, readInstance, readReleaseRecords } from '../actions';
 import { runsIn } from '../actions/types';
-import { createClients } from '../aws';
+import { type AwsClients, createClients } from '../aws';
 import { plainText } from '../notify/text';
-import type { Target } from '../plan';
+import type { Plan, Target } from '../plan';
 import { planRelease } from '../playbooks';
 import type { Settings } from '../settings';
 import type { Io } from './io';
@@ -77,11 +77,28 @@ export async function release(instanceId: string, given: Settings, options: Rele
     io.stderr(`warden: ${plainText(planned.refused)}\n`);
     return 1;
   }
-  // Steps on Warden's records and the notification stay at home; every other step acts in the instance's account.
-  const plan = target
-    ? { ...planned, steps: planned.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) }
-    : planned;
-  const report = reportOf(instanceId, plan);
+  return showAndExecute(inTargetAwayFromHome(planned, target), instanceId, `Release ${instanceId}`, where, home, options, io);
+}
+
+/** Steps on Warden's records and the notification stay at home; every other step acts where the released resource is. */
+export const inTargetAwayFromHome = (plan: Plan, target: Target | undefined): Plan =>
+  target ? { ...plan, steps: plan.steps.map((step) => (runsIn(actionFor(step.action)) === 'home' ? step : { ...step, target })) } : plan;
+
+/**
+ * Shows a release plan; with --dry-run stops there, else asks (unless --yes), executes it with Warden's
+ * own clients (each step's target scopes its calls) and shows the outcomes. Exit code 1 when declined
+ * or a step failed.
+ */
+export async function showAndExecute(
+  plan: Plan,
+  subject: string,
+  what: string,
+  where: string,
+  home: { settings: Settings; clients: AwsClients },
+  options: Pick<ReleaseCommandOptions, 'dryRun' | 'confirm'>,
+  io: Io,
+): Promise<number> {
+  const report = reportOf(subject, plan);
   const render = () => `${renderReport(report, painter(io.colour))}\n`;
   if (options.dryRun) {
     io.stdout(render());
@@ -89,7 +106,7 @@ export async function release(instanceId: string, given: Settings, options: Rele
   }
   if (options.confirm) {
     io.stdout(`${render()}\n`);
-    if (!(await options.confirm(`Release ${instanceId} (${plan.steps.length} step(s)) in ${where}?`))) {
+    if (!(await options.confirm(`${what} (${plan.steps.length} step(s)) in ${where}?`))) {
       io.stderr('Nothing was executed.\n');
       return 1;
     }
@@ -97,8 +114,8 @@ export async function release(instanceId: string, given: Settings, options: Rele
   report.outcomes = await executePlan(plan, {
     actions: ACTIONS,
     clients: home.clients,
-    excludeTag: settings.excludeTag,
-    homeAccount: settings.homeAccount,
+    excludeTag: home.settings.excludeTag,
+    homeAccount: home.settings.homeAccount,
   });
   io.stdout(render());
   return report.outcomes.some((outcome) => outcome.status === 'failed') ? 1 : 0;

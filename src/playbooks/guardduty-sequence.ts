@@ -11,7 +11,7 @@ import {
 } from './guardduty';
 import { findingAlert } from './guardduty-alert';
 import { accountRefusal, atAdministrator, cannotEnter, inTarget, noMemberRoleReason, targetOf } from './target';
-import { VERIFY_STEP_ID, verifyFindingStep } from './verify';
+import { guardDutyFindingFacts, VERIFY_STEP_ID, verifyFindingStep } from './verify';
 
 /**
  * GuardDuty Extended Threat Detection: an attack sequence (`AttackSequence:EC2/CompromisedInstanceGroup`
@@ -110,10 +110,7 @@ function sequenceVerifyInput(finding: GuardDutyFinding, sequence: AttackSequence
     DetectorId: finding.service.detectorId ?? '',
     FindingIds: [finding.id],
     Expected: {
-      Type: finding.type,
-      AccountId: finding.accountId,
-      Region: finding.region,
-      Severity: finding.severity,
+      ...guardDutyFindingFacts(finding),
       InstanceId: '',
       SequenceInstances: sequence.instances.map((instance) => instance.instanceId),
       ...(roles.length > 0 ? { SequenceRoles: roles } : {}),

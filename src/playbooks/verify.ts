@@ -16,6 +16,14 @@ const userOf = (finding: GuardDutyFinding) => {
   return typeof name === 'string' && name !== '' ? name : undefined;
 };
 
+/** What every GuardDuty check compares, a single finding's or an attack sequence's: where it is, what, how severe. */
+export const guardDutyFindingFacts = (finding: GuardDutyFinding) => ({
+  Type: finding.type,
+  AccountId: finding.accountId,
+  Region: finding.region,
+  Severity: finding.severity,
+});
+
 /** GuardDuty still has this finding, with this type and instance, and it is not archived. */
 export function verifyFindingStep(finding: GuardDutyFinding): Step {
   return {
@@ -27,11 +35,8 @@ export function verifyFindingStep(finding: GuardDutyFinding): Step {
       DetectorId: finding.service.detectorId ?? '',
       FindingIds: [finding.id],
       Expected: {
-        Type: finding.type,
-        AccountId: finding.accountId,
-        Region: finding.region,
-        // What the policy decides on: a real finding edited to look worse is not that finding.
-        Severity: finding.severity,
+        // With the severity, what the policy decides on: a real finding edited to look worse is not that finding.
+        ...guardDutyFindingFacts(finding),
         ResourceRole: connectionOf(finding).role ?? '',
         ConnectionDirection: connectionOf(finding).direction ?? '',
         InstanceId: finding.resource.instanceDetails?.instanceId ?? '',
