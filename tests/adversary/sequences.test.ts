@@ -2,7 +2,7 @@ import { GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionContext } from '../../src/actions/types';
-import { verifyGuardDutyFinding } from '../../src/actions/verify-guardduty';
+import { type GuardDutyExpectation, verifyGuardDutyFinding } from '../../src/actions/verify-guardduty';
 import { containmentVerdict } from '../../src/notify';
 import type { Outcome } from '../../src/plan';
 import { planEvent } from '../../src/respond';
@@ -23,6 +23,23 @@ const mockGuardDuty = () => mockClient(GuardDutyClient);
 let guardduty: ReturnType<typeof mockGuardDuty> | undefined;
 afterEach(() => guardduty?.restore());
 const context = { clients: testClients(), homeClients: testClients(), now: () => new Date() } as unknown as ExecutionContext;
+
+/** GuardDuty's own copy of one finding (PascalCase, as GetFindings returns it), in Warden's account and region unless it says otherwise. */
+function guardDutyHolds(finding: Record<string, unknown> & { Service?: Record<string, unknown> }) {
+  guardduty = mockGuardDuty();
+  guardduty.on(GetFindingsCommand).resolves({
+    Findings: [
+      { AccountId: ACCOUNT, Region: 'us-east-1', Resource: {}, ...finding, Service: { Archived: false, ...finding.Service } } as never,
+    ],
+  });
+}
+
+/** GuardDuty's check of finding `id` as an event would have it: in Warden's account and region unless `expected` says otherwise. */
+const check = (id: string, expected: Partial<GuardDutyExpectation> & { Type: string }) =>
+  verifyGuardDutyFinding.run(
+    { DetectorId: 'd', FindingIds: [id], Expected: { AccountId: ACCOUNT, Region: 'us-east-1', InstanceId: '', ...expected } },
+    context,
+  );
 
 describe('Adversary: findings that are not about a running instance', () => {
   it.each(['malware-snapshot', 'malware-ami', 'malware-recovery-point', 'malware-s3-object'])(
@@ -77,38 +94,17 @@ describe('Adversary: attack sequences', () => {
 
   it("an event naming an instance GuardDuty's sequence does not list is not verified", async () => {
     // Prepare: GuardDuty's own copy lists one instance only.
-    guardduty = mockGuardDuty();
-    guardduty.on(GetFindingsCommand).resolves({
-      Findings: [
-        {
-          Id: 'f-1',
-          Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
-          AccountId: ACCOUNT,
-          Region: 'us-east-1',
-          Resource: {},
-          Service: {
-            Archived: false,
-            Detection: { Sequence: { Resources: [{ Uid: 'i-0c1d2e3f4a5b60001', ResourceType: 'EC2_INSTANCE' }] } },
-          },
-        } as never,
-      ],
+    guardDutyHolds({
+      Id: 'f-1',
+      Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+      Service: { Detection: { Sequence: { Resources: [{ Uid: 'i-0c1d2e3f4a5b60001', ResourceType: 'EC2_INSTANCE' }] } } },
     });
     // Act + Assess
     await expect(
-      verifyGuardDutyFinding.run(
-        {
-          DetectorId: 'd',
-          FindingIds: ['f-1'],
-          Expected: {
-            Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
-            AccountId: ACCOUNT,
-            Region: 'us-east-1',
-            InstanceId: '',
-            SequenceInstances: ['i-0c1d2e3f4a5b60001', 'i-0aaaaaaaaaaaaaaaa'],
-          },
-        },
-        context,
-      ),
+      check('f-1', {
+        Type: 'AttackSequence:EC2/CompromisedInstanceGroup',
+        SequenceInstances: ['i-0c1d2e3f4a5b60001', 'i-0aaaaaaaaaaaaaaaa'],
+      }),
     ).rejects.toThrow(/does not list i-0aaaaaaaaaaaaaaaa/);
   });
 
@@ -140,47 +136,24 @@ describe('Adversary: attack sequences', () => {
 
   it('a role an edited sequence adds to its actors is not revoked: GuardDuty names no such actor', async () => {
     // Prepare: GuardDuty's own copy names batch-worker only.
-    guardduty = mockGuardDuty();
-    guardduty.on(GetFindingsCommand).resolves({
-      Findings: [
-        {
-          Id: 'f-3',
-          Type: 'AttackSequence:IAM/CompromisedCredentials',
-          AccountId: ACCOUNT,
-          Region: 'us-east-1',
-          Resource: {},
-          Service: {
-            Archived: false,
-            Detection: {
-              Sequence: {
-                Actors: [
-                  {
-                    Id: 'a-1',
-                    User: { Name: 'batch-worker', Type: 'AssumedRole', Uid: 'AROAEXAMPLE' },
-                    Session: { Issuer: `arn:aws:iam::${ACCOUNT}:role/batch-worker` },
-                  },
-                ],
+    guardDutyHolds({
+      Id: 'f-3',
+      Type: 'AttackSequence:IAM/CompromisedCredentials',
+      Service: {
+        Detection: {
+          Sequence: {
+            Actors: [
+              {
+                Id: 'a-1',
+                User: { Name: 'batch-worker', Type: 'AssumedRole', Uid: 'AROAEXAMPLE' },
+                Session: { Issuer: `arn:aws:iam::${ACCOUNT}:role/batch-worker` },
               },
-            },
-          },
-        } as never,
-      ],
-    });
-    const verify = (SequenceRoles: string[]) =>
-      verifyGuardDutyFinding.run(
-        {
-          DetectorId: 'd',
-          FindingIds: ['f-3'],
-          Expected: {
-            Type: 'AttackSequence:IAM/CompromisedCredentials',
-            AccountId: ACCOUNT,
-            Region: 'us-east-1',
-            InstanceId: '',
-            SequenceRoles,
+            ],
           },
         },
-        context,
-      );
+      },
+    });
+    const verify = (SequenceRoles: string[]) => check('f-3', { Type: 'AttackSequence:IAM/CompromisedCredentials', SequenceRoles });
     // Act + Assess
     await expect(verify(['batch-worker'])).resolves.toMatchObject({ status: 'done' });
     await expect(verify(['batch-worker', 'OrganizationAccountAccessRole'])).rejects.toThrow(
@@ -209,56 +182,17 @@ describe('Adversary: attack sequences', () => {
 describe('Adversary: stolen instance credentials', () => {
   it('the role to revoke must be the one GuardDuty names, not one the event names', async () => {
     // Prepare
-    guardduty = mockGuardDuty();
-    guardduty.on(GetFindingsCommand).resolves({
-      Findings: [
-        {
-          Id: 'f-2',
-          Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
-          AccountId: ACCOUNT,
-          Region: 'us-east-1',
-          Resource: { AccessKeyDetails: { UserName: 'web-app' } },
-          Service: { Archived: false },
-        } as never,
-      ],
-    });
+    const type = 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS';
+    guardDutyHolds({ Id: 'f-2', Type: type, Resource: { AccessKeyDetails: { UserName: 'web-app' } } });
     const planned = planSample('guardduty', 'non-ec2-iam');
     const verify = planned.steps.find((step) => step.id === 'verify-event');
     // Act + Assess: the event says web-app, as GuardDuty does; an event naming another role is refused.
     expect(verify?.input.Expected).toMatchObject({ UserName: 'web-app' });
-    await expect(
-      verifyGuardDutyFinding.run(
-        {
-          DetectorId: 'd',
-          FindingIds: ['f-2'],
-          Expected: {
-            Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
-            AccountId: ACCOUNT,
-            Region: 'us-east-1',
-            InstanceId: '',
-            UserName: 'OrganizationAdmin',
-          },
-        },
-        context,
-      ),
-    ).rejects.toThrow(/about web-app, not OrganizationAdmin/);
+    await expect(check('f-2', { Type: type, UserName: 'OrganizationAdmin' })).rejects.toThrow(/about web-app, not OrganizationAdmin/);
     // Nor may a real finding be moved to another account of the organization, where a role of the same name is revoked.
-    await expect(
-      verifyGuardDutyFinding.run(
-        {
-          DetectorId: 'd',
-          FindingIds: ['f-2'],
-          Expected: {
-            Type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
-            AccountId: '444455556666',
-            Region: 'us-east-1',
-            InstanceId: '',
-            UserName: 'web-app',
-          },
-        },
-        context,
-      ),
-    ).rejects.toThrow(new RegExp(`is in account ${ACCOUNT}, us-east-1, not 444455556666, us-east-1`));
+    await expect(check('f-2', { Type: type, AccountId: '444455556666', UserName: 'web-app' })).rejects.toThrow(
+      new RegExp(`is in account ${ACCOUNT}, us-east-1, not 444455556666, us-east-1`),
+    );
     // And the revocation itself accepts only a role that is in an instance profile.
     expect(planned.steps.find((step) => step.action === 'revokeOlderSessions')?.input).toMatchObject({ RequireInstanceProfile: true });
   });
@@ -276,19 +210,14 @@ describe('Adversary: a real finding edited to look worse', () => {
     const planned = plan(edited);
     expect(planned.decision).toBe('act');
     // GuardDuty holds the real finding
-    guardduty = mockGuardDuty();
-    guardduty.on(GetFindingsCommand).resolves({
-      Findings: [
-        {
-          Id: real.detail.id,
-          Type: real.detail.type,
-          AccountId: real.detail.accountId,
-          Region: real.detail.region,
-          Severity: 2,
-          Resource: { InstanceDetails: { InstanceId: real.detail.resource.instanceDetails.instanceId } },
-          Service: { Archived: false, ResourceRole: 'TARGET', Action: { NetworkConnectionAction: { ConnectionDirection: 'INBOUND' } } },
-        } as never,
-      ],
+    guardDutyHolds({
+      Id: real.detail.id,
+      Type: real.detail.type,
+      AccountId: real.detail.accountId,
+      Region: real.detail.region,
+      Severity: 2,
+      Resource: { InstanceDetails: { InstanceId: real.detail.resource.instanceDetails.instanceId } },
+      Service: { ResourceRole: 'TARGET', Action: { NetworkConnectionAction: { ConnectionDirection: 'INBOUND' } } },
     });
     const verify = planned.steps.find((step) => step.id === 'verify-event');
     // Act + Assess: every change of the plan waits for this step

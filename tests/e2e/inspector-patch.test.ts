@@ -1,26 +1,13 @@
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACCOUNT,
-  createWorld,
-  endpoint,
-  freshAccountPerTest,
-  handlersOn,
-  launchInstance,
-  loadEvent,
-  motoClients,
-  resetAccount,
-} from './support';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, endpoint, freshAccountPerTest, handlersOn, launchInstance, loadEvent, warmEmulator } from './support';
 
 // Inspector patching (WARDEN_INSPECTOR_PATCH) end to end on moto: fifteen fixable findings about one
 // instance start one AWS-RunPatchBaseline run; outside the maintenance window, or on an excluded
 // instance, none.
 
-beforeAll(async () => {
-  await resetAccount();
-  await createWorld(motoClients());
-}, 120_000);
+warmEmulator();
 const account = freshAccountPerTest();
 const handlers = handlersOn(account);
 const ssm = () =>

@@ -5,28 +5,14 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { warden } from './cli';
-import {
-  ACCOUNT,
-  createWorld,
-  endpoint,
-  freshAccountPerTest,
-  handlersOn,
-  loadEvent,
-  motoClients,
-  resetAccount,
-  topicMessages,
-} from './support';
+import { ACCOUNT, endpoint, freshAccountPerTest, handlersOn, loadEvent, topicMessages, warmEmulator } from './support';
 
 // A bucket Macie reports public, end to end on moto: the Macie function turns its Block Public Access
 // on and keeps what it had in the records table; `warden release --bucket` puts that back.
 
-// The emulator loads each service on first use, which can outlast a hook's default time on a busy machine.
-beforeAll(async () => {
-  await resetAccount();
-  await createWorld(motoClients());
-}, 120_000);
+warmEmulator();
 const account = freshAccountPerTest();
 const handlers = handlersOn(account);
 const s3 = () =>

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, inject } from 'vitest';
+import { afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import * as emulator from '../../emulator';
 import type { Trigger } from '../../src/plan';
 import { coldStart, quietConsole, restoreEnvironment } from '../support/lambda';
@@ -40,6 +40,17 @@ export const topicMessages = (topicArn: string, url = endpoint()) => emulator.to
 export const accountState = (aws: emulator.MotoClients, topicArn: string) => emulator.accountState(aws, topicArn, endpoint());
 
 /** Registers a reset before each test: every scenario starts from an empty account holding just the standard world. */
+/**
+ * Once per file, before its first test: the emulator loads each service on first use, which can
+ * outlast a hook's default time on a busy machine.
+ */
+export function warmEmulator(): void {
+  beforeAll(async () => {
+    await resetAccount();
+    await createWorld(motoClients());
+  }, 120_000);
+}
+
 export function freshAccountPerTest(): { aws: emulator.MotoClients; world: emulator.World } {
   const account = { aws: motoClients(), world: undefined as unknown as emulator.World };
   beforeEach(async () => {

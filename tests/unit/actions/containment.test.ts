@@ -333,15 +333,20 @@ describe('Executor: containment in a member account', () => {
     return { clients, madeInMember };
   }
 
-  it("reads and writes Warden's records through the home clients, and acts on the instance through the member's", async () => {
-    // Prepare: the crypto-mining finding as the administrator receives it from a member account.
-    mocks = mockAccount('fresh');
+  /** The crypto-mining finding as the administrator receives it from a member account, where GuardDuty raised it. */
+  function memberPlan() {
     const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
     event.detail.accountId = MEMBER;
     raisedIn(mocks.guardduty, String(event.detail.id), MEMBER);
     const parsed = parseEvent(event);
     if (!parsed.ok) throw new Error(parsed.error);
-    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    return planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+  }
+
+  it("reads and writes Warden's records through the home clients, and acts on the instance through the member's", async () => {
+    // Prepare: the crypto-mining finding as the administrator receives it from a member account.
+    mocks = mockAccount('fresh');
+    const plan = memberPlan();
     expect(plan.steps.find((step) => step.id === 'inspect')?.target).toEqual({ account: MEMBER, region: 'us-east-1' });
     const { clients, madeInMember } = organizationClients();
     // Act
@@ -371,12 +376,7 @@ describe('Executor: containment in a member account', () => {
     // Prepare: Warden's own account already quarantined, snapshotted and notified i-0a1b… for this finding.
     mocks = mockAccount('fresh');
     for (const record of QUARANTINED_RECORDS) mocks.records.seed(record);
-    const event = loadSample('guardduty', 'crypto-mining') as { detail: Record<string, unknown> };
-    event.detail.accountId = MEMBER;
-    raisedIn(mocks.guardduty, String(event.detail.id), MEMBER);
-    const parsed = parseEvent(event);
-    if (!parsed.ok) throw new Error(parsed.error);
-    const plan = planFor(parsed, settingsWith({ WARDEN_HOME_ACCOUNT: ACCOUNT, WARDEN_MEMBER_ROLE_NAME: 'warden-responder' }));
+    const plan = memberPlan();
     // Act
     const outcomes = await executePlan(plan, {
       actions: ACTIONS,
